@@ -1,0 +1,58 @@
+"""The `grants` console script."""
+
+import argparse
+import sys
+
+from cli import commands
+from cli.services import SERVICES
+from shared.auth import ROLES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grants", description="Employment-subsidy claims, payments and audit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="migrate, start the broker if none is configured, run all services until Ctrl-C")
+    sub.add_parser("migrate", help="apply the Alembic migrations of all three services")
+    tok = sub.add_parser("token", help="print a signed access token for the local deployment")
+    tok.add_argument("--role", required=True, choices=ROLES)
+    tok.add_argument("--sub", required=True)
+    tok.add_argument("--name")
+    tok.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
+    serve = sub.add_parser("serve", help="run one service's HTTP API (and its workers)")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--no-workers", action="store_true", help="run the relay and consumers elsewhere")
+    work = sub.add_parser("worker", help="run one service's outbox relay and consumers, without HTTP")
+    work.add_argument("service", choices=SERVICES)
+    outbox = sub.add_parser("outbox", help="outbox maintenance")
+    outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True)
+    rep = outbox_sub.add_parser("replay", help="re-send published events (after a broker lost its topics)")
+    rep.add_argument("service", choices=SERVICES)
+    rep.add_argument("--since", help="ISO timestamp; default: every event")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "up":
+        from cli.supervisor import run_up
+
+        return run_up()
+    if args.command == "migrate":
+        commands.migrate_all()
+    elif args.command == "token":
+        try:
+            print(commands.token(args.role, args.sub, args.name, args.ttl))
+        except ValueError as exc:
+            print(f"grants token: {exc}", file=sys.stderr)
+            return 2
+    elif args.command == "serve":
+        commands.serve(args.service, workers=not args.no_workers)
+    elif args.command == "worker":
+        commands.worker(args.service)
+    elif args.command == "outbox":
+        print(f"{commands.replay_outbox(args.service, args.since)} events marked for re-sending")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`grants up`: broker (if none configured), migrations, the three services; clean stop on SIGINT/SIGTERM."""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from cli.services import SERVICES, handle
+from shared.broker import start_broker, stop_process
+
+STOP_SECONDS = 8.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Children get SIGKILL if `grants up` itself is killed: no orphan broker or service survives it."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+    os.setsid()
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited with code {proc.returncode} before it was ready")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} was not ready within {timeout:.0f}s")
+
+
+class Supervisor:
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.stopping = False
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        Path("var").mkdir(exist_ok=True)
+        if not env.get("GRANTS_KAFKA_BOOTSTRAP"):
+            proc = start_broker(9092, Path("var/broker.log"))
+            self.children.append(("broker", proc))
+            env["GRANTS_KAFKA_BOOTSTRAP"] = "127.0.0.1:9092"
+            print("  broker        tansu (embedded, in memory)   127.0.0.1:9092", flush=True)
+        else:
+            print(f"  broker        external                      {env['GRANTS_KAFKA_BOOTSTRAP']}", flush=True)
+        os.environ["GRANTS_KAFKA_BOOTSTRAP"] = env["GRANTS_KAFKA_BOOTSTRAP"]
+        from cli.commands import migrate_all
+
+        migrate_all(quiet=True)
+        print("  migrations    applied to all three databases", flush=True)
+        for name in SERVICES:
+            service = handle(name)
+            proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", name], env=env,
+                                    preexec_fn=_die_with_parent)
+            self.children.append((name, proc))
+        for name, proc in self.children:
+            if name in SERVICES:
+                port = handle(name).port()
+                wait_ready(f"http://127.0.0.1:{port}/healthz/ready", proc)
+                print(f"  {name:<13} ready                          http://127.0.0.1:{port}", flush=True)
+
+    def stop(self) -> None:
+        """SIGTERM every child, wait up to STOP_SECONDS in all, then SIGKILL what is left (broker last)."""
+        self.stopping = True
+        services = [(n, p) for n, p in self.children if n != "broker"]
+        for _, proc in services:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for _, proc in services:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for name, proc in self.children:
+            if name == "broker":
+                stop_process(proc, timeout=1.0)
+
+    def kill_all(self) -> None:
+        for _, proc in self.children:
+            if proc.poll() is None:
+                proc.kill()
+
+    def wait(self) -> int:
+        """Block until a signal or until a child dies on its own; returns the exit code for `grants up`."""
+        while True:
+            for name, proc in self.children:
+                if proc.poll() is not None:
+                    print(f"grants: {name} exited with code {proc.returncode}; stopping everything", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+
+
+def run_up() -> int:
+    sup = Supervisor()
+    presses = {"n": 0}
+
+    def on_signal(signum, _frame):  # type: ignore[no-untyped-def]
+        presses["n"] += 1
+        if presses["n"] > 1:
+            sup.kill_all()
+            os._exit(130)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    print("grants: starting", flush=True)
+    code = 0
+    try:
+        sup.start()
+        print("grants: all services ready; Ctrl-C stops everything", flush=True)
+        code = sup.wait()
+    except KeyboardInterrupt:
+        print("grants: stopping", flush=True)
+    except RuntimeError as exc:
+        print(f"grants: {exc}", file=sys.stderr)
+        code = 1
+    finally:
+        sup.stop()
+        print("grants: stopped", flush=True)
+    return code

@@ -1,0 +1,85 @@
+"""Applicant portal routes (contract §3) and the internal claim lookup disbursement uses (claim check)."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlmodel import Session
+
+from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
+from services.applications.db import claims_repo
+from services.applications.intake import file_claim
+from shared.auth import Principal
+from shared.web.app import decode_cursor, encode_cursor
+from shared.web.problems import NotFound, ValidationFailed
+from shared.web.runtime import db_session, get_runtime
+from shared.web.security import principal_dependency, require_role
+
+router = APIRouter()
+current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
+Caller = Annotated[Principal, Depends(current_principal)]
+DB = Annotated[Session, Depends(db_session)]
+STAFF = ("officer", "auditor", "admin")
+
+
+@router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])
+async def post_claim(request: Request, response: Response, caller: Caller, db: DB,
+                     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> ClaimPublic:
+    """File a claim; the Idempotency-Key makes retries safe."""
+    require_role(caller, "applicant")
+    if idempotency_key is None or not 1 <= len(idempotency_key) <= 255:
+        raise ValidationFailed("the Idempotency-Key header is required (1-255 characters)",
+                               errors=[{"field": "Idempotency-Key", "message": "required, 1-255 characters"}])
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed(f"the body is not JSON: {exc}",
+                               errors=[{"field": "body", "message": "not a JSON document"}]) from exc
+    settings = get_runtime(request).settings
+    row, created = file_claim(db_session=db, applicant_sub=caller.sub, idempotency_key=idempotency_key,
+                              raw=data, pii_key=settings.grants_pii_key)
+    if not created:
+        response.status_code = 200
+    return to_public(row, claims_repo.history(db, [row.claim_id])[row.claim_id])
+
+
+@router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
+def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
+    row = _visible_claim(db, caller, claim_id)
+    return to_public(row, claims_repo.history(db, [claim_id])[claim_id])
+
+
+@router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
+def list_claims(caller: Caller, db: DB, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                cursor: str | None = None) -> ClaimPage:
+    """The caller's own claims, oldest first."""
+    after = 0
+    if cursor:
+        decoded = decode_cursor(cursor)
+        if not decoded.isdigit():
+            raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}])
+        after = int(decoded)
+    rows = claims_repo.page_for_applicant(db, caller.sub, after, limit + 1)
+    page, more = rows[:limit], len(rows) > limit
+    histories = claims_repo.history(db, [r.claim_id for r in page])
+    return ClaimPage(items=[to_public(r, histories[r.claim_id]) for r in page],
+                     next_cursor=encode_cursor(str(page[-1].id)) if more else None)
+
+
+@router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
+def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
+    """The full body of a claim, for services that act on it (role admin): identifiers never travel in events."""
+    require_role(caller, "admin")
+    row = claims_repo.by_claim_id(db, claim_id)
+    if row is None:
+        raise NotFound(f"no claim {claim_id}")
+    return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
+            "body": row.body}
+
+
+def _visible_claim(db: Session, caller: Principal, claim_id: str):  # type: ignore[no-untyped-def]
+    row = claims_repo.by_claim_id(db, claim_id)
+    if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
+        raise NotFound(f"no claim {claim_id} visible to you")
+    return row

@@ -1,0 +1,34 @@
+"""Queries on claims and their history (all SQL of the applications service lives here)."""
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+
+
+def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) -> ClaimRow | None:
+    query = select(ClaimRow).where(ClaimRow.claim_id == claim_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
+def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimRow | None:
+    query = select(ClaimRow).where(ClaimRow.applicant_sub == applicant_sub, ClaimRow.idempotency_key == key)
+    return session.execute(query).scalar_one_or_none()
+
+
+def page_for_applicant(session: Session, applicant_sub: str, after_id: int, limit: int) -> list[ClaimRow]:
+    query = (select(ClaimRow).where(ClaimRow.applicant_sub == applicant_sub, ClaimRow.id > after_id)
+             .order_by(ClaimRow.id).limit(limit))
+    return list(session.execute(query).scalars())
+
+
+def history(session: Session, claim_ids: list[str]) -> dict[str, list[ClaimHistoryRow]]:
+    rows = session.execute(
+        select(ClaimHistoryRow).where(ClaimHistoryRow.claim_id.in_(claim_ids)).order_by(ClaimHistoryRow.id)
+    ).scalars()
+    out: dict[str, list[ClaimHistoryRow]] = {cid: [] for cid in claim_ids}
+    for row in rows:
+        out[row.claim_id].append(row)
+    return out

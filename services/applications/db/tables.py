@@ -1,0 +1,46 @@
+"""Applications tables: claims (the system of record of what applicants filed) and their status history."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, UniqueConstraint
+from sqlmodel import Field
+
+from shared.db import service_base
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+Base = service_base("Applications")
+
+
+class ClaimRow(Base, table=True):
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("applicant_sub", "idempotency_key", name="uq_claims_applicant_idempotency_key"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    claim_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
+    applicant_sub: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    idempotency_key: str = Field(sa_column=Column(String(255), nullable=False))
+    request_sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    programme: str = Field(sa_column=Column(String(64), nullable=False))
+    jurisdiction: str = Field(sa_column=Column(String(32), nullable=False))
+    beneficiary_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    body: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(sa_column=Column(String(32), nullable=False))
+    decision: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ClaimHistoryRow(Base, table=True):
+    __tablename__ = "claim_history"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    claim_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    status: str = Field(sa_column=Column(String(32), nullable=False))
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    event_id: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    detail: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)

@@ -1,0 +1,33 @@
+"""The applications service: the applicant portal API and its workers."""
+
+from fastapi import FastAPI
+
+from services.applications import timeline
+from services.applications.api.routes import router
+from services.applications.config import Settings, get_settings
+from services.applications.db.tables import inbox, outbox
+from shared.consumer import ConsumerSpec
+from shared.db import make_engine
+from shared.logging import configure_logging
+from shared.web.app import install_common
+from shared.web.runtime import Runtime, runtime_lifespan
+
+SERVICE = "applications"
+
+
+def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
+    return [ConsumerSpec(name="applications.timeline", group_id=f"{settings.grants_topic_prefix}.applications",
+                         topic_suffixes=["claims.v1", "payments.v1"], handlers=timeline.HANDLERS)]
+
+
+def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.grants_env)
+    runtime = Runtime(settings=settings, engine=make_engine(settings.applications_database_url),
+                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings))
+    workers = settings.grants_run_workers if run_workers is None else run_workers
+    app = FastAPI(title="grants applications", version="1.0", lifespan=runtime_lifespan(runtime, workers))
+    app.state.runtime = runtime
+    install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
+    app.include_router(router)
+    return app

@@ -1,0 +1,75 @@
+"""CloudEvents 1.0 envelope (structured mode) and the event types and topics of contract §6."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+CLAIM_SUBMITTED = "grants.claim.submitted"
+CLAIM_DECIDED = "grants.claim.decided"
+PAYMENT_ISSUED = "grants.payment.issued"
+BATCH_APPROVED = "grants.batch.approved"
+PAYMENT_SETTLED = "grants.payment.settled"
+PAYMENT_FAILED = "grants.payment.failed"
+
+# event type -> topic suffix; key choice is the producer's (contract §6)
+TOPIC_OF_TYPE = {
+    CLAIM_SUBMITTED: "claims.v1",
+    CLAIM_DECIDED: "claims.v1",
+    PAYMENT_ISSUED: "payments.v1",
+    PAYMENT_SETTLED: "payments.v1",
+    PAYMENT_FAILED: "payments.v1",
+    BATCH_APPROVED: "batches.v1",
+}
+TOPIC_SUFFIXES = ("claims.v1", "payments.v1", "batches.v1", "deadletter.v1")
+
+
+def topic(prefix: str, suffix: str) -> str:
+    return f"{prefix}.{suffix}"
+
+
+def all_topics(prefix: str) -> list[str]:
+    return [topic(prefix, s) for s in TOPIC_SUFFIXES]
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    specversion: str = "1.0"
+    id: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    time: str
+    subject: str | None = None
+    datacontenttype: str = "application/json"
+    data: dict[str, Any]
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(self.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
+                          separators=(",", ":")).encode()
+
+
+def new_event(type_: str, source: str, subject: str, data: dict[str, Any], event_id: str | None = None) -> CloudEvent:
+    return CloudEvent(
+        id=event_id or str(uuid.uuid4()),
+        source=source,
+        type=type_,
+        time=datetime.now(UTC).isoformat(),
+        subject=subject,
+        data=data,
+    )
+
+
+def parse_event(raw: bytes) -> CloudEvent:
+    """Decode a structured-mode CloudEvent; raises ValueError (a poison message) when it is not one."""
+    try:
+        doc = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("specversion") != "1.0":
+        raise ValueError("not a CloudEvents 1.0 document")
+    return CloudEvent.model_validate(doc)

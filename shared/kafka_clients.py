@@ -1,0 +1,56 @@
+"""kafka-python client factories: one place that knows our producer and consumer settings."""
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from shared.events import all_topics
+
+PARTITIONS = 3
+
+
+def make_producer(bootstrap: str) -> KafkaProducer:
+    """acks=all with idempotence: a retried send never duplicates or reorders within a partition."""
+    return KafkaProducer(
+        bootstrap_servers=bootstrap.split(","),
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_block_ms=5000,
+        request_timeout_ms=5000,
+        delivery_timeout_ms=15000,
+        bootstrap_timeout_ms=5000,
+    )
+
+
+def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_records: int = 500) -> KafkaConsumer:
+    """Manual commits only: offsets move after the database commit, never before."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap.split(","),
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        max_poll_records=max_poll_records,
+        request_timeout_ms=30000,
+        bootstrap_timeout_ms=5000,
+    )
+    consumer.subscribe(topics)
+    return consumer
+
+
+def ensure_topics(bootstrap: str, prefix: str, partitions: int = PARTITIONS) -> None:
+    """Create the contract's topics if missing (an in-memory broker loses them when it restarts)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=5000,
+                             bootstrap_timeout_ms=5000)
+    try:
+        existing = set(admin.list_topics())
+        missing = [t for t in all_topics(prefix) if t not in existing]
+        if missing:
+            try:
+                admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing])
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        admin.close()

@@ -1,0 +1,108 @@
+"""The outbox relay: publishes committed outbox rows in order and marks them, surviving broker outages."""
+
+import threading
+from datetime import UTC, datetime
+
+from kafka.errors import KafkaError
+from sqlalchemy import Table, select, update
+from sqlalchemy.engine import Engine
+
+from shared.events import topic
+from shared.kafka_clients import ensure_topics, make_producer
+from shared.logging import get_logger
+
+log = get_logger("shared.relay")
+
+
+class OutboxRelay:
+    """Publish-then-mark: a crash between the two re-sends a row, and consumers dedup on the event id."""
+
+    def __init__(self, engine: Engine, outbox: Table, bootstrap: str, prefix: str, *, batch_size: int = 500,
+                 idle_seconds: float = 0.05, max_backoff: float = 5.0):
+        self.engine, self.outbox, self.bootstrap, self.prefix = engine, outbox, bootstrap, prefix
+        self.batch_size, self.idle_seconds, self.max_backoff = batch_size, idle_seconds, max_backoff
+        self.stop_event = threading.Event()
+        self.wake_event = threading.Event()
+        self._producer = None
+
+    def run(self) -> None:
+        backoff = 0.2
+        while not self.stop_event.is_set():
+            try:
+                sent = self.relay_once()
+                backoff = 0.2
+                if sent == 0:
+                    self.wake_event.wait(self.idle_seconds)
+                    self.wake_event.clear()
+            except (KafkaError, OSError) as exc:
+                log.warning("relay.publish_failed", error=type(exc).__name__, retry_in=backoff)
+                self._drop_producer()
+                self.stop_event.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            except Exception:
+                log.exception("relay.unexpected_error", retry_in=backoff)
+                self.stop_event.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+        self._drop_producer()
+
+    def relay_once(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were published."""
+        producer = self._ensure_producer()
+        query = select(self.outbox).where(self.outbox.c.published_at.is_(None)).order_by(self.outbox.c.id)
+        query = query.limit(self.batch_size)
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if not rows:
+                return 0
+            futures = [
+                producer.send(
+                    topic(self.prefix, row.topic_suffix),
+                    key=row.key.encode(),
+                    value=row.payload.encode(),
+                    headers=[("content-type", b"application/cloudevents+json"),
+                             ("correlation_id", (row.correlation_id or "").encode())],
+                )
+                for row in rows
+            ]
+            producer.flush(timeout=15)
+            for future in futures:
+                future.get(timeout=0)
+            conn.execute(
+                update(self.outbox)
+                .where(self.outbox.c.id.in_([r.id for r in rows]))
+                .values(published_at=datetime.now(UTC))
+            )
+        log.debug("relay.published", count=len(rows))
+        return len(rows)
+
+    def wake(self) -> None:
+        self.wake_event.set()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.wake_event.set()
+
+    def _ensure_producer(self):  # type: ignore[no-untyped-def]
+        if self._producer is None:
+            ensure_topics(self.bootstrap, self.prefix)
+            self._producer = make_producer(self.bootstrap)
+        return self._producer
+
+    def _drop_producer(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=1)
+            except Exception:  # noqa: BLE001 - a broken producer may fail to close; we replace it anyway
+                pass
+            self._producer = None
+
+
+def replay(engine: Engine, outbox: Table, since: datetime | None = None) -> int:
+    """Mark published rows for re-sending (after a broker lost its topics); consumers dedup on event id."""
+    stmt = update(outbox).where(outbox.c.published_at.is_not(None))
+    if since is not None:
+        stmt = stmt.where(outbox.c.created_at >= since)
+    with engine.begin() as conn:
+        return conn.execute(stmt.values(published_at=None)).rowcount

@@ -1,0 +1,53 @@
+"""The settings every service shares; each service subclasses ServiceSettings in its own config.py."""
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "grants-development-jwt-secret-change-me"
+DEV_PII_KEY = "grants-development-pii-key-change-me"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    grants_env: Literal["development", "test", "production"] = "development"
+    grants_kafka_bootstrap: str | None = None
+    grants_topic_prefix: str = "grants"
+    grants_jwt_secret: str = DEV_JWT_SECRET
+    grants_pii_key: str = DEV_PII_KEY
+    grants_run_workers: bool = True
+    grants_bind_host: str = "127.0.0.1"
+
+    @field_validator("grants_topic_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if not value or not all(c.isalnum() or c in "._-" for c in value):
+            raise ValueError("GRANTS_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets_in_production(self) -> "ServiceSettings":
+        if self.grants_env == "production":
+            if self.grants_jwt_secret == DEV_JWT_SECRET or len(self.grants_jwt_secret) < 32:
+                raise ValueError("GRANTS_JWT_SECRET must be set to a secret of 32+ characters in production")
+            if self.grants_pii_key == DEV_PII_KEY or len(self.grants_pii_key) < 32:
+                raise ValueError("GRANTS_PII_KEY must be set to a key of 32+ characters in production")
+            if not self.grants_kafka_bootstrap:
+                raise ValueError("GRANTS_KAFKA_BOOTSTRAP must name the Kafka cluster in production")
+        return self
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return self.grants_kafka_bootstrap or "127.0.0.1:9092"
+
+
+class ApprovalLimits(BaseSettings):
+    """Finance controls read by disbursement (and shown by GET /v1/funds)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    grants_dual_approval_threshold: Decimal = Decimal("1000000.00")
+    grants_officer_daily_limit: Decimal = Decimal("10000000.00")

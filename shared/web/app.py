@@ -1,0 +1,77 @@
+"""What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints."""
+
+import base64
+import socket
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from shared.logging import bind_correlation_id, get_logger
+from shared.web.problems import install_problem_handlers, problem
+
+MAX_BODY_BYTES = 64 * 1024
+log = get_logger("shared.http")
+
+
+def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def database_reachable(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
+        return False
+
+
+def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine], bootstrap_of: Callable[[], str]) -> None:
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def _correlation_and_limits(request: Request, call_next):  # type: ignore[no-untyped-def]
+        import structlog
+
+        structlog.contextvars.clear_contextvars()
+        cid = bind_correlation_id(request.headers.get("x-correlation-id", "")[:64] or None)
+        length = request.headers.get("content-length")
+        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return problem(413, "payload-too-large", "Payload too large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+        response = await call_next(request)
+        response.headers["X-Correlation-ID"] = cid
+        return response
+
+    @app.get("/healthz/live", tags=["health"])
+    def live() -> dict:
+        return {"status": "live", "service": service}
+
+    @app.get("/healthz/ready", tags=["health"])
+    def ready() -> JSONResponse:
+        checks = {"database": database_reachable(engine_of()), "broker": broker_reachable(bootstrap_of())}
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not_ready", "service": service, "checks": checks},
+                            status_code=200 if ok else 503)
+
+
+def encode_cursor(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    from shared.web.problems import ValidationFailed
+
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except Exception as exc:  # noqa: BLE001 - any undecodable cursor is the client's error
+        raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}]) from exc

@@ -1,0 +1,68 @@
+"""Per-app runtime: the engine, the session dependency that commits once, and the background workers."""
+
+from collections.abc import Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from shared.consumer import ConsumerSpec, IdempotentConsumer
+from shared.relay import OutboxRelay
+from shared.settings import ServiceSettings
+from shared.workers import WorkerSet
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    engine: Engine
+    outbox: Table
+    inbox: Table
+    consumer_specs: list[ConsumerSpec] = field(default_factory=list)
+    relay: OutboxRelay | None = None
+    workers: WorkerSet | None = None
+
+    def build_workers(self) -> WorkerSet:
+        s = self.settings
+        self.relay = OutboxRelay(self.engine, self.outbox, s.kafka_bootstrap, s.grants_topic_prefix)
+        consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix)
+                     for spec in self.consumer_specs]
+        return WorkerSet([self.relay, *consumers])
+
+
+def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        app.state.runtime = runtime
+        if run_workers:
+            runtime.workers = runtime.build_workers()
+            runtime.workers.start()
+        try:
+            yield
+        finally:
+            if runtime.workers:
+                runtime.workers.stop()
+            runtime.engine.dispose()
+
+    return lifespan
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """The request's session: services only flush; this commits once (or rolls back) and wakes the relay."""
+    runtime: Runtime = request.app.state.runtime
+    with Session(runtime.engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    if runtime.relay is not None:
+        runtime.relay.wake()
