@@ -16,13 +16,17 @@ from sqlalchemy.orm import Session
 
 from shared.db import unit_of_work
 from shared.events import CloudEvent, parse_event, topic
-from shared.inbox import claim_event
+from shared.inbox import claim_event, stored_digest
 from shared.kafka_clients import ensure_topics, make_consumer, make_producer
 from shared.logging import bind_correlation_id, get_logger
 
 log = get_logger("shared.consumer")
 
 Handler = Callable[[Session, CloudEvent], None]
+
+
+class _AppliedElsewhere(Exception):
+    """Another consumer instance recorded this event first; our transaction is rolled back."""
 
 
 class RetryLater(Exception):
@@ -96,10 +100,16 @@ class IdempotentConsumer:
         structlog.contextvars.bind_contextvars(event_id=event.id, event_type=event.type)
         try:
             with unit_of_work(self.engine) as session:
-                if not claim_event(session, self.inbox, self.spec.name, event.id, message.value):
+                if stored_digest(session, self.inbox, self.spec.name, event.id) is not None:
                     log.info("consumer.duplicate_skipped", consumer=self.spec.name)
                     return
                 handler(session, event)
+                # Recorded after the handler so no write lock is held while it works; a concurrent twin that
+                # committed first makes this insert a no-op, and rolling back discards our duplicate effects.
+                if not claim_event(session, self.inbox, self.spec.name, event.id, message.value):
+                    raise _AppliedElsewhere()
+        except _AppliedElsewhere:
+            log.info("consumer.duplicate_skipped", consumer=self.spec.name)
         except self.spec.transient:
             raise
         except Exception as exc:  # noqa: BLE001 - any other failure makes this message poison

@@ -32,32 +32,39 @@ def _scrub_event(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[s
     return event_dict
 
 
-def configure_logging(env: str, level: int = logging.INFO) -> None:
-    """Configure structlog and bridge stdlib loggers; safe to call more than once."""
-    shared = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
-        _scrub_event,
-    ]
+_SHARED_PROCESSORS: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.processors.format_exc_info,
+    _scrub_event,
+]
+
+
+def make_formatter(env: str) -> logging.Formatter:
+    """The formatter every handler uses: what it renders is what an operator (or a log shipper) sees."""
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=False)
         if env == "development"
         else structlog.processors.JSONRenderer(ensure_ascii=False)
     )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_SHARED_PROCESSORS,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+
+
+def configure_logging(env: str, level: int = logging.INFO) -> None:
+    """Configure structlog and bridge stdlib loggers; safe to call more than once."""
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*_SHARED_PROCESSORS, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer])
-    )
+    handler.setFormatter(make_formatter(env))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not getattr(h, "_grants", False)]
     handler._grants = True  # type: ignore[attr-defined]

@@ -37,3 +37,46 @@ def db_url(request, tmp_path) -> Iterator[str]:
         name, url = create_pg_database()
         yield url
         drop_pg_database(name)
+
+
+# --- A log capture over the whole run: no raw resident id or account number may appear in any line. ---
+import logging  # noqa: E402
+import re  # noqa: E402
+
+from shared.logging import make_formatter  # noqa: E402
+
+_RAW_PII = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{16}[\dX]|\d{12,19})(?![0-9A-Za-z])")
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(make_formatter("test"))
+        self.lines = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted cannot leak either
+            return
+        self.lines += 1
+        if _RAW_PII.search(line):
+            self.leaks.append(line[:500])
+
+
+_capture = _LogCapture()
+
+
+def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
+    logging.getLogger().addHandler(_capture)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # type: ignore[no-untyped-def]
+    if _capture.leaks:
+        print(f"\nLOG LEAK: {len(_capture.leaks)} of {_capture.lines} log lines carry a raw identifier or account:")
+        for line in _capture.leaks[:5]:
+            print("  ", line)
+        session.exitstatus = 1
+    else:
+        print(f"\nlog capture: {_capture.lines} log lines checked, no raw resident id or account number")

@@ -67,8 +67,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
-                  for e in exc.errors()]
+        errors = [{"field": "body" if e.get("type") == "json_invalid" else _field_path(tuple(e.get("loc", ()))),
+                   "message": e.get("msg", "invalid")} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:1000]
         return problem(422, "validation-error", "The request is not valid", detail, errors)
 

@@ -1,9 +1,8 @@
 """Applicant portal routes (contract §3) and the internal claim lookup disbursement uses (claim check)."""
 
-import json
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from sqlmodel import Session
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
@@ -23,19 +22,16 @@ STAFF = ("officer", "auditor", "admin")
 
 
 @router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])
-async def post_claim(request: Request, response: Response, caller: Caller, db: DB,
-                     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> ClaimPublic:
-    """File a claim; the Idempotency-Key makes retries safe."""
+def post_claim(request: Request, response: Response, caller: Caller, db: DB,
+               data: Annotated[Any, Body()] = None,
+               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> ClaimPublic:
+    """File a claim; the Idempotency-Key makes retries safe. Sync on purpose: it blocks on row locks."""
     require_role(caller, "applicant")
     if idempotency_key is None or not 1 <= len(idempotency_key) <= 255:
         raise ValidationFailed("the Idempotency-Key header is required (1-255 characters)",
                                errors=[{"field": "Idempotency-Key", "message": "required, 1-255 characters"}])
-    raw = await request.body()
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(f"the body is not JSON: {exc}",
-                               errors=[{"field": "body", "message": "not a JSON document"}]) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
     settings = get_runtime(request).settings
     row, created = file_claim(db_session=db, applicant_sub=caller.sub, idempotency_key=idempotency_key,
                               raw=data, pii_key=settings.grants_pii_key)

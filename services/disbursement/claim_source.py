@@ -1,0 +1,29 @@
+"""Claim check: events carry no identifiers, so the decider fetches the claim body from the applications service."""
+
+from typing import Any
+
+import httpx
+
+from shared.auth import issue_token
+from shared.consumer import RetryLater
+
+
+class ClaimSource:
+    def __init__(self, base_url: str, jwt_secret: str, timeout: float = 10.0):
+        self.base_url = base_url.rstrip("/")
+        self.jwt_secret = jwt_secret
+        self.client = httpx.Client(timeout=timeout)
+
+    def body(self, claim_id: str) -> dict[str, Any]:
+        """The claim's body as filed; RetryLater while the applications service cannot answer."""
+        token = issue_token(self.jwt_secret, sub="service:disbursement", role="admin", ttl_seconds=300)
+        try:
+            response = self.client.get(f"{self.base_url}/internal/v1/claims/{claim_id}",
+                                       headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            raise RetryLater(f"applications service unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 404:
+            raise LookupError(f"the applications service has no claim {claim_id}")
+        if response.status_code != 200:
+            raise RetryLater(f"applications service answered {response.status_code}")
+        return response.json()["body"]

@@ -1,0 +1,74 @@
+"""Disbursement tables: decisions, the grants that count against caps, and per-subject locks."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, text
+from sqlmodel import Field
+
+from shared.db import service_base
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+Base = service_base("Disbursement")
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class DecisionRow(Base, table=True):
+    """One decision per claim: what the applicant is told, and what finance officers batch."""
+
+    __tablename__ = "decisions"
+
+    claim_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    programme: str = Field(sa_column=Column(String(64), nullable=False))
+    jurisdiction: str = Field(sa_column=Column(String(32), nullable=False))
+    policy_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    outcome: str = Field(sa_column=Column(String(16), nullable=False))
+    status: str = Field(sa_column=Column(String(32), nullable=False, index=True))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    fund: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
+    clause: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    beneficiary_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    payee_ref: str = Field(sa_column=Column(String(64), nullable=False))
+    qualifying_key: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    qualifying_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    catalog_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    document: dict = Field(sa_column=Column(JSON, nullable=False))
+    decided_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class GrantRow(Base, table=True):
+    """An eligible decision that counts against caps and exclusivity until it is released."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        # Backstop for "never twice": one active grant per programme family and qualifying key.
+        Index("uq_grants_active_qualifying_key", "uniqueness_key", unique=True,
+              postgresql_where=text("active"), sqlite_where=text("active")),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    claim_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
+    programme: str = Field(sa_column=Column(String(64), nullable=False))
+    policy_id: str = Field(sa_column=Column(String(64), nullable=False))
+    fund: str = Field(sa_column=Column(String(64), nullable=False))
+    beneficiary_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    subject_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    qualifying_key: str = Field(sa_column=Column(String(300), nullable=False))
+    uniqueness_key: str = Field(sa_column=Column(String(400), nullable=False))
+    qualifying_date: date = Field(sa_column=Column(Date, nullable=False))
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    record: dict = Field(sa_column=Column(JSON, nullable=False))
+    active: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=text("true")))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SubjectLock(Base, table=True):
+    """One row per person or organisation ref: deciding a claim locks the rows of everyone it touches."""
+
+    __tablename__ = "subject_locks"
+
+    ref: str = Field(sa_column=Column(String(64), primary_key=True))
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)

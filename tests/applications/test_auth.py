@@ -1,0 +1,37 @@
+import jwt
+
+from shared.settings import DEV_JWT_SECRET
+from tests.support import auth, skill_upgrade_body
+
+
+def test_no_token_is_401_problem(client):
+    r = client.get("/v1/claims")
+    assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_token_signed_with_another_secret_is_401(client):
+    forged = jwt.encode({"sub": "x", "role": "admin", "exp": 9999999999}, "another-secret-entirely-000000", algorithm="HS256")
+    assert client.get("/v1/claims", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_an_expired_token_is_401(client):
+    expired = jwt.encode({"sub": "x", "role": "applicant", "exp": 1}, DEV_JWT_SECRET, algorithm="HS256")
+    assert client.get("/v1/claims", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+
+
+def test_an_officer_cannot_file_a_claim(client):
+    r = client.post("/v1/claims", json=skill_upgrade_body(), headers={**auth("officer", "o1"), "Idempotency-Key": "x"})
+    assert r.status_code == 403
+
+
+def test_only_admins_read_claim_bodies_through_the_internal_lookup(client):
+    claim_id = client.post("/v1/claims", json=skill_upgrade_body(),
+                           headers={**auth(), "Idempotency-Key": "i"}).json()["claim_id"]
+    assert client.get(f"/internal/v1/claims/{claim_id}", headers=auth()).status_code == 403
+    r = client.get(f"/internal/v1/claims/{claim_id}", headers=auth("admin", "service:disbursement"))
+    assert r.status_code == 200 and r.json()["body"]["programme"] == "skill_upgrade"
+
+
+def test_health_endpoints_need_no_token(client):
+    assert client.get("/healthz/live").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
