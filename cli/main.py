@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import commands
+from cli import audit, catalog, commands
 from cli.services import SERVICES
 from shared.auth import ROLES
 
@@ -28,11 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
     rep = outbox_sub.add_parser("replay", help="re-send published events (after a broker lost its topics)")
     rep.add_argument("service", choices=SERVICES)
     rep.add_argument("--since", help="ISO timestamp; default: every event")
+    catalog.add_parser(sub)
+    audit.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    delegated = getattr(args, "handler", None) or getattr(args, "func", None)
+    if delegated is not None:
+        return int(delegated(args) or 0)
     if args.command == "up":
         from cli.supervisor import run_up
 

@@ -49,10 +49,11 @@ class Supervisor:
         env = dict(os.environ)
         Path("var").mkdir(exist_ok=True)
         if not env.get("GRANTS_KAFKA_BOOTSTRAP"):
-            proc = start_broker(9092, Path("var/broker.log"))
+            port = int(env.get("GRANTS_EMBEDDED_BROKER_PORT", "9092"))
+            proc = start_broker(port, Path("var/broker.log"))
             self.children.append(("broker", proc))
-            env["GRANTS_KAFKA_BOOTSTRAP"] = "127.0.0.1:9092"
-            print("  broker        tansu (embedded, in memory)   127.0.0.1:9092", flush=True)
+            env["GRANTS_KAFKA_BOOTSTRAP"] = f"127.0.0.1:{port}"
+            print(f"  broker        tansu (embedded, in memory)   127.0.0.1:{port}", flush=True)
         else:
             print(f"  broker        external                      {env['GRANTS_KAFKA_BOOTSTRAP']}", flush=True)
         os.environ["GRANTS_KAFKA_BOOTSTRAP"] = env["GRANTS_KAFKA_BOOTSTRAP"]

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from shared.identifiers import validate_resident_id, validate_uscc
+from shared.money import parse_fen
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -33,6 +34,20 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Months = Annotated[StrictInt, Field(ge=0, le=1200)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _money_text(value: Any) -> int:
+    # Only a decimal string is accepted: a JSON number could be a float or be misread as fen.
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,10}(\.\d{1,2})?", value.strip()):
+        raise ValueError('must be an amount in yuan written as a string, e.g. "1500.00"')
+    return parse_fen(value)
+
+
+# Money a claimant reports (fees, contributions actually paid): a yuan string in, integer fen inside.
+FenText = Annotated[int, BeforeValidator(_money_text)]
+Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+Level = Annotated[StrictInt, Field(ge=1, le=5)]
+OccupationCode = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class Strict(BaseModel):
@@ -86,8 +101,8 @@ class PayeeAccount(Strict):
 
 class SkillUpgradeFacts(Strict):
     certificate_number: Text
-    occupation_code: Annotated[str, Field(min_length=1, max_length=40)]
-    level: Annotated[StrictInt, Field(ge=1, le=5)]
+    occupation_code: OccupationCode
+    level: Level
     certificate_issued_on: IsoDate
     ui_contribution_months: Months
     receiving_ui_benefit: StrictBool
@@ -161,6 +176,95 @@ class LongTermUnemployedHiringFacts(Strict):
     contract_months: Months
 
 
+# Programmes added after the contract's table (issue 3), in the same style: strict, bounded, dates as IsoDate.
+
+
+class SkillAppraisalFacts(Strict):
+    certificate_number: Text
+    occupation_code: OccupationCode
+    level: Level
+    # A training certificate (培训合格证) is not a skill certificate: qingyang-2023 §19 excludes it.
+    certificate_kind: Literal["vocational_qualification", "skill_level", "training_certificate"]
+    certificate_issued_on: IsoDate
+    first_appraisal: StrictBool
+    subsidised_training: StrictBool
+    appraisal_fee_paid: FenText
+
+
+class JobSeekingFacts(Strict):
+    # The national groups of hard-up graduates (困难高校毕业生).
+    hardship_category: Literal[
+        "low_income_family", "zero_employment_family", "poverty_alleviated_family",
+        "extreme_hardship", "disabled", "student_loan", "none",
+    ]
+    graduating_on: IsoDate
+    applied_on: IsoDate
+
+
+class LabourTransferFacts(Strict):
+    worker: Person
+    poverty_alleviated: StrictBool
+    employer_uscc: str = Field(max_length=32)
+    contract_start: IsoDate
+    contract_months_performed: Months
+
+    @field_validator("employer_uscc")
+    @classmethod
+    def _uscc(cls, value: str) -> str:
+        return validate_uscc(value)
+
+
+class GraduateHiringFacts(Strict):
+    employee: Person
+    graduated_on: IsoDate
+    enterprise_size: Literal["micro", "small", "medium", "large"]
+    contract_start: IsoDate
+    contract_months: Months
+    employed_months: Months
+    insurance_paid_months: Months
+
+
+class HardToEmployHiringFacts(Strict):
+    employee: Person
+    hard_to_employ_registered: StrictBool
+    contract_start: IsoDate
+    contract_months: Months
+    insurance_paid_months: Months
+
+
+class ApprenticeshipFacts(Strict):
+    apprentice: Person
+    certificate_number: Text
+    occupation_code: OccupationCode
+    # A special-competence certificate (专项职业能力证书) counts as 初级 (level 5) under yongchuan-2020 §43.
+    certificate_kind: Literal["vocational_qualification", "skill_level", "special_competence"]
+    level: Level
+    certificate_issued_on: IsoDate
+    training_start: IsoDate
+    training_months: Annotated[StrictInt, Field(ge=1, le=48)]
+
+    @model_validator(mode="after")
+    def _special_competence_is_level_5(self) -> "ApprenticeshipFacts":
+        if self.certificate_kind == "special_competence" and self.level != 5:
+            raise ValueError("a special-competence certificate counts as level 5")
+        return self
+
+
+class StartupSocialInsuranceFacts(Strict):
+    founder_category: Literal["graduate", "hard_to_employ", "veteran", "returning_migrant_worker"]
+    business_uscc: str = Field(max_length=32)
+    business_registered_on: IsoDate
+    first_business: StrictBool
+    contribution_period_end: IsoDate
+    contribution_months: Annotated[StrictInt, Field(ge=1, le=12)]
+    employer_contributions_paid: FenText
+
+    @field_validator("business_uscc")
+    @classmethod
+    def _uscc(cls, value: str) -> str:
+        return validate_uscc(value)
+
+
 # programme code -> (claimant kind, facts model). More programmes are added here the same way.
 PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
     "skill_upgrade": ("person", SkillUpgradeFacts),
@@ -169,6 +273,13 @@ PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
     "hiring": ("organisation", HiringFacts),
     "job_expansion": ("organisation", HiringFacts),
     "hiring_long_term_unemployed": ("organisation", LongTermUnemployedHiringFacts),
+    "skill_appraisal": ("person", SkillAppraisalFacts),
+    "job_seeking_subsidy": ("person", JobSeekingFacts),
+    "labour_transfer_award": ("organisation", LabourTransferFacts),
+    "graduate_hiring": ("organisation", GraduateHiringFacts),
+    "hiring_hard_to_employ": ("organisation", HardToEmployHiringFacts),
+    "apprenticeship": ("organisation", ApprenticeshipFacts),
+    "startup_social_insurance": ("person", StartupSocialInsuranceFacts),
 }
 
 

@@ -1,31 +1,57 @@
-"""The audit service: consumes payment and batch events into its own store and serves auditors."""
+"""The audit service: consumes payment and batch events into its ledger and serves auditors."""
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from services.audit import intake
+from services.audit.anomaly_run import AnomalySweep
+from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from services.audit.db.tables import inbox, outbox
+from services.audit.domain.anomalies.engine import RuleParameters
+from services.audit.domain.anomalies.standards import Standards
+from services.audit.messaging.consumer import AuditRuntime
+from services.audit.standards import catalog_standards
 from shared.consumer import ConsumerSpec
 from shared.db import make_engine
 from shared.logging import configure_logging
+from shared.money import parse_fen
 from shared.web.app import install_common
-from shared.web.runtime import Runtime, runtime_lifespan
+from shared.web.runtime import runtime_lifespan
 
 SERVICE = "audit"
+CONSUMER = "audit.ledger"
 
 
-def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
-    return [ConsumerSpec(name="audit.ledger", group_id=f"{settings.grants_topic_prefix}.audit",
-                         topic_suffixes=["payments.v1", "batches.v1"], handlers=intake.HANDLERS)]
+def rule_parameters(settings: Settings) -> RuleParameters:
+    return RuleParameters(dual_approval_threshold_fen=parse_fen(settings.grants_dual_approval_threshold))
 
 
-def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
+def ledger_consumer_spec(settings: Settings, on_batch_committed=None) -> ConsumerSpec:  # type: ignore[no-untyped-def]
+    return ConsumerSpec(name=CONSUMER, group_id=f"{settings.grants_topic_prefix}.audit",
+                        topic_suffixes=["payments.v1", "batches.v1"], handlers=intake.HANDLERS,
+                        on_batch_committed=on_batch_committed)
+
+
+def consumer_specs(settings: Settings, engine: Engine, standards: Standards) -> list[ConsumerSpec]:
+    sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
+    return [ledger_consumer_spec(settings, sweep)]
+
+
+def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
+               standards: Standards | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
-    runtime = Runtime(settings=settings, engine=make_engine(settings.audit_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings))
+    standards = standards or catalog_standards()
+    engine = make_engine(settings.audit_database_url)
+    runtime = AuditRuntime(settings=settings, engine=engine, outbox=outbox, inbox=inbox,
+                           consumer_specs=consumer_specs(settings, engine, standards))
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants audit", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
+    app.state.standards = standards
+    app.state.rule_parameters = rule_parameters(settings)
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
+    for router in routers:
+        app.include_router(router)
     return app

@@ -10,7 +10,7 @@ def test_no_token_is_401_problem(client):
 
 
 def test_a_token_signed_with_another_secret_is_401(client):
-    forged = jwt.encode({"sub": "x", "role": "admin", "exp": 9999999999}, "another-secret-entirely-000000", algorithm="HS256")
+    forged = jwt.encode({"sub": "x", "role": "admin", "exp": 9999999999}, "another-secret-entirely-0000000000000", algorithm="HS256")
     assert client.get("/v1/claims", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 

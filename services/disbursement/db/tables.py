@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, String, text
 from sqlmodel import Field
 
 from shared.db import service_base
@@ -37,14 +37,9 @@ class DecisionRow(Base, table=True):
 
 
 class GrantRow(Base, table=True):
-    """An eligible decision that counts against caps and exclusivity until it is released."""
+    """An eligible decision that counts against caps and exclusivity while it is active."""
 
     __tablename__ = "grants"
-    __table_args__ = (
-        # Backstop for "never twice": one active grant per programme family and qualifying key.
-        Index("uq_grants_active_qualifying_key", "uniqueness_key", unique=True,
-              postgresql_where=text("active"), sqlite_where=text("active")),
-    )
 
     id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
     claim_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))
@@ -53,13 +48,21 @@ class GrantRow(Base, table=True):
     fund: str = Field(sa_column=Column(String(64), nullable=False))
     beneficiary_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     subject_ref: str = Field(sa_column=Column(String(64), nullable=False, index=True))
-    qualifying_key: str = Field(sa_column=Column(String(300), nullable=False))
-    uniqueness_key: str = Field(sa_column=Column(String(400), nullable=False))
+    qualifying_key: str = Field(sa_column=Column(String(400), nullable=False))
     qualifying_date: date = Field(sa_column=Column(Date, nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     record: dict = Field(sa_column=Column(JSON, nullable=False))
     active: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=text("true")))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class GrantRef(Base, table=True):
+    """Every ref a grant can be found by (subject and parties): history for a claim is a lookup by ref."""
+
+    __tablename__ = "grant_refs"
+
+    claim_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    ref: str = Field(sa_column=Column(String(64), primary_key=True, index=True))
 
 
 class SubjectLock(Base, table=True):

@@ -1,0 +1,4 @@
+-- One database per service: the services never share tables.
+CREATE DATABASE applications;
+CREATE DATABASE disbursement;
+CREATE DATABASE audit;

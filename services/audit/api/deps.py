@@ -1,0 +1,89 @@
+"""What every audit route needs: the auditor/admin gate, the session, cursors and time windows."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Query
+from sqlmodel import Session
+
+from services.audit.domain.events import BUSINESS_TZ
+from shared.auth import Principal
+from shared.web.app import decode_cursor, encode_cursor
+from shared.web.problems import ValidationFailed
+from shared.web.runtime import db_session
+from shared.web.security import principal_dependency, require_role
+
+READER_ROLES = ("auditor", "admin")
+
+current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
+
+
+def auditor(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    return require_role(principal, *READER_ROLES)
+
+
+def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    return require_role(principal, "admin")
+
+
+Auditor = Annotated[Principal, Depends(auditor)]
+Admin = Annotated[Principal, Depends(admin)]
+DB = Annotated[Session, Depends(db_session)]
+Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
+Moment = Annotated[str | None, Query(description="YYYY-MM-DD (a China calendar day) or ISO 8601 with offset")]
+
+
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+def cursor_parts(cursor: str | None, parts: int) -> list[str] | None:
+    """Split a cursor we issued into its parts (joined by "|"); 422 for anything else."""
+    if cursor is None:
+        return None
+    values = decode_cursor(cursor).split("|")
+    if len(values) != parts or not all(values):
+        raise invalid("cursor", "not a cursor we issued")
+    return values
+
+
+def make_cursor(*parts: object) -> str:
+    return encode_cursor("|".join(str(p) for p in parts))
+
+
+def parse_moment(field: str, value: str | None, *, end_of_day: bool) -> datetime | None:
+    """A bound of a time window: a date is a China calendar day (its start, or the start of the next
+    day for an upper bound); a timestamp must carry an offset."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), BUSINESS_TZ)
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise invalid(field, "expected YYYY-MM-DD or an ISO 8601 timestamp with offset") from exc
+    if moment.tzinfo is None:
+        raise invalid(field, "a timestamp needs a UTC offset (e.g. +08:00 or Z)")
+    return moment + timedelta(microseconds=1) if end_of_day else moment
+
+
+def window(from_: str | None, to: str | None) -> tuple[datetime | None, datetime | None]:
+    """[from, to] as a half-open [lower, upper) pair of aware datetimes."""
+    lower, upper = parse_moment("from", from_, end_of_day=False), parse_moment("to", to, end_of_day=True)
+    if lower is not None and upper is not None and upper <= lower:
+        raise invalid("to", "must not be before from")
+    return lower, upper
+
+
+def parse_day(field: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise invalid(field, "expected YYYY-MM-DD") from exc
+
+
+def business_now() -> datetime:
+    return datetime.now(BUSINESS_TZ)

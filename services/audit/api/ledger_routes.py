@@ -1,0 +1,76 @@
+"""GET /v1/ledger/…: the journal, balances, the chain's verification and its export (contract §5)."""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from services.audit.api.deps import DB, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment, window
+from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
+from services.audit.db import ledger_reads
+from services.audit.domain.chain import format_utc
+from services.audit.domain.export import entry_line, result_to_json
+from services.audit.verification import verify_ledger
+
+router = APIRouter(prefix="/v1/ledger", tags=["ledger"], dependencies=[Depends(auditor)])
+EXPORT_CHUNK = 500  # lines per chunk written to the response
+
+
+@router.get("/entries", response_model=EntryPage)
+def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, from_: Moment = None,
+                 to: Moment = None, limit: Limit = 50, cursor: str | None = None,
+                 ) -> EntryPage:
+    """Journal entries in (fund, seq) order; from/to bound posted_at (inclusive)."""
+    lower, upper = window(from_, to)
+    after = cursor_parts(cursor, 2)
+    if after is not None and not after[1].isdigit():
+        raise invalid("cursor", "not a cursor we issued")
+    where = ledger_reads.EntryFilter(fund, payment_id, lower, upper)
+    rows = ledger_reads.entries_page(db, where, (after[0], int(after[1])) if after else None, limit + 1)
+    page = rows[:limit]
+    more = len(rows) > limit
+    return EntryPage(items=[entry_out(e) for e in page],
+                     next_cursor=make_cursor(page[-1].fund, page[-1].seq) if more else None)
+
+
+# FastAPI reads the query parameter "from" into from_ (a Python keyword cannot be a parameter name).
+list_entries.__signature__ = None  # type: ignore[attr-defined]
+
+
+@router.get("/balances", response_model=BalancePage)
+def balances(db: DB, fund: str | None = None, as_of: Moment = None) -> BalancePage:
+    """Debit, credit and balance (debit minus credit) per account, over entries posted up to as_of."""
+    upper = parse_moment("as_of", as_of, end_of_day=True)
+    rows = ledger_reads.account_balances(db, upper, fund)
+    return BalancePage(as_of=format_utc(upper or datetime.now().astimezone()), items=[balance_out(b) for b in rows])
+
+
+@router.get("/verify", response_model=VerifyOut, response_model_exclude_none=False)
+def verify(db: DB) -> dict:
+    """Recompute every fund's hash chain and check it ends at the recorded heads."""
+    return result_to_json(verify_ledger(db))
+
+
+@router.get("/export", response_class=StreamingResponse,
+            responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines"}})
+def export(request: Request, fund: str | None = None) -> StreamingResponse:
+    """The ledger as JSON Lines in (fund, seq) order, streamed; `grants audit verify FILE` checks it offline."""
+    engine = request.app.state.runtime.engine
+    return StreamingResponse(_export_lines(engine, fund), media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="ledger.jsonl"'})
+
+
+def _export_lines(engine, fund: str | None) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    # Its own session: the response streams after the request's session has closed.
+    with Session(engine) as session:
+        chunk: list[str] = []
+        for entry in ledger_reads.iter_chain(session, fund):
+            chunk.append(entry_line(entry))
+            if len(chunk) >= EXPORT_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)

@@ -1,0 +1,99 @@
+"""Response shapes of the audit API (contract §5): money as two-place strings, never floats."""
+
+from pydantic import BaseModel
+
+from services.audit.domain.balances import AccountBalance
+from services.audit.domain.chain import ChainEntry
+from services.audit.domain.export import entry_to_json
+from shared.money import CURRENCY, format_fen
+
+
+class PostingOut(BaseModel):
+    account: str
+    debit: str
+    credit: str
+
+
+class EntryOut(BaseModel):
+    entry_id: str
+    seq: int
+    fund: str
+    event_id: str
+    payment_id: str | None
+    postings: list[PostingOut]
+    prev_hash: str
+    hash: str
+    posted_at: str
+    currency: str = CURRENCY
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    next_cursor: str | None
+
+
+class BalanceOut(BaseModel):
+    account: str
+    fund: str
+    debit: str
+    credit: str
+    balance: str  # debit minus credit
+    currency: str = CURRENCY
+
+
+class BalancePage(BaseModel):
+    as_of: str
+    items: list[BalanceOut]
+    next_cursor: str | None = None
+
+
+class ChainBreakOut(BaseModel):
+    fund: str | None
+    seq: int | None
+    entry_id: str | None
+    reason: str
+    detail: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    entries: int
+    head: str | None
+    first_break: ChainBreakOut | None = None
+
+
+class FindingOut(BaseModel):
+    finding_key: str
+    rule: str
+    severity: str
+    clause: str
+    payment_ids: list[str]
+    batch_ids: list[str]
+    detail: str
+    found_at: str
+
+
+class FindingPage(BaseModel):
+    items: list[FindingOut]
+    next_cursor: str | None
+
+
+class BudgetIn(BaseModel):
+    amount: str
+
+
+class BudgetOut(BaseModel):
+    fund: str
+    year: int
+    amount: str
+    currency: str = CURRENCY
+
+
+def entry_out(entry: ChainEntry) -> EntryOut:
+    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file."""
+    return EntryOut(**entry_to_json(entry))
+
+
+def balance_out(b: AccountBalance) -> BalanceOut:
+    return BalanceOut(account=b.account, fund=b.fund, debit=format_fen(b.debit_fen), credit=format_fen(b.credit_fen),
+                      balance=format_fen(b.balance_fen))

@@ -1,0 +1,87 @@
+"""Reading the ledger back: pages of entries, the whole chain in order (streamed), heads, balances."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from services.audit.db.ledger_repo import ENTRIES, HEADS, POSTINGS, postings_of, to_chain_entry
+from services.audit.domain.accounts import fund_of
+from services.audit.domain.balances import AccountBalance
+from services.audit.domain.chain import ChainEntry, FundHead
+from services.audit.domain.postings import Posting
+
+STREAM_ROWS = 1000  # rows fetched per round trip when streaming the chain
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    fund: str | None = None
+    payment_id: str | None = None
+    posted_from: datetime | None = None  # inclusive
+    posted_before: datetime | None = None  # exclusive
+
+
+def entries_page(session: Session, where: EntryFilter, after: tuple[str, int] | None, limit: int) -> list[ChainEntry]:
+    """Entries in (fund, seq) order after the keyset cursor `after`."""
+    query = select(ENTRIES).where(*_conditions(where))
+    if after is not None:
+        query = query.where(or_(ENTRIES.c.fund > after[0], and_(ENTRIES.c.fund == after[0], ENTRIES.c.seq > after[1])))
+    rows = session.execute(query.order_by(ENTRIES.c.fund, ENTRIES.c.seq).limit(limit)).all()
+    postings = postings_of(session, [r.entry_id for r in rows])
+    return [to_chain_entry(r, postings.get(r.entry_id, ())) for r in rows]
+
+
+def iter_chain(session: Session, fund: str | None = None) -> Iterator[ChainEntry]:
+    """Every entry with its postings, each fund in seq order, in one streamed query.
+
+    An outer join, so an entry whose postings were deleted still shows up (and fails its hash).
+    """
+    query = (select(ENTRIES, POSTINGS.c.account, POSTINGS.c.debit_fen, POSTINGS.c.credit_fen)
+             .join(POSTINGS, POSTINGS.c.entry_id == ENTRIES.c.entry_id, isouter=True)
+             .order_by(ENTRIES.c.fund, ENTRIES.c.seq, POSTINGS.c.id))
+    if fund is not None:
+        query = query.where(ENTRIES.c.fund == fund)
+    current, postings = None, []
+    for row in session.execute(query.execution_options(yield_per=STREAM_ROWS)):
+        if current is not None and row.entry_id != current.entry_id:
+            yield to_chain_entry(current, tuple(postings))
+            postings = []
+        current = row
+        if row.account is not None:
+            postings.append(Posting(row.account, row.debit_fen, row.credit_fen))
+    if current is not None:
+        yield to_chain_entry(current, tuple(postings))
+
+
+def stored_heads(session: Session) -> dict[str, FundHead]:
+    """Each fund's recorded head; a fund locked but never posted to (seq 0) has none."""
+    rows = session.execute(select(HEADS).where(HEADS.c.seq > 0))
+    return {r.fund: FundHead(r.seq, r.hash) for r in rows}
+
+
+def account_balances(session: Session, as_of: datetime | None, fund: str | None) -> list[AccountBalance]:
+    """Debit and credit totals per account over entries posted at or before as_of, by account."""
+    query = (select(POSTINGS.c.account, func.sum(POSTINGS.c.debit_fen), func.sum(POSTINGS.c.credit_fen))
+             .join(ENTRIES, ENTRIES.c.entry_id == POSTINGS.c.entry_id)
+             .group_by(POSTINGS.c.account).order_by(POSTINGS.c.account))
+    if as_of is not None:
+        query = query.where(ENTRIES.c.posted_at <= as_of)
+    if fund is not None:
+        query = query.where(ENTRIES.c.fund == fund)
+    return [AccountBalance(account, fund_of(account), int(d), int(c)) for account, d, c in session.execute(query)]
+
+
+def _conditions(where: EntryFilter) -> list:
+    conditions = []
+    if where.fund is not None:
+        conditions.append(ENTRIES.c.fund == where.fund)
+    if where.payment_id is not None:
+        conditions.append(ENTRIES.c.payment_id == where.payment_id)
+    if where.posted_from is not None:
+        conditions.append(ENTRIES.c.posted_at >= where.posted_from)
+    if where.posted_before is not None:
+        conditions.append(ENTRIES.c.posted_at < where.posted_before)
+    return conditions

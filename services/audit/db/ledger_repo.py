@@ -1,0 +1,66 @@
+"""Writes to the ledger, and the per-payment reads the posting rules need (all under the fund's lock)."""
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
+from services.audit.db.upsert import insert_ignore
+from services.audit.domain.chain import GENESIS_HASH, ChainEntry, FundHead
+from services.audit.domain.postings import Posting
+
+ENTRIES, POSTINGS, HEADS = LedgerEntryRow.__table__, LedgerPostingRow.__table__, FundHeadRow.__table__
+
+
+def lock_head(session: Session, fund: str) -> FundHead:
+    """The fund's head, locked FOR UPDATE until the transaction ends (seq 0: no entry yet).
+
+    A fund's first entry has no row to lock, so one is created first; a second transaction inserting
+    the same row waits for the first to commit, then locks it: the chain cannot fork.
+    (SQLite has no row locks; it serialises writers for the whole database instead.)
+    """
+    query = select(HEADS.c.seq, HEADS.c.hash).where(HEADS.c.fund == fund).with_for_update()
+    row = session.execute(query).one_or_none()
+    if row is None:
+        insert_ignore(session, HEADS, {"fund": fund, "seq": 0, "hash": GENESIS_HASH}, ["fund"])
+        row = session.execute(query).one()
+    return FundHead(row.seq, row.hash)
+
+
+def append(session: Session, entry: ChainEntry, previous: FundHead) -> None:
+    """Insert a linked entry and its postings and move the fund's head; the caller holds the head's lock."""
+    session.execute(insert(ENTRIES).values(
+        entry_id=entry.entry_id, fund=entry.fund, seq=entry.seq, event_id=entry.event_id,
+        payment_id=entry.payment_id, prev_hash=entry.prev_hash, hash=entry.hash, posted_at=entry.posted_at))
+    session.execute(insert(POSTINGS), [
+        {"entry_id": entry.entry_id, "fund": entry.fund, "account": p.account, "debit_fen": p.debit_fen,
+         "credit_fen": p.credit_fen} for p in entry.postings])
+    moved = session.execute(update(HEADS).where(HEADS.c.fund == entry.fund, HEADS.c.seq == previous.seq)
+                            .values(seq=entry.seq, hash=entry.hash)).rowcount
+    if moved != 1:  # the lock makes this unreachable; refuse to fork the chain if it ever is not
+        raise RuntimeError(f"fund {entry.fund}: head moved while appending seq {entry.seq}")
+
+
+def has_entry(session: Session, entry_id: str) -> bool:
+    return session.execute(select(ENTRIES.c.entry_id).where(ENTRIES.c.entry_id == entry_id)).first() is not None
+
+
+def entries_for_payment(session: Session, payment_id: str) -> list[ChainEntry]:
+    """The payment's entries in posting order (at most an issue and its settlement or reversal)."""
+    rows = session.execute(select(ENTRIES).where(ENTRIES.c.payment_id == payment_id)
+                           .order_by(ENTRIES.c.fund, ENTRIES.c.seq)).all()
+    postings = postings_of(session, [r.entry_id for r in rows])
+    return [to_chain_entry(r, postings.get(r.entry_id, ())) for r in rows]
+
+
+def postings_of(session: Session, entry_ids: list[str]) -> dict[str, tuple[Posting, ...]]:
+    found: dict[str, list[Posting]] = {}
+    if entry_ids:
+        rows = session.execute(select(POSTINGS).where(POSTINGS.c.entry_id.in_(entry_ids)).order_by(POSTINGS.c.id))
+        for r in rows:
+            found.setdefault(r.entry_id, []).append(Posting(r.account, r.debit_fen, r.credit_fen))
+    return {entry_id: tuple(ps) for entry_id, ps in found.items()}
+
+
+def to_chain_entry(row, postings: tuple[Posting, ...]) -> ChainEntry:  # type: ignore[no-untyped-def]
+    return ChainEntry(row.fund, row.seq, row.entry_id, row.event_id, row.payment_id, postings, row.posted_at,
+                      row.prev_hash, row.hash)

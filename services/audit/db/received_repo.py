@@ -1,0 +1,72 @@
+"""The events as received: recorded once each, and read back as facts for rules and reconciliation."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.audit.db.review_tables import ApprovedPaymentRow
+from services.audit.db.tables import ReceivedEvent
+from services.audit.db.upsert import insert_ignore
+from services.audit.domain.errors import UnpostableEvent
+from services.audit.domain.events import BatchApproved, EventFact, parse_event
+
+RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
+
+
+def record(session: Session, *, event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> bool:
+    """Keep the event as received; False when it is already kept (a twin consumer got there first)."""
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    return insert_ignore(session, RECEIVED, {
+        "event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
+        "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC),
+    }, ["event_id"]) == 1
+
+
+def record_approval(session: Session, approval: BatchApproved) -> None:
+    """Index the approval's payment ids, so reconciliation can join approvals by payment id."""
+    insert_ignore(session, APPROVED, [{"batch_id": approval.batch_id, "payment_id": p}
+                                      for p in dict.fromkeys(approval.payment_ids)], ["batch_id", "payment_id"])
+
+
+def payload_of(session: Session, event_id: str) -> dict[str, Any] | None:
+    return session.execute(select(RECEIVED.c.payload).where(RECEIVED.c.event_id == event_id)).scalar_one_or_none()
+
+
+def facts(session: Session, types: tuple[str, ...]) -> Iterator[EventFact]:
+    """Every received event of these types that reads as a fact (quarantined malformed ones do not)."""
+    query = select(RECEIVED.c.payload).where(RECEIVED.c.type.in_(types)).order_by(RECEIVED.c.id)
+    for (payload,) in session.execute(query.execution_options(yield_per=1000)):
+        fact = read_fact(payload)
+        if fact is not None:
+            yield fact
+
+
+def payment_events(session: Session) -> Iterator[tuple[str, EventFact]]:
+    """(payment_id, fact) for every readable payment event, ordered by payment id."""
+    query = (select(RECEIVED.c.payment_id, RECEIVED.c.payload).where(RECEIVED.c.payment_id.is_not(None))
+             .order_by(RECEIVED.c.payment_id, RECEIVED.c.id))
+    for payment_id, payload in session.execute(query.execution_options(yield_per=1000)):
+        fact = read_fact(payload)
+        if fact is not None:
+            yield payment_id, fact
+
+
+def approved_members(session: Session) -> Iterator[tuple[str, str]]:
+    """(payment_id, batch_id) of every payment listed by an approval, ordered by payment id."""
+    query = select(APPROVED.c.payment_id, APPROVED.c.batch_id).order_by(APPROVED.c.payment_id, APPROVED.c.batch_id)
+    yield from session.execute(query.execution_options(yield_per=1000)).tuples()
+
+
+def read_fact(payload: dict[str, Any]) -> EventFact | None:
+    try:
+        return parse_event(payload)
+    except UnpostableEvent:
+        return None
+
+
+def _short_id(value: Any) -> str | None:
+    """Only an id that fits the column is indexed; the full event is in payload either way."""
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None

@@ -1,0 +1,77 @@
+"""Disbursement routes: the policy catalog and what-if evaluations (contract §4)."""
+
+from datetime import UTC, datetime, date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from sqlmodel import Session
+
+from services.disbursement.api.catalog_view import programme_items
+from services.disbursement.db import grants_repo
+from services.disbursement.domain.rules import UnknownParameter, evaluate, history_refs
+from shared.auth import Principal
+from shared.claims import ClaimInvalid, parse_claim
+from shared.web.app import decode_cursor, encode_cursor
+from shared.web.problems import ValidationFailed
+from shared.web.runtime import db_session, get_runtime
+from shared.web.security import principal_dependency, require_role
+
+router = APIRouter()
+current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
+Caller = Annotated[Principal, Depends(current_principal)]
+DB = Annotated[Session, Depends(db_session)]
+
+
+@router.get("/v1/programmes", tags=["catalog"])
+def list_programmes(request: Request, caller: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                    cursor: str | None = None) -> dict[str, Any]:
+    """Every programme per policy, with its dated parameters, fund, caps, exclusivity groups and clauses."""
+    catalog = request.app.state.catalog
+    items = programme_items(catalog)
+    start = int(decode_cursor(cursor)) if cursor else 0
+    page = items[start:start + limit]
+    more = start + limit < len(items)
+    return {"items": page, "next_cursor": encode_cursor(str(start + limit)) if more else None,
+            "catalog_hash": catalog.content_hash}
+
+
+@router.post("/v1/evaluations", tags=["catalog"])
+def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
+    """The decision a claim would get now (or as of a date, with parameter overrides); nothing is persisted."""
+    require_role(caller, "officer", "admin")
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
+    body = dict(data)
+    as_of = _as_of(body.pop("as_of", None))
+    overrides = body.pop("parameters", None)
+    if overrides is not None and not (isinstance(overrides, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in overrides.items())):
+        raise ValidationFailed("parameters must map parameter ids to decimal strings",
+                               errors=[{"field": "parameters", "message": "an object of string values"}])
+    try:
+        claim = parse_claim(body)
+    except ClaimInvalid as exc:
+        raise ValidationFailed(str(exc)[:1000], errors=exc.errors) from exc
+    runtime = get_runtime(request)
+    catalog, pii_key = request.app.state.catalog, runtime.settings.grants_pii_key
+    earlier = grants_repo.history(db, history_refs(claim, catalog, pii_key=pii_key))
+    try:
+        decision = evaluate(claim, earlier, catalog, as_of, pii_key=pii_key, parameters=overrides)
+    except (UnknownParameter, ValueError) as exc:
+        raise ValidationFailed(str(exc), errors=[{"field": "parameters", "message": str(exc)}]) from exc
+    db.rollback()
+    return {**decision.to_contract_json(), "as_of": as_of.isoformat(), "catalog_hash": decision.catalog_hash,
+            "persisted": False}
+
+
+def _as_of(value: Any) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
+    except ValueError:
+        return _bad_date()
+
+
+def _bad_date() -> date:
+    raise ValidationFailed("as_of must be a date written YYYY-MM-DD", errors=[{"field": "as_of", "message": "YYYY-MM-DD"}])

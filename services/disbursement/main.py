@@ -1,0 +1,39 @@
+"""The disbursement service: decides claims against the policy catalog, batches and pays them."""
+
+from fastapi import FastAPI
+
+from services.disbursement.api.routes import router
+from services.disbursement.claim_source import ClaimSource
+from services.disbursement.config import Settings, get_settings
+from services.disbursement.db.tables import inbox, outbox
+from services.disbursement.deciding import Decider
+from shared.catalog import load_catalog
+from shared.consumer import ConsumerSpec
+from shared.db import make_engine
+from shared.events import CLAIM_SUBMITTED
+from shared.logging import configure_logging
+from shared.web.app import install_common
+from shared.web.runtime import Runtime, runtime_lifespan
+
+SERVICE = "disbursement"
+
+
+def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
+    return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
+                         topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decider})]
+
+
+def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.grants_env)
+    catalog = load_catalog()
+    decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
+    runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
+                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider))
+    workers = settings.grants_run_workers if run_workers is None else run_workers
+    app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
+    app.state.runtime = runtime
+    app.state.catalog = catalog
+    install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
+    app.include_router(router)
+    return app

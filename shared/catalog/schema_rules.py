@@ -1,0 +1,243 @@
+"""The rule vocabulary of a programme: eligibility conditions, amount expressions, caps and exclusivity.
+
+Kept to a small fixed set of kinds so that the engine implements each one once and every
+use names its clause; a new kind is added here and in the engine together.
+"""
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, StrictInt, StrictStr, model_validator
+
+from shared.catalog.reasons import FundCode, ReasonCode
+from shared.catalog.schema_common import Closed, Id, Note, Operand, When
+
+
+class _Condition(Closed):
+    clause: Id
+    # Required on top-level conditions (checked by the programme); inside any_of the group's reason is reported.
+    reason: ReasonCode | None = None
+    when: When | None = None
+    note: Note | None = None
+
+
+class InCondition(_Condition):
+    kind: Literal["in"]
+    fact: Id
+    values: list[StrictStr | StrictInt] = Field(min_length=1)
+
+
+class IsTrueCondition(_Condition):
+    kind: Literal["is_true"]
+    fact: Id
+
+
+class AtLeastCondition(_Condition):
+    kind: Literal["at_least"]
+    fact: Id
+    min: Operand
+
+
+class AgeBetweenCondition(_Condition):
+    """Completed years of age of a person fact (from the resident id) on a date fact, bounds inclusive."""
+
+    kind: Literal["age_between"]
+    person: Id
+    on: Id
+    min: Operand
+    max: Operand
+
+
+class MonthsBetweenCondition(_Condition):
+    """`to` lies at least `min` and at most `max` calendar months after `from` (bounds inclusive).
+
+    `to` may be the word as_of: the evaluation date, for "has operated one year" style rules.
+    """
+
+    kind: Literal["months_between"]
+    start: Id = Field(alias="from")
+    end: Id = Field(alias="to")
+    min: Operand | None = None
+    max: Operand | None = None
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> "MonthsBetweenCondition":
+        if self.min is None and self.max is None:
+            raise ValueError("months_between needs min, max or both")
+        return self
+
+
+class SameYearCondition(_Condition):
+    kind: Literal["same_year"]
+    fact: Id
+    year: Operand
+
+
+class NotEvidencedCondition(_Condition):
+    """A requirement the intake form does not yet collect: always fails, so nothing is paid on a guess."""
+
+    kind: Literal["not_evidenced"]
+    evidence: Note
+
+
+class AnyOfCondition(_Condition):
+    kind: Literal["any_of"]
+    conditions: list["Condition"] = Field(min_length=2)
+
+
+Condition = Annotated[
+    Union[
+        InCondition,
+        IsTrueCondition,
+        AtLeastCondition,
+        AgeBetweenCondition,
+        MonthsBetweenCondition,
+        SameYearCondition,
+        NotEvidencedCondition,
+        AnyOfCondition,
+    ],
+    Field(discriminator="kind"),
+]
+AnyOfCondition.model_rebuild()
+
+
+class ValueTier(Closed):
+    tier: Id
+    equals: StrictStr | StrictInt
+    parameter: Id
+
+
+class ValueTiers(Closed):
+    """Pick a tier by the exact value of a fact (a certificate level, a destination)."""
+
+    by: Id
+    tiers: list[ValueTier] = Field(min_length=1)
+    unmatched: ReasonCode = "LEVEL_NOT_COVERED"
+
+
+class RatioTier(Closed):
+    """A half-open band [from, below) of a ratio; `below` absent means no upper bound."""
+
+    tier: Id
+    lower: Decimal = Field(alias="from")
+    below: Decimal | None = None
+    parameter: Id
+
+
+class RatioTiers(Closed):
+    numerator: Id
+    denominator: Id
+    tiers: list[RatioTier] = Field(min_length=1)
+    if_denominator_zero: Id
+
+
+class Share(Closed):
+    """A ratio (possibly tiered) of a money fact or of a money parameter, rounded half-up to the fen."""
+
+    of: Id | None = None
+    of_parameter: Id | None = None
+    ratio: "Rate"
+
+    @model_validator(mode="after")
+    def _one_base(self) -> "Share":
+        if (self.of is None) == (self.of_parameter is None):
+            raise ValueError("a share is of exactly one of: of (a money fact), of_parameter")
+        return self
+
+
+class Capped(Closed):
+    """A money fact (what was actually paid), paid up to a cap."""
+
+    fact: Id
+    cap: "Rate"
+
+
+class Multiple(Closed):
+    """A whole-number factor times a money parameter (e.g. 2 x the monthly UI benefit)."""
+
+    factor: Id
+    of: Id
+
+
+class Rate(Closed):
+    """Money per unit: exactly one of the forms below."""
+
+    parameter: Id | None = None
+    by_value: ValueTiers | None = None
+    by_ratio: RatioTiers | None = None
+    share: Share | None = None
+    capped: Capped | None = None
+    multiple: Multiple | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Rate":
+        if sum(getattr(self, name) is not None for name in type(self).model_fields) != 1:
+            raise ValueError("a rate is exactly one of parameter, by_value, by_ratio, share, capped, multiple")
+        return self
+
+
+Share.model_rebuild()
+Capped.model_rebuild()
+
+
+class Units(Closed):
+    """How many rate units a claim pays for: a whole-number fact, or a named rule the engine implements."""
+
+    fact: Id | None = None
+    rule: Literal["trainee_months"] | None = None
+    per_rate: Annotated[int, Field(ge=1, le=120)] = 1
+    # False: the rate already pays for the whole claim and units are only counted (for units_total caps).
+    multiply: bool = True
+    max: Operand | None = None
+    clause: Id
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Units":
+        if (self.fact is None) == (self.rule is None):
+            raise ValueError("units come from exactly one of fact, rule")
+        return self
+
+
+class Amount(Closed):
+    clause: Id
+    rate: Rate
+    units: Units | None = None
+
+
+class Cap(Closed):
+    """A limit over earlier grants of the listed programmes that share the `same` fields with this claim.
+
+    `same` holds `subject` (the person or organisation the grant is about) and/or qualifying-key fields.
+    """
+
+    id: Id
+    kind: Literal["once", "count_per_year", "units_total"]
+    programmes: list[Id] = Field(min_length=1)
+    same: list[Id] = Field(min_length=1)
+    limit: Id | None = None
+    clause: Id
+    reason: ReasonCode
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _limit_when_counting(self) -> "Cap":
+        if (self.kind == "once") != (self.limit is None):
+            raise ValueError("count_per_year and units_total name a limit parameter; once does not")
+        return self
+
+
+class ExclusiveGroup(Closed):
+    """Programmes of which one holder (matched on `same`) may enjoy only one."""
+
+    id: Id
+    programmes: list[Id] = Field(min_length=2)
+    same: list[Id] = Field(min_length=1)
+    clause: Id
+    note: Note | None = None
+
+
+class FundRef(Closed):
+    code: FundCode
+    clause: Id
+    note: Note | None = None
