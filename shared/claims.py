@@ -45,7 +45,6 @@ def _money_text(value: Any) -> int:
 
 # Money a claimant reports (fees, contributions actually paid): a yuan string in, integer fen inside.
 FenText = Annotated[int, BeforeValidator(_money_text)]
-Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 Level = Annotated[StrictInt, Field(ge=1, le=5)]
 OccupationCode = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -265,6 +264,42 @@ class StartupSocialInsuranceFacts(Strict):
         return validate_uscc(value)
 
 
+class EmploymentWorkshopFacts(Strict):
+    worker: Person
+    local_household: StrictBool
+    poverty_alleviated: StrictBool
+    employed_from: IsoDate
+    employed_months: Months
+    assessed_on: IsoDate
+
+
+class TransportSubsidyFacts(Strict):
+    poverty_alleviated: StrictBool
+    destination: Literal["cross_province", "in_province"]
+    departed_on: IsoDate
+
+
+class GrassrootsPostFacts(Strict):
+    graduated_on: IsoDate
+    post_kind: Literal["grassroots_public_management", "grassroots_social_service", "other"]
+    post_start: IsoDate
+    period_end: IsoDate
+    months_claimed: Annotated[StrictInt, Field(ge=1, le=12)]
+
+
+class LabourExportFacts(Strict):
+    worker: Person
+    migrant_worker: StrictBool
+    cross_province: StrictBool
+    departed_on: IsoDate
+
+
+class TemporaryLivingAllowanceFacts(Strict):
+    laid_off_unemployed: StrictBool
+    hardship_confirmed: StrictBool
+    assessed_on: IsoDate
+
+
 # programme code -> (claimant kind, facts model). More programmes are added here the same way.
 PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
     "skill_upgrade": ("person", SkillUpgradeFacts),
@@ -280,6 +315,11 @@ PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
     "hiring_hard_to_employ": ("organisation", HardToEmployHiringFacts),
     "apprenticeship": ("organisation", ApprenticeshipFacts),
     "startup_social_insurance": ("person", StartupSocialInsuranceFacts),
+    "employment_workshop_award": ("organisation", EmploymentWorkshopFacts),
+    "transport_subsidy": ("person", TransportSubsidyFacts),
+    "grassroots_post_subsidy": ("person", GrassrootsPostFacts),
+    "labour_export_award": ("organisation", LabourExportFacts),
+    "temporary_living_allowance": ("person", TemporaryLivingAllowanceFacts),
 }
 
 

@@ -73,3 +73,10 @@ def parse_event(raw: bytes) -> CloudEvent:
     if not isinstance(doc, dict) or doc.get("specversion") != "1.0":
         raise ValueError("not a CloudEvents 1.0 document")
     return CloudEvent.model_validate(doc)
+
+
+# Finance events (contract §4): a claim taken into or out of a batch, and a claimant's corrected payee account.
+CLAIM_BATCHED = "grants.claim.batched"
+CLAIM_UNBATCHED = "grants.claim.unbatched"
+CLAIM_PAYEE_CHANGED = "grants.claim.payee_changed"
+TOPIC_OF_TYPE.update({CLAIM_BATCHED: "claims.v1", CLAIM_UNBATCHED: "claims.v1", CLAIM_PAYEE_CHANGED: "claims.v1"})

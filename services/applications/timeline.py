@@ -1,4 +1,4 @@
-"""Claim status moves fed by events from disbursement (decisions, payments)."""
+"""Claim status moves fed by events from disbursement (decisions, batches, payments)."""
 
 from datetime import UTC, datetime
 
@@ -7,7 +7,15 @@ from sqlmodel import Session
 from services.applications.db import claims_repo
 from services.applications.db.tables import ClaimHistoryRow
 from services.applications.domain import status as st
-from shared.events import CLAIM_DECIDED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
+from shared.events import (
+    CLAIM_BATCHED,
+    CLAIM_DECIDED,
+    CLAIM_UNBATCHED,
+    PAYMENT_FAILED,
+    PAYMENT_ISSUED,
+    PAYMENT_SETTLED,
+    CloudEvent,
+)
 from shared.logging import get_logger
 
 log = get_logger("applications.timeline")
@@ -25,7 +33,19 @@ def apply_decision(session: Session, event: CloudEvent) -> None:
 
 def apply_payment(session: Session, event: CloudEvent) -> None:
     _move(session, event, event.data["claim_id"], PAYMENT_STATUS[event.type],
-          detail=event.data.get("reason") if event.type == PAYMENT_FAILED else None)
+          detail=_failure_reason(event.data) if event.type == PAYMENT_FAILED else None)
+
+
+def apply_batching(session: Session, event: CloudEvent) -> None:
+    """In a batch (in_batch), or out of it again (eligible): removed from a draft, batch rejected, payee corrected."""
+    batched = event.type == CLAIM_BATCHED
+    _move(session, event, event.data["claim_id"], st.IN_BATCH if batched else st.ELIGIBLE,
+          detail=None if batched else event.data.get("reason"))
+
+
+def _failure_reason(data: dict) -> str | None:
+    code = data.get("reason_code") or data.get("reason")
+    return f"bank reason {code}" if code else None
 
 
 def _move(session: Session, event: CloudEvent, claim_id: str, new_status: str, *, decision: dict | None = None,
@@ -46,4 +66,4 @@ def _move(session: Session, event: CloudEvent, claim_id: str, new_status: str, *
 
 
 HANDLERS = {CLAIM_DECIDED: apply_decision, PAYMENT_ISSUED: apply_payment, PAYMENT_SETTLED: apply_payment,
-            PAYMENT_FAILED: apply_payment}
+            PAYMENT_FAILED: apply_payment, CLAIM_BATCHED: apply_batching, CLAIM_UNBATCHED: apply_batching}

@@ -23,6 +23,9 @@ class PaymentEntriesView:
         self.session = session
         self._by_payment: dict[str, list[ChainEntry]] = {}
 
+    def has_entry(self, payment_id: str, entry_id: str) -> bool:
+        return any(e.entry_id == entry_id for e in self._entries(payment_id))
+
     def _entries(self, payment_id: str) -> list[ChainEntry]:
         if payment_id not in self._by_payment:
             self._by_payment[payment_id] = ledger_repo.entries_for_payment(self.session, payment_id)
@@ -41,10 +44,12 @@ def record(session: Session, fact: IssuedPayment | PaymentOutcome) -> ChainEntry
     Raises the posting rules' UnpostableEvent or PaymentNotIssued with nothing written to the ledger.
     """
     head = ledger_repo.lock_head(session, fact.fund)
-    # Checked under the lock: a concurrent twin of this event has committed or not started.
-    if ledger_repo.has_entry(session, entry_id_for(fact.event_id)):
+    # Read under the lock: a concurrent twin of this event has committed or not started. An entry
+    # belongs to its event's payment, so the payment's entries tell whether it is posted already.
+    payment = PaymentEntriesView(session)
+    if payment.has_entry(fact.payment_id, entry_id_for(fact.event_id)):
         return None
-    draft = post_fact(fact, PaymentEntriesView(session))
+    draft = post_fact(fact, payment)
     if draft is None:  # only approvals draft nothing, and they never reach here
         return None
     entry = link(draft, head)

@@ -3,34 +3,39 @@
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from services.audit import intake
 from services.audit.anomaly_run import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
+from services.audit.db.engine import audit_engine
 from services.audit.db.tables import inbox, outbox
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
-from services.audit.messaging.consumer import AuditRuntime
+from services.audit.messaging.consumer import AuditConsumer
+from services.audit.messaging.spec import CONSUMER, ledger_consumer_spec
 from services.audit.standards import catalog_standards
-from shared.consumer import ConsumerSpec
-from shared.db import make_engine
+from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.logging import configure_logging
 from shared.money import parse_fen
 from shared.web.app import install_common
-from shared.web.runtime import runtime_lifespan
+from shared.web.runtime import Runtime, runtime_lifespan
+from shared.workers import WorkerSet
 
 SERVICE = "audit"
-CONSUMER = "audit.ledger"
+__all__ = ["CONSUMER", "create_app", "ledger_consumer_spec"]
+
+
+class AuditRuntime(Runtime):
+    """The shared runtime, with the audit consumer in place of the plain idempotent one."""
+
+    def build_workers(self) -> WorkerSet:
+        workers = super().build_workers()
+        workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix)
+                           if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
+        return workers
 
 
 def rule_parameters(settings: Settings) -> RuleParameters:
     return RuleParameters(dual_approval_threshold_fen=parse_fen(settings.grants_dual_approval_threshold))
-
-
-def ledger_consumer_spec(settings: Settings, on_batch_committed=None) -> ConsumerSpec:  # type: ignore[no-untyped-def]
-    return ConsumerSpec(name=CONSUMER, group_id=f"{settings.grants_topic_prefix}.audit",
-                        topic_suffixes=["payments.v1", "batches.v1"], handlers=intake.HANDLERS,
-                        on_batch_committed=on_batch_committed)
 
 
 def consumer_specs(settings: Settings, engine: Engine, standards: Standards) -> list[ConsumerSpec]:
@@ -43,7 +48,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     standards = standards or catalog_standards()
-    engine = make_engine(settings.audit_database_url)
+    engine = audit_engine(settings.audit_database_url)
     runtime = AuditRuntime(settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, engine, standards))
     workers = settings.grants_run_workers if run_workers is None else run_workers

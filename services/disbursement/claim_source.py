@@ -27,3 +27,22 @@ class ClaimSource:
         if response.status_code != 200:
             raise RetryLater(f"applications service answered {response.status_code}")
         return response.json()["body"]
+
+    def bodies(self, claim_ids: list[str], chunk: int = 500) -> dict[str, dict[str, Any]]:
+        """Many claims' bodies (POST /internal/v1/claims/lookup, 500 a request); LookupError names any missing."""
+        token = issue_token(self.jwt_secret, sub="service:disbursement", role="admin", ttl_seconds=300)
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(claim_ids), chunk):
+            try:
+                response = self.client.post(f"{self.base_url}/internal/v1/claims/lookup",
+                                            json={"claim_ids": claim_ids[start:start + chunk]},
+                                            headers={"Authorization": f"Bearer {token}"})
+            except httpx.HTTPError as exc:
+                raise RetryLater(f"applications service unreachable: {type(exc).__name__}") from exc
+            if response.status_code != 200:
+                raise RetryLater(f"applications service answered {response.status_code}")
+            page = response.json()
+            if page["missing"]:
+                raise LookupError(f"the applications service has no claim(s) {', '.join(page['missing'][:5])}")
+            found.update({item["claim_id"]: item["body"] for item in page["items"]})
+        return found

@@ -3,7 +3,29 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.money import parse_fen
 from shared.settings import ServiceSettings
+
+_PLACEHOLDER = "development placeholder"
+
+
+class FundAccount(BaseModel):
+    """The account a fund pays from: the debtor of its pain.001 files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1, max_length=140)
+    account_number: str = Field(min_length=1, max_length=34)
+    bank_name: str = Field(min_length=1, max_length=140)
+
+
+def _placeholder_accounts() -> dict[str, FundAccount]:
+    # Development only: production must set GRANTS_FUND_ACCOUNTS (the validator below refuses these).
+    funds = ("employment_subsidy", "unemployment_insurance", "rural_revitalization", "east_west_cooperation")
+    return {fund: FundAccount(name=f"{fund} ({_PLACEHOLDER})", account_number=f"95588000000000{i:05d}",
+                              bank_name=f"Treasury bank ({_PLACEHOLDER})")
+            for i, fund in enumerate(funds, start=1)}
 
 
 class Settings(ServiceSettings):
@@ -13,6 +35,38 @@ class Settings(ServiceSettings):
     applications_url: str = "http://127.0.0.1:8001"
     grants_dual_approval_threshold: Decimal = Decimal("1000000.00")
     grants_officer_daily_limit: Decimal = Decimal("10000000.00")
+    # true: a fund with no budget for the year cannot pay at all; false: only a set budget limits it
+    grants_fund_budget_required: bool = False
+    # batch.approved lists every payment id: 20,000 of them keep that event well under Kafka's 1 MB
+    grants_max_batch_items: int = Field(default=20000, ge=1, le=20000)
+    # JSON object: fund code -> {"name", "account_number", "bank_name"} of the account it pays from
+    grants_fund_accounts: dict[str, FundAccount] = Field(default_factory=_placeholder_accounts)
+
+    @model_validator(mode="after")
+    def _finance_settings(self) -> "Settings":
+        _non_negative_fen(self.grants_dual_approval_threshold, "GRANTS_DUAL_APPROVAL_THRESHOLD")
+        _non_negative_fen(self.grants_officer_daily_limit, "GRANTS_OFFICER_DAILY_LIMIT")
+        if self.grants_env == "production" and any(_PLACEHOLDER in a.name for a in self.grants_fund_accounts.values()):
+            raise ValueError("GRANTS_FUND_ACCOUNTS must name each fund's real paying account in production")
+        return self
+
+    @property
+    def dual_approval_threshold_fen(self) -> int:
+        return _non_negative_fen(self.grants_dual_approval_threshold, "GRANTS_DUAL_APPROVAL_THRESHOLD")
+
+    @property
+    def officer_daily_limit_fen(self) -> int:
+        return _non_negative_fen(self.grants_officer_daily_limit, "GRANTS_OFFICER_DAILY_LIMIT")
+
+
+def _non_negative_fen(amount: Decimal, name: str) -> int:
+    try:
+        fen = parse_fen(amount)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    if fen < 0:
+        raise ValueError(f"{name} must not be negative")
+    return fen
 
 
 @lru_cache

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from services.disbursement.claim_source import ClaimSource
 from services.disbursement.db import grants_repo
 from services.disbursement.db.tables import DecisionRow, outbox
+from services.disbursement.parameters import operator_values
 from services.disbursement.domain.rules import Decision, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
 from shared.claims import Claim, parse_claim
@@ -21,8 +22,11 @@ CHINA = timezone(timedelta(hours=8))
 
 
 def decide(session: Session, *, claim_id: str, claim: Claim, catalog: Catalog, pii_key: str,
-           submitted_at: datetime, parameters: dict[str, str] | None = None) -> DecisionRow:
-    """Decide and record one claim in the caller's transaction; the decision date is the filing date in China."""
+           submitted_at: datetime) -> DecisionRow:
+    """Decide and record one claim in the caller's transaction; the decision date is the filing date in China.
+
+    Operator-set parameters in force at this moment are applied, and the computation shows each one used."""
+    parameters = operator_values(session)
     refs = history_refs(claim, catalog, pii_key=pii_key)
     grants_repo.lock_subjects(session, refs)
     earlier = grants_repo.history(session, refs)

@@ -2,15 +2,18 @@
 
 from fastapi import FastAPI
 
+from services.disbursement.api import bank_return_routes, batch_routes, fund_routes
+from services.disbursement.api import parameters as parameters_api
 from services.disbursement.api.routes import router
 from services.disbursement.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.deciding import Decider
+from services.disbursement.messaging.payee_changes import apply_payee_change
 from shared.catalog import load_catalog
 from shared.consumer import ConsumerSpec
 from shared.db import make_engine
-from shared.events import CLAIM_SUBMITTED
+from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from shared.web.app import install_common
 from shared.web.runtime import Runtime, runtime_lifespan
@@ -20,7 +23,8 @@ SERVICE = "disbursement"
 
 def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
     return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
-                         topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decider})]
+                         topic_suffixes=["claims.v1"],
+                         handlers={CLAIM_SUBMITTED: decider, CLAIM_PAYEE_CHANGED: apply_payee_change})]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
@@ -34,6 +38,10 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
     app.state.catalog = catalog
+    app.state.claim_source = decider.source  # the payment file fetches payee accounts (claim check)
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
+    app.include_router(parameters_api.router)
+    for finance in (batch_routes, fund_routes, bank_return_routes):
+        app.include_router(finance.router)
     return app

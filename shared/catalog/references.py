@@ -11,7 +11,8 @@ from pydantic import BaseModel
 from shared.catalog.fact_paths import fact_kind
 from shared.catalog.schema import PolicyDocument, Programme
 from shared.catalog.schema_common import INTEGER_UNITS, Operand, Parameter
-from shared.catalog.schema_rules import AnyOfCondition, Rate
+from shared.catalog.schema_conditions import AnyOfCondition
+from shared.catalog.schema_rules import Rate
 from shared.claims import PROGRAMMES
 
 Loc = tuple[str | int, ...]

@@ -7,7 +7,8 @@ from pydantic import Field, model_validator
 
 from shared.catalog.reasons import FundCode
 from shared.catalog.schema_common import Clause, Closed, Id, Interpretation, Note, Parameter, Period
-from shared.catalog.schema_rules import Amount, Cap, Condition, ExclusiveGroup, FundRef
+from shared.catalog.schema_conditions import Condition
+from shared.catalog.schema_rules import Amount, Cap, ExclusiveGroup, FundRef
 
 PolicyStatus = Literal["in_force", "draft", "suspended", "revoked"]
 

@@ -110,12 +110,14 @@ class Parameter(Closed):
     unit: Unit
     source: Literal["seed", "interpretation", "national_practice", "operator"]
     note: Note | None = None
+    # A ceiling the seeds state for a value they leave open ("不超过600元"): no value, set or overridden, may pass it.
+    maximum: StrictStr | StrictInt | None = None
     values: list[ParameterValue]
 
     @model_validator(mode="after")
     def _values_parse_and_do_not_overlap(self) -> "Parameter":
         for value in self.values:
-            parse_parameter_value(self.unit, value.value)
+            self.check_value(value.value)
         ordered = sorted(self.values, key=lambda v: v.effective_from)
         for earlier, later in zip(ordered, ordered[1:]):
             if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
@@ -123,6 +125,13 @@ class Parameter(Closed):
                     f"values overlap: the one from {earlier.effective_from} is still in effect on {later.effective_from}"
                 )
         return self
+
+    def check_value(self, raw: object) -> int | Decimal:
+        """Read a value in this parameter's unit, refusing one above its maximum."""
+        value = parse_parameter_value(self.unit, raw)
+        if self.maximum is not None and value > parse_parameter_value(self.unit, self.maximum):
+            raise ValueError(f"{raw} is above the maximum {self.maximum} the clause allows")
+        return value
 
     def value_on(self, day: date) -> ParameterValue | None:
         return next((v for v in self.values if v.covers(day)), None)

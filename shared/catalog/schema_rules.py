@@ -1,104 +1,16 @@
-"""The rule vocabulary of a programme: eligibility conditions, amount expressions, caps and exclusivity.
+"""The money side of a programme: amount expressions (rates and units), caps, exclusivity and the fund.
 
-Kept to a small fixed set of kinds so that the engine implements each one once and every
-use names its clause; a new kind is added here and in the engine together.
+Kept to a small fixed set of forms so that the engine implements each one once and every use names its
+clause; a new form is added here and in the engine together. Conditions live in schema_conditions.
 """
 
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr, model_validator
 
 from shared.catalog.reasons import FundCode, ReasonCode
-from shared.catalog.schema_common import Closed, Id, Note, Operand, When
-
-
-class _Condition(Closed):
-    clause: Id
-    # Required on top-level conditions (checked by the programme); inside any_of the group's reason is reported.
-    reason: ReasonCode | None = None
-    when: When | None = None
-    note: Note | None = None
-
-
-class InCondition(_Condition):
-    kind: Literal["in"]
-    fact: Id
-    values: list[StrictStr | StrictInt] = Field(min_length=1)
-
-
-class IsTrueCondition(_Condition):
-    kind: Literal["is_true"]
-    fact: Id
-
-
-class AtLeastCondition(_Condition):
-    kind: Literal["at_least"]
-    fact: Id
-    min: Operand
-
-
-class AgeBetweenCondition(_Condition):
-    """Completed years of age of a person fact (from the resident id) on a date fact, bounds inclusive."""
-
-    kind: Literal["age_between"]
-    person: Id
-    on: Id
-    min: Operand
-    max: Operand
-
-
-class MonthsBetweenCondition(_Condition):
-    """`to` lies at least `min` and at most `max` calendar months after `from` (bounds inclusive).
-
-    `to` may be the word as_of: the evaluation date, for "has operated one year" style rules.
-    """
-
-    kind: Literal["months_between"]
-    start: Id = Field(alias="from")
-    end: Id = Field(alias="to")
-    min: Operand | None = None
-    max: Operand | None = None
-
-    @model_validator(mode="after")
-    def _a_bound(self) -> "MonthsBetweenCondition":
-        if self.min is None and self.max is None:
-            raise ValueError("months_between needs min, max or both")
-        return self
-
-
-class SameYearCondition(_Condition):
-    kind: Literal["same_year"]
-    fact: Id
-    year: Operand
-
-
-class NotEvidencedCondition(_Condition):
-    """A requirement the intake form does not yet collect: always fails, so nothing is paid on a guess."""
-
-    kind: Literal["not_evidenced"]
-    evidence: Note
-
-
-class AnyOfCondition(_Condition):
-    kind: Literal["any_of"]
-    conditions: list["Condition"] = Field(min_length=2)
-
-
-Condition = Annotated[
-    Union[
-        InCondition,
-        IsTrueCondition,
-        AtLeastCondition,
-        AgeBetweenCondition,
-        MonthsBetweenCondition,
-        SameYearCondition,
-        NotEvidencedCondition,
-        AnyOfCondition,
-    ],
-    Field(discriminator="kind"),
-]
-AnyOfCondition.model_rebuild()
+from shared.catalog.schema_common import Closed, Id, Note, Operand
 
 
 class ValueTier(Closed):

@@ -48,14 +48,15 @@ def system(tmp_path):
            "AUDIT_PORT": str(ports["audit"]), "APPLICATIONS_URL": f"http://127.0.0.1:{ports['applications']}",
            "PYTHONPATH": str(Path.cwd())}
     env.pop("GRANTS_KAFKA_BOOTSTRAP", None)
+    errors = open(tmp_path / "stderr.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "up"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=errors, text=True)
     lines = []
     for line in proc.stdout:  # type: ignore[union-attr]
         lines.append(line)
         if "all services ready" in line or proc.poll() is not None:
             break
-    assert "all services ready" in "".join(lines), "".join(lines)
+    assert "all services ready" in "".join(lines), "".join(lines) + (tmp_path / "stderr.log").read_text()[-3000:]
     yield proc, ports, env, tmp_path
     if proc.poll() is None:
         proc.kill()

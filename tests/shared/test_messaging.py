@@ -115,3 +115,25 @@ def test_topics_of_the_contract_are_created(broker, topic_prefix):
         assert set(all_topics(topic_prefix)) <= set(admin.list_topics())
     finally:
         admin.close()
+
+
+def test_the_correlation_id_travels_from_the_writer_through_kafka_into_the_consumer(tmp_path, broker, topic_prefix):
+    from shared.consumer import ConsumerSpec
+    from shared.events import CLAIM_SUBMITTED
+    from shared.logging import bind_correlation_id, current_correlation_id
+
+    engine = make_db(f"sqlite:///{tmp_path}/svc.db")
+    bind_correlation_id("req-4711")
+    stage_events(engine, 1)
+    bind_correlation_id("someone-else")
+    seen: list[str | None] = []
+    recorder = ConsumerSpec(name="test.cid", group_id=f"{topic_prefix}.cid", topic_suffixes=["claims.v1"],
+                            handlers={CLAIM_SUBMITTED: lambda session, event: seen.append(current_correlation_id())})
+    relay = OutboxRelay(engine, outbox, broker, topic_prefix)
+    consumer = IdempotentConsumer(engine, inbox, recorder, broker, topic_prefix)
+    threads = [_run(relay), _run(consumer)]
+    try:
+        assert _wait_for(lambda: bool(seen))
+    finally:
+        consumer.stop(); relay.stop(); [t.join(10) for t in threads]
+    assert seen == ["req-4711"]

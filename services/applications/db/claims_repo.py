@@ -32,3 +32,7 @@ def history(session: Session, claim_ids: list[str]) -> dict[str, list[ClaimHisto
     for row in rows:
         out[row.claim_id].append(row)
     return out
+
+
+def by_claim_ids(session: Session, claim_ids: list[str]) -> list[ClaimRow]:
+    return list(session.execute(select(ClaimRow).where(ClaimRow.claim_id.in_(claim_ids))).scalars())

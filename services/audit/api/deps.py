@@ -30,7 +30,9 @@ Auditor = Annotated[Principal, Depends(auditor)]
 Admin = Annotated[Principal, Depends(admin)]
 DB = Annotated[Session, Depends(db_session)]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
-Moment = Annotated[str | None, Query(description="YYYY-MM-DD (a China calendar day) or ISO 8601 with offset")]
+_MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
+Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]
+From = Annotated[str | None, Query(alias="from", description=_MOMENT_HELP)]  # "from" is a Python keyword
 
 
 def invalid(field: str, message: str) -> ValidationFailed:

@@ -1,14 +1,13 @@
 """GET /v1/ledger/…: the journal, balances, the chain's verification and its export (contract §5)."""
 
-import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from sqlmodel import Session
 
-from services.audit.api.deps import DB, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment, window
+from services.audit.api.deps import DB, From, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment, window
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
 from services.audit.db import ledger_reads
 from services.audit.domain.chain import format_utc
@@ -20,9 +19,8 @@ EXPORT_CHUNK = 500  # lines per chunk written to the response
 
 
 @router.get("/entries", response_model=EntryPage)
-def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, from_: Moment = None,
-                 to: Moment = None, limit: Limit = 50, cursor: str | None = None,
-                 ) -> EntryPage:
+def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, from_: From = None,
+                 to: Moment = None, limit: Limit = 50, cursor: str | None = None) -> EntryPage:
     """Journal entries in (fund, seq) order; from/to bound posted_at (inclusive)."""
     lower, upper = window(from_, to)
     after = cursor_parts(cursor, 2)
@@ -36,22 +34,18 @@ def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None,
                      next_cursor=make_cursor(page[-1].fund, page[-1].seq) if more else None)
 
 
-# FastAPI reads the query parameter "from" into from_ (a Python keyword cannot be a parameter name).
-list_entries.__signature__ = None  # type: ignore[attr-defined]
-
-
 @router.get("/balances", response_model=BalancePage)
 def balances(db: DB, fund: str | None = None, as_of: Moment = None) -> BalancePage:
     """Debit, credit and balance (debit minus credit) per account, over entries posted up to as_of."""
     upper = parse_moment("as_of", as_of, end_of_day=True)
     rows = ledger_reads.account_balances(db, upper, fund)
-    return BalancePage(as_of=format_utc(upper or datetime.now().astimezone()), items=[balance_out(b) for b in rows])
+    return BalancePage(as_of=format_utc(upper or datetime.now(UTC)), items=[balance_out(b) for b in rows])
 
 
-@router.get("/verify", response_model=VerifyOut, response_model_exclude_none=False)
-def verify(db: DB) -> dict:
-    """Recompute every fund's hash chain and check it ends at the recorded heads."""
-    return result_to_json(verify_ledger(db))
+@router.get("/verify", response_model=VerifyOut)
+def verify(db: DB) -> JSONResponse:
+    """Recompute every fund's hash chain and check it ends at the recorded heads (first_break only when broken)."""
+    return JSONResponse(result_to_json(verify_ledger(db)))
 
 
 @router.get("/export", response_class=StreamingResponse,

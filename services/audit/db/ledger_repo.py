@@ -40,16 +40,15 @@ def append(session: Session, entry: ChainEntry, previous: FundHead) -> None:
         raise RuntimeError(f"fund {entry.fund}: head moved while appending seq {entry.seq}")
 
 
-def has_entry(session: Session, entry_id: str) -> bool:
-    return session.execute(select(ENTRIES.c.entry_id).where(ENTRIES.c.entry_id == entry_id)).first() is not None
-
-
 def entries_for_payment(session: Session, payment_id: str) -> list[ChainEntry]:
-    """The payment's entries in posting order (at most an issue and its settlement or reversal)."""
-    rows = session.execute(select(ENTRIES).where(ENTRIES.c.payment_id == payment_id)
-                           .order_by(ENTRIES.c.fund, ENTRIES.c.seq)).all()
-    postings = postings_of(session, [r.entry_id for r in rows])
-    return [to_chain_entry(r, postings.get(r.entry_id, ())) for r in rows]
+    """The payment's entries with their postings, in posting order (an issue, then its closing)."""
+    query = (select(ENTRIES, POSTINGS.c.account, POSTINGS.c.debit_fen, POSTINGS.c.credit_fen)
+             .join(POSTINGS, POSTINGS.c.entry_id == ENTRIES.c.entry_id)
+             .where(ENTRIES.c.payment_id == payment_id).order_by(ENTRIES.c.fund, ENTRIES.c.seq, POSTINGS.c.id))
+    rows: dict[str, tuple] = {}
+    for row in session.execute(query):
+        rows.setdefault(row.entry_id, (row, []))[1].append(Posting(row.account, row.debit_fen, row.credit_fen))
+    return [to_chain_entry(row, tuple(postings)) for row, postings in rows.values()]
 
 
 def postings_of(session: Session, entry_ids: list[str]) -> dict[str, tuple[Posting, ...]]:

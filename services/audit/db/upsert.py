@@ -20,7 +20,7 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).execution_options(preserve_rowcount=True)
     inserted = 0
     for row in rows:  # one statement per row: rowcount of an executemany is not reliable on every driver
         inserted += session.execute(statement.values(**row).on_conflict_do_nothing(index_elements=list(conflict_on))

@@ -48,11 +48,16 @@ def entry_from_json(doc: Any) -> ChainEntry:
         raise ValueError(f"missing or malformed field {exc}") from exc
 
 
+def entry_line(entry: ChainEntry) -> str:
+    """One export line, newline included (also what GET /v1/ledger/export streams)."""
+    return json.dumps(entry_to_json(entry), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def write_export(entries: Iterable[ChainEntry], out: TextIO) -> int:
     """Write entries as JSON Lines; returns how many were written."""
     written = 0
     for entry in entries:
-        out.write(json.dumps(entry_to_json(entry), ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(entry_line(entry))
         written += 1
     return written
 

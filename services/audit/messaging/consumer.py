@@ -6,6 +6,7 @@ colliding), so before the loop skips, the payload is compared with the one recor
 becomes an event_payload_conflict finding. The ledger keeps the first version either way.
 """
 
+import json
 from typing import Any
 
 from services.audit.db import received_repo, review_repo
@@ -16,8 +17,6 @@ from shared.db import unit_of_work
 from shared.events import parse_event
 from shared.inbox import digest, stored_digest
 from shared.logging import get_logger
-from shared.web.runtime import Runtime
-from shared.workers import WorkerSet
 
 log = get_logger("audit.consumer")
 
@@ -29,21 +28,24 @@ class AuditConsumer(IdempotentConsumer):
 
     def note_conflicting_redelivery(self, raw: bytes) -> bool:
         """Record a finding when raw repeats an applied event id with other content; True if it did."""
-        try:
-            event = parse_event(raw)
-        except ValueError:
-            return False  # the shared loop dead-letters it
+        event_id = _event_id(raw)
+        if event_id is None:
+            return False  # not an event: the shared loop dead-letters it
         with unit_of_work(self.engine) as session:
-            stored = stored_digest(session, self.inbox, self.spec.name, event.id)
+            stored = stored_digest(session, self.inbox, self.spec.name, event_id)
             if stored is None or stored == digest(raw):
                 return False  # first delivery, or the very same bytes again
+            try:
+                event = parse_event(raw).model_dump(mode="json")
+            except ValueError:
+                return False  # a broken copy of an applied event: the shared loop skips it by id
             # Bytes differ; compare canonical JSON, so a re-serialisation of the same event is no conflict.
-            kept = received_repo.payload_of(session, event.id)
+            kept = received_repo.payload_of(session, event_id)
             if kept is not None:
-                stored, new = event_digest(kept), event_digest(event.model_dump(mode="json"))
+                stored, new = event_digest(kept), event_digest(event)
             else:
                 new = digest(raw)  # never recorded (dead-lettered): only the raw digests exist
-            finding = event_payload_conflict(event.id, stored, new, _payment_id(kept or event.data))
+            finding = event_payload_conflict(event_id, stored, new, _payment_id(kept or event))
             if finding is None:
                 return False
             review_repo.store_findings(session, [finding])
@@ -51,17 +53,16 @@ class AuditConsumer(IdempotentConsumer):
         return True
 
 
-class AuditRuntime(Runtime):
-    """The shared runtime, with the audit consumer in place of the plain idempotent one."""
+def _event_id(raw: bytes) -> str | None:
+    """The id of a JSON event, read without validating the rest (the shared loop does that)."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+    event_id = doc.get("id") if isinstance(doc, dict) else None
+    return event_id if isinstance(event_id, str) and event_id else None
 
-    def build_workers(self) -> WorkerSet:
-        workers = super().build_workers()
-        workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix)
-                           if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
-        return workers
-
-
-def _payment_id(doc: dict[str, Any]) -> str | None:
-    data = doc.get("data", doc)
+def _payment_id(event: dict[str, Any]) -> str | None:
+    data = event.get("data")
     value = data.get("payment_id") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from services.disbursement.api.catalog_view import programme_items
 from services.disbursement.db import grants_repo
+from services.disbursement.parameters import operator_values
 from services.disbursement.domain.rules import UnknownParameter, evaluate, history_refs
 from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim
@@ -56,7 +57,8 @@ def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body(
     catalog, pii_key = request.app.state.catalog, runtime.settings.grants_pii_key
     earlier = grants_repo.history(db, history_refs(claim, catalog, pii_key=pii_key))
     try:
-        decision = evaluate(claim, earlier, catalog, as_of, pii_key=pii_key, parameters=overrides)
+        parameters = {**operator_values(db), **(overrides or {})}
+        decision = evaluate(claim, earlier, catalog, as_of, pii_key=pii_key, parameters=parameters)
     except (UnknownParameter, ValueError) as exc:
         raise ValidationFailed(str(exc), errors=[{"field": "parameters", "message": str(exc)}]) from exc
     db.rollback()

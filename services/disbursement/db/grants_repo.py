@@ -27,9 +27,10 @@ def lock_subjects(session: Session, refs: list[str]) -> None:
 def history(session: Session, refs: list[str]) -> list[GrantRecord]:
     if not refs:
         return []
+    claim_ids = select(GrantRef.claim_id).where(GrantRef.ref.in_(refs))
     rows = session.execute(
-        select(GrantRow.record).join(GrantRef, GrantRef.claim_id == GrantRow.claim_id)
-        .where(GrantRef.ref.in_(refs), GrantRow.active.is_(True)).distinct()
+        select(GrantRow.record).where(GrantRow.claim_id.in_(claim_ids), GrantRow.active.is_(True))
+        .order_by(GrantRow.id)
     ).scalars()
     return [GrantRecord.model_validate(record) for record in rows]
 

@@ -75,3 +75,7 @@ class SubjectLock(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+
+# Tables declared in their own modules register on Base.metadata when imported.
+from services.disbursement.db import parameter_tables  # noqa: E402,F401

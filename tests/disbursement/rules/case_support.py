@@ -4,7 +4,8 @@ A case file has `defaults` (a claim: jurisdiction, claimant, payee, facts, as_of
 overriding what it needs (dicts are merged deeply) and stating the expected outcome, amount and reasons.
 People are written by birth date (`{born: 2000-01-31, seq: 2, name: 李四}`): the runner builds a valid
 resident id from them, so ages on a reference date read directly from the case. `history` lists earlier
-claims (`earlier:`, evaluated first and required to be eligible) or raw grants (`grant:`).
+claims (`earlier:`, evaluated first, with the case's parameter overrides unless they state their own, and
+required to be eligible) or raw grants (`grant:`, the shape of a stored GrantRecord).
 """
 
 import copy
@@ -146,8 +147,9 @@ def run_case(file: CaseFile, case: Case, catalog: Catalog) -> Decision:
             continue
         earlier = dict(item.earlier or {})
         earlier_as_of = earlier.pop("as_of", as_of)
+        parameters = earlier.pop("parameters", case.parameters)  # the operator's settings apply to earlier claims too
         earlier_body = build_claim_body(file, {k: v for k, v in earlier.items() if k != "facts"}, earlier.get("facts", {}))
-        decision = evaluate(parse_claim(earlier_body), history, catalog, earlier_as_of, pii_key=PII_KEY)
+        decision = evaluate(parse_claim(earlier_body), history, catalog, earlier_as_of, pii_key=PII_KEY, parameters=parameters)
         assert decision.outcome == "eligible", f"history item {index} was not granted: {decision.reasons}"
         history.append(grant_record(decision, claim_id=f"earlier-{index}"))
     return evaluate(parse_claim(body), history, catalog, as_of, pii_key=PII_KEY, parameters=case.parameters)

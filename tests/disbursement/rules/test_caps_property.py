@@ -70,7 +70,7 @@ def _grant_all(drafts: list[dict]) -> list[tuple[dict, GrantRecord]]:
     return granted
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.lists(st.one_of(skill_upgrade, hire), min_size=3, max_size=16))
 def test_caps_and_exclusions_hold_for_any_sequence_of_claims(drafts: list[dict]) -> None:
     granted = _grant_all(drafts)
@@ -86,7 +86,7 @@ def test_caps_and_exclusions_hold_for_any_sequence_of_claims(drafts: list[dict])
     assert not (hires["hiring"] and hires["job_expansion"]), hires  # qingyang-2023 §8: never both
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, database=None)
 @given(st.lists(skill_upgrade, min_size=4, max_size=12))
 def test_the_order_of_evaluation_never_lets_more_through_than_the_caps(drafts: list[dict]) -> None:
     forward, backward = _grant_all(drafts), _grant_all(list(reversed(drafts)))

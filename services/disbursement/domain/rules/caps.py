@@ -40,7 +40,7 @@ def _apply_cap(ev: Evaluation, cap: Cap, matching: list[GrantRecord], units: int
         year = ev.qualifying_date.year
         in_year = [r for r in matching if r.qualifying_date.year == year]
         ev.step(f"cap {cap.id}", f"{len(in_year)} earlier grant(s) in {year}; at most {limit}", cap.clause)
-        if len(in_year) >= limit + 1:
+        if len(in_year) >= limit:
             ev.reject(cap.reason, f"{len(in_year)} grants in {year} already reach the limit of {limit}: {_describe(in_year)}", cap.clause)
         return
     used = sum(r.units for r in matching)

@@ -7,7 +7,7 @@ decided (an unset parameter, a missing input) becomes that reason instead, never
 from collections.abc import Callable
 from datetime import date
 
-from shared.catalog.schema_rules import (
+from shared.catalog.schema_conditions import (
     AgeBetweenCondition,
     AnyOfCondition,
     AtLeastCondition,
@@ -109,15 +109,18 @@ KINDS = frozenset(_KINDS)
 
 def check(ev: Evaluation, condition, code: str) -> Result:
     """(met, detail) of one condition; raises Undecidable when it cannot be decided."""
-    if condition.when is not None and ev.fact(condition.when.fact) not in condition.when.in_:
-        return True, f"applies only when {condition.when.fact} is {', '.join(map(str, condition.when.in_))}"
     return _KINDS[condition.kind](ev, condition, code)
 
 
 def apply_conditions(ev: Evaluation) -> None:
     """Check every condition of the programme, recording a step for each and a reason for each failure."""
     for condition in ev.programme.conditions:
-        code = condition.reason or "NOT_ELIGIBLE_CATEGORY"
+        code = condition.reason or ""  # always set at top level: Programme refuses a condition without one
+        guard = condition.when
+        if guard is not None and ev.fact(guard.fact) not in guard.in_:
+            ev.step(f"condition {condition.kind}", f"not applicable: only when {guard.fact} is {', '.join(map(str, guard.in_))}",
+                    condition.clause)
+            continue
         try:
             met, detail = check(ev, condition, code)
         except Undecidable as exc:

@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.catalog import Catalog, DatedValue
 from shared.catalog.schema import PolicyDocument, Programme
-from shared.catalog.schema_common import Operand, parse_parameter_value
+from shared.catalog.schema_common import Operand
 from shared.claims import Claim
 from shared.money import format_fen
 
@@ -29,7 +29,7 @@ def parse_overrides(catalog: Catalog, overrides: Mapping[str, str] | None) -> di
         except KeyError:
             raise UnknownParameter(f"unknown parameter {parameter_id!r}") from None
         try:
-            value = parse_parameter_value(parameter.unit, raw)
+            value = parameter.check_value(raw)
         except ValueError as exc:
             raise UnknownParameter(f"parameter {parameter_id}: {exc}") from None
         parsed[parameter_id] = DatedValue(parameter, value, None, None, "override")

@@ -16,7 +16,7 @@ from services.disbursement.domain.rules.amounts import compute_amount
 from services.disbursement.domain.rules.caps import apply_caps
 from services.disbursement.domain.rules.conditions import apply_conditions
 from services.disbursement.domain.rules.context import Evaluation, Undecidable, parse_overrides
-from services.disbursement.domain.rules.decision import Decision, Step
+from services.disbursement.domain.rules.decision import Decision, GrantRecord, Step
 from services.disbursement.domain.rules.keys import beneficiary_ref, encode_key, key_fields, party_refs, subject_ref
 from services.disbursement.domain.rules.selection import Refused, choose_policy
 
@@ -35,7 +35,7 @@ def _refusal(refused: Refused, claim: Claim, catalog: Catalog, beneficiary: str)
 
 def evaluate(
     claim: Claim,
-    history: Sequence["GrantRecord"],  # noqa: F821 (see decision.GrantRecord)
+    history: Sequence[GrantRecord],
     catalog: Catalog,
     as_of: date,
     *,

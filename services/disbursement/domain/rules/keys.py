@@ -81,7 +81,9 @@ def decode_key(key: str) -> dict[str, str]:
 def history_refs(claim: Claim, catalog: Catalog, *, pii_key: str) -> list[str]:
     """The refs whose grants can limit this claim: lock these, load grants with any of them in lookup_refs."""
     refs: set[str] = set()
-    for _, programme in [(p, x) for p, x in catalog.programmes() if x.code == claim.body.programme]:
+    for _, programme in catalog.programmes():
+        if programme.code != claim.body.programme:
+            continue
         refs.add(subject_ref(claim, programme, pii_key))
         refs.update(party_refs(claim, programme, key_fields(claim, programme, pii_key)))
     return sorted(refs)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:49:52.937661
+Create Date: 2026-11-21 23:54:48.774357
 """
 from alembic import op
 import sqlalchemy as sa
@@ -68,6 +68,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_grants_beneficiary_ref'), ['beneficiary_ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_grants_subject_ref'), ['subject_ref'], unique=False)
 
+    op.create_table('operator_parameter_changes',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('parameter_id', sa.String(length=200), nullable=False),
+    sa.Column('old_value', sa.String(length=64), nullable=True),
+    sa.Column('new_value', sa.String(length=64), nullable=False),
+    sa.Column('set_by', sa.String(length=200), nullable=False),
+    sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_operator_parameter_changes'))
+    )
+    with op.batch_alter_table('operator_parameter_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_operator_parameter_changes_parameter_id'), ['parameter_id'], unique=False)
+
+    op.create_table('operator_parameters',
+    sa.Column('parameter_id', sa.String(length=200), nullable=False),
+    sa.Column('value', sa.String(length=64), nullable=False),
+    sa.Column('set_by', sa.String(length=200), nullable=False),
+    sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.PrimaryKeyConstraint('parameter_id', name=op.f('pk_operator_parameters'))
+    )
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -104,6 +125,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_unpublished', postgresql_where=sa.text('published_at IS NULL'))
 
     op.drop_table('outbox')
+    op.drop_table('operator_parameters')
+    with op.batch_alter_table('operator_parameter_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_operator_parameter_changes_parameter_id'))
+
+    op.drop_table('operator_parameter_changes')
     with op.batch_alter_table('grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grants_subject_ref'))
         batch_op.drop_index(batch_op.f('ix_grants_beneficiary_ref'))

@@ -1,0 +1,24 @@
+"""The claimant's correction of a payee account after a failed payment."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+
+from services.applications.api.routes import DB, Caller
+from services.applications.api.schemas import ClaimPublic, to_public
+from services.applications.db import claims_repo
+from services.applications.payee_change import change_payee
+from shared.web.runtime import get_runtime
+from shared.web.security import require_role
+
+router = APIRouter(tags=["claims"])
+
+
+@router.put("/v1/claims/{claim_id}/payee-account", response_model=ClaimPublic)
+def put_payee_account(claim_id: str, request: Request, caller: Caller, db: DB,
+                      data: Annotated[Any, Body()] = None) -> ClaimPublic:
+    """`{"account_number", "account_name", "bank"}`: only the claimant, only while the claim is payment_failed (409)."""
+    require_role(caller, "applicant")
+    row = change_payee(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, raw=data,
+                       pii_key=get_runtime(request).settings.grants_pii_key)
+    return to_public(row, claims_repo.history(db, [claim_id])[claim_id])

@@ -1,0 +1,55 @@
+"""GET /v1/anomalies (contract §5) and PUT /v1/budgets/{fund}/{year}, the budgets the budget rule reads."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from services.audit.anomaly_run import run_and_store
+from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, invalid, make_cursor
+from services.audit.api.schemas import BudgetIn, BudgetOut, FindingOut, FindingPage
+from services.audit.db import review_repo
+from services.audit.domain.anomalies.engine import RULE_NAMES
+from services.audit.domain.anomalies.findings import SEVERITIES
+from services.audit.domain.chain import format_utc
+from services.audit.intake import UNPOSTABLE_RULE
+from shared.money import format_fen, parse_fen
+
+router = APIRouter(tags=["anomalies"])
+RULES = (*RULE_NAMES, UNPOSTABLE_RULE)
+FUND_CODE = r"^[a-z][a-z0-9_]{0,63}$"
+
+
+@router.get("/v1/anomalies", response_model=FindingPage)
+def anomalies(request: Request, _: Auditor, db: DB, rule: str | None = None, severity: str | None = None,
+              limit: Limit = 50, cursor: str | None = None) -> FindingPage:
+    """Findings in the order they were first found; the rules run over every event received so far first."""
+    if rule is not None and rule not in RULES:
+        raise invalid("rule", f"unknown rule; one of {', '.join(RULES)}")
+    if severity is not None and severity not in SEVERITIES:
+        raise invalid("severity", f"one of {', '.join(SEVERITIES)}")
+    after = cursor_parts(cursor, 1)
+    if after is not None and not after[0].isdigit():
+        raise invalid("cursor", "not a cursor we issued")
+    run_and_store(db, request.app.state.standards, request.app.state.rule_parameters)
+    db.flush()
+    rows = review_repo.findings_page(db, rule=rule, severity=severity, after_id=int(after[0]) if after else 0,
+                                     limit=limit + 1)
+    page = rows[:limit]
+    items = [FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
+                        payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail,
+                        found_at=format_utc(r.found_at)) for r in page]
+    return FindingPage(items=items, next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
+
+
+@router.put("/v1/budgets/{fund}/{year}", response_model=BudgetOut, tags=["budgets"])
+def put_budget(caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(pattern=FUND_CODE)],
+               year: Annotated[int, Path(ge=2000, le=2100)]) -> BudgetOut:
+    """The fund's budget for a calendar year as the audit holds it (role admin); the budget rule reads it."""
+    try:
+        amount_fen = parse_fen(body.amount)
+    except ValueError as exc:
+        raise invalid("amount", str(exc)) from exc
+    if amount_fen < 0:
+        raise invalid("amount", "must not be negative")
+    review_repo.set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
+    return BudgetOut(fund=fund, year=year, amount=format_fen(amount_fen))

@@ -1,0 +1,59 @@
+"""Bank returns (contract §4): the bank's per-payment outcomes, as CSV or an ISO 20022 pain.002 report.
+
+Send the file as the request body with Content-Type `text/csv`, or `application/xml` (`text/xml`) for
+pain.002.001.xx; without a usable Content-Type the form is recognised by the first character. The
+answer lists what each line did (see domain.bank_returns.matching for the outcome codes).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from services.disbursement.api.finance_deps import raw_body
+from services.disbursement.api.routes import DB, Caller
+from services.disbursement.db.batch_tables import BankReturnUploadRow
+from services.disbursement.finance.bank_return_intake import ReturnForm, take_returns
+from shared.web.problems import NotFound, ValidationFailed
+from shared.web.security import require_role
+
+router = APIRouter(tags=["bank-returns"])
+_XML = ("application/xml", "text/xml")
+
+
+@router.post("/v1/bank-returns")
+def post_bank_returns(request: Request, caller: Caller, db: DB, data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
+    require_role(caller, "officer")
+    form = _form(request.headers.get("content-type", ""), data)
+    return upload_json(take_returns(db, data=data, form=form, uploader=caller))
+
+
+@router.get("/v1/bank-returns/{upload_id}")
+def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
+    require_role(caller, "officer", "admin", "auditor")
+    row = db.get(BankReturnUploadRow, upload_id)
+    if row is None:
+        raise NotFound(f"no bank return upload {upload_id}")
+    return upload_json(row)
+
+
+def upload_json(row: BankReturnUploadRow) -> dict[str, Any]:
+    summary: dict[str, int] = {}
+    for line in row.outcomes:
+        summary[line["outcome"]] = summary.get(line["outcome"], 0) + 1
+    return {"upload_id": row.upload_id, "format": row.source_format, "original_message_id": row.original_message_id,
+            "sha256": row.sha256, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at.isoformat(),
+            "applied": row.applied, "summary": summary, "lines": row.outcomes}
+
+
+def _form(content_type: str, data: bytes) -> ReturnForm:
+    if not data.strip():
+        raise ValidationFailed("the bank return file is empty", errors=[{"field": "body", "message": "empty"}])
+    media = content_type.split(";")[0].strip().lower()
+    if media == "text/csv":
+        return "csv"
+    if media in _XML:
+        return "pain.002"
+    if media in ("", "application/octet-stream", "text/plain"):
+        return "pain.002" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "csv"
+    raise ValidationFailed(f"unsupported Content-Type {media!r}: send text/csv or application/xml",
+                           errors=[{"field": "Content-Type", "message": "text/csv or application/xml"}])

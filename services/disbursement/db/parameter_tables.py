@@ -1,0 +1,34 @@
+"""Operator-set parameters: values the seeds leave open (local minimum wage, district amounts, …)."""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String
+from sqlmodel import Field
+
+from services.disbursement.db.tables import Base
+
+
+class OperatorParameter(Base, table=True):
+    """The value in force for one operator-sourced catalog parameter."""
+
+    __tablename__ = "operator_parameters"
+
+    parameter_id: str = Field(sa_column=Column(String(200), primary_key=True))
+    value: str = Field(sa_column=Column(String(64), nullable=False))
+    set_by: str = Field(sa_column=Column(String(200), nullable=False))
+    set_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    reason: str = Field(sa_column=Column(String(500), nullable=False))
+
+
+class ParameterChange(Base, table=True):
+    """Append-only record of who set which value when, and why."""
+
+    __tablename__ = "operator_parameter_changes"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    parameter_id: str = Field(sa_column=Column(String(200), nullable=False, index=True))
+    old_value: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    new_value: str = Field(sa_column=Column(String(64), nullable=False))
+    set_by: str = Field(sa_column=Column(String(200), nullable=False))
+    set_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    reason: str = Field(sa_column=Column(String(500), nullable=False))

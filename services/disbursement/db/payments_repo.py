@@ -1,0 +1,60 @@
+"""Queries on payments, fund budgets and bank return uploads."""
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from services.disbursement.db.batch_tables import FundBudgetRow, PaymentRow
+from services.disbursement.db.batch_repo import CHUNK
+
+FAILED = "failed"
+
+
+def add_payments(session: Session, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(PaymentRow), rows[start:start + CHUNK])
+
+
+def for_batch(session: Session, batch_id: str) -> list[PaymentRow]:
+    query = select(PaymentRow).where(PaymentRow.batch_id == batch_id).order_by(PaymentRow.payment_id)
+    return list(session.execute(query).scalars())
+
+
+def lock_payments(session: Session, payment_ids: list[str]) -> dict[str, PaymentRow]:
+    """These payments (those that exist), locked in id order so concurrent uploads serialise cleanly."""
+    found: dict[str, PaymentRow] = {}
+    ids = sorted(set(payment_ids))
+    for start in range(0, len(ids), CHUNK):
+        query = (select(PaymentRow).where(PaymentRow.payment_id.in_(ids[start:start + CHUNK]))
+                 .order_by(PaymentRow.payment_id).with_for_update())
+        found.update({row.payment_id: row for row in session.execute(query).scalars()})
+    return found
+
+
+def latest_failed(session: Session, claim_id: str) -> PaymentRow | None:
+    query = (select(PaymentRow).where(PaymentRow.claim_id == claim_id, PaymentRow.status == FAILED)
+             .order_by(PaymentRow.issued_at.desc()).limit(1))
+    return session.execute(query).scalar_one_or_none()
+
+
+def issued_total(session: Session, fund: str, year: int) -> int:
+    """What a fund has committed in a year: every payment issued then, less those the bank failed."""
+    query = select(func.coalesce(func.sum(PaymentRow.amount_fen), 0)).where(
+        PaymentRow.fund == fund, PaymentRow.budget_year == year, PaymentRow.status != FAILED)
+    return int(session.execute(query).scalar_one())
+
+
+def issued_totals(session: Session, year: int) -> dict[str, int]:
+    query = (select(PaymentRow.fund, func.sum(PaymentRow.amount_fen))
+             .where(PaymentRow.budget_year == year, PaymentRow.status != FAILED).group_by(PaymentRow.fund))
+    return {fund: int(total) for fund, total in session.execute(query).all()}
+
+
+def budget(session: Session, fund: str, year: int) -> FundBudgetRow | None:
+    return session.get(FundBudgetRow, (fund, year))
+
+
+def budgets(session: Session, year: int) -> dict[str, FundBudgetRow]:
+    query = select(FundBudgetRow).where(FundBudgetRow.year == year)
+    return {row.fund: row for row in session.execute(query).scalars()}

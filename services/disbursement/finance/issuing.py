@@ -1,0 +1,60 @@
+"""Issuing a batch's payments at its final approval: one payment per item, the claims' statuses, and
+in the same transaction the outbox rows of one grants.payment.issued per payment and one
+grants.batch.approved with the control totals (contract §6)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from services.disbursement.db import batch_repo, payments_repo
+from services.disbursement.db.batch_tables import BatchRow
+from services.disbursement.db.tables import outbox
+from services.disbursement.domain import batch_states as bs
+from services.disbursement.finance import event_data
+from services.disbursement.finance.business_time import business_year, new_payment_id
+from services.disbursement.finance.errors import BatchState
+from services.disbursement.messaging.outbox_bulk import enqueue_many
+from shared.catalog import Catalog
+from shared.events import BATCH_APPROVED, PAYMENT_ISSUED, new_event
+from shared.money import CURRENCY
+
+SOURCE = "grants/disbursement"
+
+
+def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], checker_role: str,
+                   catalog: Catalog, now: datetime) -> list[str]:
+    """Create the batch's payments and stage their events; returns the payment ids in item order."""
+    rows = batch_repo.issue_rows(session, batch.batch_id)
+    stray = [decision.claim_id for _, decision, _ in rows if decision.status != bs.IN_BATCH]
+    if stray:  # a claim must be held by this batch when its money goes out
+        raise BatchState(f"{len(stray)} claim(s) of batch {batch.batch_id} are no longer in it", claim_ids=stray[:20])
+    payments: list[dict[str, Any]] = []
+    events = []
+    for item, decision, grant in rows:
+        payment = {"payment_id": new_payment_id(), "batch_id": batch.batch_id, "claim_id": item.claim_id,
+                   "fund": batch.fund, "programme": item.programme, "amount_fen": item.amount_fen,
+                   "currency": CURRENCY, "beneficiary_ref": decision.beneficiary_ref, "payee_ref": item.payee_ref,
+                   "status": bs.ISSUED, "budget_year": business_year(now), "issued_at": now}
+        payments.append(payment)
+        data = event_data.payment_issued(
+            payment, policy_id=item.policy_id, clause=decision.clause, qualifying_key=decision.qualifying_key,
+            qualifying_date=decision.qualifying_date, grant=grant.record if grant is not None else None,
+            beneficiary_kind=_claimant_kind(catalog, item.policy_id, item.programme), maker=batch.maker,
+            checkers=checkers, checker_role=checker_role)
+        # The payments topic is keyed by beneficiary: one payee's payments stay in order.
+        events.append((new_event(PAYMENT_ISSUED, SOURCE, payment["payment_id"], data), decision.beneficiary_ref))
+    payments_repo.add_payments(session, payments)
+    batch_repo.set_decision_status(session, [p["claim_id"] for p in payments], bs.PAYMENT_ISSUED)
+    payment_ids = [p["payment_id"] for p in payments]
+    approved = event_data.batch_approved(batch, payment_ids, checkers, now)
+    events.append((new_event(BATCH_APPROVED, SOURCE, batch.batch_id, approved), batch.batch_id))
+    enqueue_many(session, outbox, events)
+    return payment_ids
+
+
+def _claimant_kind(catalog: Catalog, policy_id: str, programme: str) -> str | None:
+    try:
+        return catalog.programme(policy_id, programme).claimant
+    except KeyError:
+        return None

@@ -1,0 +1,47 @@
+"""The audit consumer alone in a process, for tests that SIGKILL it at random points.
+
+    python -m tests.audit.crashing_consumer DB_URL BOOTSTRAP PREFIX GROUP
+"""
+
+import logging
+import sys
+
+from kafka import KafkaConsumer, TopicPartition
+
+from services.audit.db.engine import audit_engine
+from services.audit.db.tables import inbox
+from services.audit.messaging.spec import ledger_consumer_spec
+from services.audit.messaging.consumer import AuditConsumer
+from shared.events import topic
+from shared.kafka_clients import PARTITIONS, ensure_topics
+from shared.logging import configure_logging
+from tests.audit.support import audit_settings
+
+
+class AssignedAuditConsumer(AuditConsumer):
+    """The audit consumer with its partitions assigned rather than subscribed.
+
+    Processing, the inbox and the offset commits are the real ones. Only group membership differs:
+    a killed member holds its partitions until its session times out, so a restarted subscriber waits
+    ~10 s per kill on the test broker; an assigned consumer resumes at once from the committed offsets.
+    """
+
+    def _connect(self) -> None:
+        if self._consumer is None:
+            ensure_topics(self.bootstrap, self.prefix)
+            consumer = KafkaConsumer(bootstrap_servers=self.bootstrap.split(","), group_id=self.spec.group_id,
+                                     enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500)
+            consumer.assign([TopicPartition(topic(self.prefix, suffix), p) for suffix in self.spec.topic_suffixes
+                             for p in range(PARTITIONS)])
+            self._consumer = consumer
+
+
+def main(db_url: str, bootstrap: str, prefix: str, group: str) -> None:
+    configure_logging("test", level=logging.WARNING)
+    spec = ledger_consumer_spec(audit_settings(db_url, bootstrap, prefix))
+    spec.group_id = group
+    AssignedAuditConsumer(audit_engine(db_url), inbox, spec, bootstrap, prefix).run()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

@@ -1,0 +1,103 @@
+"""GET /v1/ledger/…: entries, balances, verify (and tampering caught), export verified offline."""
+
+from datetime import timedelta
+
+from cli import audit as audit_cli
+from tests.audit.domain.factories import EU, T0, UI, issued_event, outcome_event
+from tests.audit.support import feed
+from tests.audit.tampering import tamper
+from tests.support import auth
+
+AUDITOR = auth("auditor", "auditor-1")
+
+
+def two_funds(payments: int = 6) -> list[dict]:
+    """Issues alternating between two funds, one hour apart; even ones settled, p2 failed."""
+    events = []
+    for i in range(payments):
+        fund, programme = (UI, "skill_upgrade") if i % 2 else (EU, "hiring")
+        at = T0 + timedelta(hours=i)
+        events.append(issued_event(f"p{i}", fund=fund, programme=programme, amount=f"{1000 + i}.00",
+                                   issued_at=at.isoformat()))
+        if i % 2 == 0:
+            events.append(outcome_event(f"p{i}", settled=i != 2, fund=fund, amount=f"{1000 + i}.00",
+                                        at=at + timedelta(days=1)))
+    return events
+
+
+def test_entries_are_balanced_single_fund_and_paginate_in_fund_and_seq_order(client, engine):
+    feed(engine, two_funds())
+    seen, cursor = [], None
+    while True:
+        page = client.get("/v1/ledger/entries", params={"limit": 2, **({"cursor": cursor} if cursor else {})},
+                          headers=AUDITOR).json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [(e["fund"], e["seq"]) for e in seen] == [(EU, s) for s in range(1, 7)] + [(UI, s) for s in range(1, 4)]
+    for entry in seen:
+        assert sum(float(p["debit"]) for p in entry["postings"]) == sum(float(p["credit"]) for p in entry["postings"])
+        assert all(p["account"].startswith(entry["fund"] + ":") for p in entry["postings"])
+    assert seen[0]["postings"][0] == {"account": f"{EU}:expense:hiring", "debit": "1000.00", "credit": "0.00"}
+
+
+def test_entries_filter_by_payment_fund_and_posting_time(client, engine):
+    feed(engine, two_funds())
+    by_payment = client.get("/v1/ledger/entries", params={"payment_id": "p2"}, headers=AUDITOR).json()["items"]
+    assert [e["event_id"] for e in by_payment] == ["ev-issued-p2", "ev-failed-p2"]
+    window = {"fund": UI, "from": (T0 + timedelta(hours=2)).isoformat(), "to": (T0 + timedelta(hours=3)).isoformat()}
+    assert [e["payment_id"] for e in client.get("/v1/ledger/entries", params=window, headers=AUDITOR).json()["items"]
+            ] == ["p3"]
+    assert client.get("/v1/ledger/entries", params={"from": "2023-11-01T09:00:00"}, headers=AUDITOR).status_code == 422
+
+
+def test_balances_as_of_a_day_count_only_what_was_posted_by_then(client, engine):
+    feed(engine, two_funds())
+    first_day = client.get("/v1/ledger/balances", params={"fund": EU, "as_of": "2023-11-01"}, headers=AUDITOR).json()
+    assert {b["account"]: b["balance"] for b in first_day["items"]} == {
+        f"{EU}:expense:hiring": "3006.00", f"{EU}:payable": "-3006.00"}
+    later = client.get("/v1/ledger/balances", params={"fund": EU}, headers=AUDITOR).json()["items"]
+    assert {b["account"]: b["balance"] for b in later} == {
+        f"{EU}:bank": "-2004.00", f"{EU}:expense:hiring": "2004.00", f"{EU}:payable": "0.00"}
+
+
+def test_verify_recomputes_the_chain_and_reports_the_head(client, engine):
+    feed(engine, two_funds())
+    body = client.get("/v1/ledger/verify", headers=AUDITOR).json()
+    assert body["ok"] is True and body["entries"] == 9 and len(body["head"]) == 64
+    assert "first_break" not in body
+
+
+def test_an_amount_edited_in_the_database_fails_verification_at_that_entry(client, engine):
+    feed(engine, two_funds())
+    target = client.get("/v1/ledger/entries", params={"payment_id": "p4"}, headers=AUDITOR).json()["items"][0]
+    changed = tamper(engine, "UPDATE ledger_postings SET debit_fen = 900000 WHERE entry_id = :e AND debit_fen > 0",
+                     e=target["entry_id"])
+    assert changed == 1
+    body = client.get("/v1/ledger/verify", headers=AUDITOR).json()
+    assert body["ok"] is False and body["head"] is None
+    brk = body["first_break"]
+    assert (brk["entry_id"], brk["fund"], brk["seq"], brk["reason"]) == (
+        target["entry_id"], target["fund"], target["seq"], "hash_mismatch")
+
+
+def test_deleting_a_funds_last_entry_is_caught_by_its_recorded_head(client, engine):
+    feed(engine, two_funds())
+    tamper(engine, "DELETE FROM ledger_postings WHERE entry_id IN "
+                   "(SELECT entry_id FROM ledger_entries WHERE fund = :f AND seq = 3)", f=UI)
+    tamper(engine, "DELETE FROM ledger_entries WHERE fund = :f AND seq = 3", f=UI)
+    brk = client.get("/v1/ledger/verify", headers=AUDITOR).json()["first_break"]
+    assert (brk["fund"], brk["seq"], brk["reason"]) == (UI, 3, "head_mismatch")
+
+
+def test_the_export_streams_every_entry_and_verifies_offline_with_the_same_head(client, engine, tmp_path, capsys):
+    feed(engine, two_funds())
+    response = client.get("/v1/ledger/export", headers=AUDITOR)
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    path = tmp_path / "ledger.jsonl"
+    path.write_bytes(response.content)
+    assert len(response.text.splitlines()) == 9
+    assert audit_cli.main(["verify", str(path)]) == 0
+    offline = capsys.readouterr().out
+    assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["head"] in offline
