@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from shared.claims import FenText, Person
+from shared.claims.fields import FenText, Person
 
 FactKind = typing.Literal["date", "person", "money", "int", "bool", "text", "uscc", "model"]
 _MONEY_MARK = FenText.__metadata__[0]  # the BeforeValidator that reads a yuan string
