@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
@@ -35,28 +34,20 @@ def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str,
     except ClaimInvalid as exc:
         raise ValidationFailed(str(exc)[:1000], errors=exc.errors) from exc
     digest = request_digest(raw)
-    existing = claims_repo.by_idempotency_key(db_session, applicant_sub, idempotency_key)
-    if existing is not None:
-        return _replay(existing, digest), False
-
     now = datetime.now(UTC)
-    row = ClaimRow(
+    values = dict(
         claim_id=str(uuid.uuid4()), applicant_sub=applicant_sub, idempotency_key=idempotency_key,
         request_sha256=digest, programme=claim.body.programme, jurisdiction=claim.body.jurisdiction,
         beneficiary_ref=pseudonymise(claim.body.claimant.identifier, pii_key), body=raw,
         status=SUBMITTED, submitted_at=now, updated_at=now,
     )
-    try:
-        with db_session.begin_nested():
-            db_session.add(row)
-            db_session.flush()
-    except IntegrityError:
-        # A concurrent request with the same key won the insert; answer as its replay.
+    if not claims_repo.insert_unless_key_taken(db_session, values):
+        # The key is taken (a retry, or a concurrent twin that won the insert): answer as its replay.
         existing = claims_repo.by_idempotency_key(db_session, applicant_sub, idempotency_key)
         if existing is None:
-            raise
+            raise Conflict("a concurrent request with this Idempotency-Key did not complete; retry")
         return _replay(existing, digest), False
-
+    row = ClaimRow(**values)
     db_session.add(ClaimHistoryRow(claim_id=row.claim_id, status=SUBMITTED, at=now))
     event = new_event(CLAIM_SUBMITTED, SOURCE, row.claim_id, {
         "claim_id": row.claim_id, "programme": row.programme, "jurisdiction": row.jurisdiction,

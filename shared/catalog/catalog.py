@@ -37,6 +37,7 @@ class Catalog:
         self.content_hash = content_hash
         self._clauses: dict[str, Clause] = {c.id: c for p in self.policies.values() for c in p.clauses}
         self._parameters: dict[str, Parameter] = {x.id: x for p in self.policies.values() for x in p.parameters}
+        self._value_cache: dict[tuple[str, date], DatedValue | None] = {}
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -71,7 +72,13 @@ class Catalog:
         return self._parameters[parameter_id]
 
     def parameter_value(self, parameter_id: str, on: date) -> DatedValue | None:
-        """The catalog value in effect on a date, or None when the parameter is unset then."""
+        """The catalog value in effect on a date, or None when the parameter is unset then (memoised)."""
+        key = (parameter_id, on)
+        if key not in self._value_cache:
+            self._value_cache[key] = self._parameter_value(parameter_id, on)
+        return self._value_cache[key]
+
+    def _parameter_value(self, parameter_id: str, on: date) -> DatedValue | None:
         parameter = self._parameters[parameter_id]
         dated = parameter.value_on(on)
         if dated is None:

@@ -4,6 +4,8 @@ The catalog names facts by path; checking them against the intake models at load
 never read a fact the claim does not carry.
 """
 
+import functools
+
 import types
 import typing
 from datetime import date
@@ -27,8 +29,9 @@ def _strip_optional(annotation: object) -> object:
     return annotation
 
 
+@functools.lru_cache(maxsize=1024)
 def fact_kind(model: type[BaseModel], path: str) -> FactKind | None:
-    """The kind of value at `path`, or None when the facts model has no such field."""
+    """The kind of value at `path`, or None when the facts model has no such field (memoised: models are fixed)."""
     current: type[BaseModel] = model
     kind: FactKind | None = None
     for depth, name in enumerate(path.split(".")):

@@ -4,7 +4,7 @@ import base64
 import socket
 from collections.abc import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -36,21 +36,39 @@ def database_reachable(engine: Engine) -> bool:
         return False
 
 
+class CorrelationAndLimits:
+    """Pure ASGI middleware (BaseHTTPMiddleware costs a task and a queue per request): binds the correlation
+    id for every log line of the request, echoes it, and refuses oversized bodies before they are read."""
+
+    def __init__(self, app):  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        import structlog
+
+        headers = dict(scope.get("headers") or [])
+        structlog.contextvars.clear_contextvars()
+        cid = bind_correlation_id(headers.get(b"x-correlation-id", b"").decode("latin-1")[:64] or None)
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            response = problem(413, "payload-too-large", "Payload too large",
+                               f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+            return await response(scope, receive, send)
+
+        async def send_with_id(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-correlation-id", cid.encode()))
+            await send(message)
+
+        return await self.app(scope, receive, send_with_id)
+
+
 def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine], bootstrap_of: Callable[[], str]) -> None:
     install_problem_handlers(app)
 
-    @app.middleware("http")
-    async def _correlation_and_limits(request: Request, call_next):  # type: ignore[no-untyped-def]
-        import structlog
-
-        structlog.contextvars.clear_contextvars()
-        cid = bind_correlation_id(request.headers.get("x-correlation-id", "")[:64] or None)
-        length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return problem(413, "payload-too-large", "Payload too large", f"request bodies are limited to {MAX_BODY_BYTES} bytes")
-        response = await call_next(request)
-        response.headers["X-Correlation-ID"] = cid
-        return response
+    app.add_middleware(CorrelationAndLimits)
 
     @app.get("/healthz/live", tags=["health"])
     def live() -> dict:

@@ -1,6 +1,8 @@
 """Queries on claims and their history (all SQL of the applications service lives here)."""
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
@@ -16,6 +18,15 @@ def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) ->
 def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimRow | None:
     query = select(ClaimRow).where(ClaimRow.applicant_sub == applicant_sub, ClaimRow.idempotency_key == key)
     return session.execute(query).scalar_one_or_none()
+
+
+def insert_unless_key_taken(session: Session, values: dict) -> bool:
+    """INSERT .. ON CONFLICT DO NOTHING on (applicant, key): one round trip, and a concurrent duplicate waits
+    for the first insert's transaction, then finds the key taken. True when this call inserted the claim."""
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ClaimRow).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=["applicant_sub", "idempotency_key"])
+    return session.execute(statement).rowcount == 1
 
 
 def page_for_applicant(session: Session, applicant_sub: str, after_id: int, limit: int) -> list[ClaimRow]:

@@ -62,7 +62,8 @@ class Evaluation:
     _shown: set[str] = field(default_factory=set)
 
     def step(self, name: str, value: str, clause: str) -> None:
-        self.steps.append(Step(step=name, value=value, clause=clause))
+        # Built from the engine's own strings: skipping validation here is most of a decision's cost.
+        self.steps.append(Step.model_construct(step=name, value=value, clause=clause))
 
     def reject(self, code: str, message: str, clause: str) -> None:
         reason = Reason(code=code, message=message, clause=clause)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ and USCC fields are written as their keyed pseudonym (HMAC-SHA256 under the PII 
 
 from datetime import date
 from typing import Any
+import functools
 from urllib.parse import quote, unquote
 
 from pydantic import BaseModel
@@ -70,12 +71,15 @@ def encode_key(fields: dict[str, str]) -> str:
     return ";".join(f"{name}={quote(value, safe='')}" for name, value in fields.items())
 
 
+@functools.lru_cache(maxsize=65536)
+def _decoded(key: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, unquote(value)) for name, _, value in (part.partition("=") for part in key.split(";") if key))
+
+
 def decode_key(key: str) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for part in key.split(";") if key else []:
-        name, _, value = part.partition("=")
-        fields[name] = unquote(value)
-    return fields
+    """The fields of a qualifying key (memoised: a history grant is compared with many claims)."""
+    return dict(_decoded(key))
+
 
 
 def history_refs(claim: Claim, catalog: Catalog, *, pii_key: str) -> list[str]:
