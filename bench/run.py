@@ -2,12 +2,13 @@
 
 import sys
 
-from bench import intake_bench, rules_bench
+from bench import decide_bench, intake_bench, rules_bench
 from bench.harness import Benchmark, report, run_all
 
 BENCHMARKS = [
     Benchmark("rules", "pure engine, 10k people with history", rules_bench.run),
     Benchmark("intake", "HTTP claim intake, applications on PostgreSQL", intake_bench.run),
+    Benchmark("decide", "claims submitted -> decided, through Kafka", decide_bench.run),
 ]
 
 

@@ -41,7 +41,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # SQLAlchemy 2.1 on psycopg reports rowcount -1 for INSERT .. ON CONFLICT unless asked to keep it, and
+    # insert-or-ignore (the inbox, idempotency keys) reads "already there" from that count.
+    return engine.execution_options(preserve_rowcount=True)
 
 
 def is_postgres(engine: Engine) -> bool:

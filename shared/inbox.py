@@ -42,3 +42,11 @@ def stored_digest(session: Session, inbox: Table, consumer: str, event_id: str) 
     return session.execute(
         select(inbox.c.payload_sha256).where(inbox.c.event_id == event_id, inbox.c.consumer == consumer)
     ).scalar_one_or_none()
+
+
+def processed_ids(session: Session, inbox: Table, consumer: str, event_ids: list[str]) -> set[str]:
+    """Which of these events this consumer already processed (one query for a whole batch)."""
+    rows = session.execute(
+        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id.in_(event_ids))
+    ).scalars()
+    return set(rows)

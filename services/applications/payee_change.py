@@ -36,7 +36,7 @@ def change_payee(*, db_session: Session, claim_id: str, applicant_sub: str, raw:
     if claim is None or claim.applicant_sub != applicant_sub:
         raise NotFound(f"no claim {claim_id} visible to you")
     if claim.status != PAYMENT_FAILED:
-        raise Conflict(f"claim {claim_id} is {claim.status}; the payee account can be corrected only after a failed payment",
+        raise Conflict(f"claim {claim_id} is {claim.status}; a payee account is corrected only after a failed payment",
                        status_now=claim.status)
     new_account = account.model_dump()
     if claim.body.get("payee_account") == new_account:

@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     app.state.runtime = runtime
     app.state.standards = standards
     app.state.rule_parameters = rule_parameters(settings)
-    install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
+    install_common(app, service=SERVICE, engine_of=lambda: runtime.engine,
+                   bootstrap_of=lambda: settings.kafka_bootstrap)
     for router in routers:
         app.include_router(router)
     return app

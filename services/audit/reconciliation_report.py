@@ -33,7 +33,8 @@ def reconciliation(session: Session, *, first_day: date | None, last_day: date |
         for trail, first_seen in reconciliation_source.trails(session):
             approval = approvals.get(trail.batch_id or "")
             anchor = business_date(approval.approved_at) if approval else first_seen
-            owner = (approval.fund if approval else None) or trail.issued_fund or trail.posted_fund or trail.settled_fund
+            owner = ((approval.fund if approval else None) or trail.issued_fund or trail.posted_fund
+                     or trail.settled_fund)
             if in_window(anchor) and fund in (None, owner):
                 yield trail
 

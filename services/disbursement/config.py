@@ -35,6 +35,8 @@ class Settings(ServiceSettings):
     applications_url: str = "http://127.0.0.1:8001"
     grants_dual_approval_threshold: Decimal = Decimal("1000000.00")
     grants_officer_daily_limit: Decimal = Decimal("10000000.00")
+    # JSON object: officer subject -> their own daily limit (yuan), overriding GRANTS_OFFICER_DAILY_LIMIT
+    grants_officer_daily_limits: dict[str, Decimal] = Field(default_factory=dict)
     # true: a fund with no budget for the year cannot pay at all; false: only a set budget limits it
     grants_fund_budget_required: bool = False
     # batch.approved lists every payment id: 20,000 of them keep that event well under Kafka's 1 MB
@@ -44,8 +46,11 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _finance_settings(self) -> "Settings":
+        # a bad amount fails at start-up, not at the first approval
         _non_negative_fen(self.grants_dual_approval_threshold, "GRANTS_DUAL_APPROVAL_THRESHOLD")
         _non_negative_fen(self.grants_officer_daily_limit, "GRANTS_OFFICER_DAILY_LIMIT")
+        for sub, amount in self.grants_officer_daily_limits.items():
+            _non_negative_fen(amount, f"GRANTS_OFFICER_DAILY_LIMITS[{sub}]")
         if self.grants_env == "production" and any(_PLACEHOLDER in a.name for a in self.grants_fund_accounts.values()):
             raise ValueError("GRANTS_FUND_ACCOUNTS must name each fund's real paying account in production")
         return self
@@ -57,6 +62,11 @@ class Settings(ServiceSettings):
     @property
     def officer_daily_limit_fen(self) -> int:
         return _non_negative_fen(self.grants_officer_daily_limit, "GRANTS_OFFICER_DAILY_LIMIT")
+
+    @property
+    def officer_limits_fen(self) -> dict[str, int]:
+        return {sub.strip().lower(): _non_negative_fen(amount, f"GRANTS_OFFICER_DAILY_LIMITS[{sub}]")
+                for sub, amount in self.grants_officer_daily_limits.items()}
 
 
 def _non_negative_fen(amount: Decimal, name: str) -> int:

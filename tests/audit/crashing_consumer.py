@@ -13,7 +13,7 @@ from services.audit.db.tables import inbox
 from services.audit.messaging.spec import ledger_consumer_spec
 from services.audit.messaging.consumer import AuditConsumer
 from shared.events import topic
-from shared.kafka_clients import PARTITIONS, ensure_topics
+from shared.kafka_clients import PARTITIONS
 from shared.logging import configure_logging
 from tests.audit.support import audit_settings
 
@@ -24,13 +24,13 @@ class AssignedAuditConsumer(AuditConsumer):
     Processing, the inbox and the offset commits are the real ones. Only group membership differs:
     a killed member holds its partitions until its session times out, so a restarted subscriber waits
     ~10 s per kill on the test broker; an assigned consumer resumes at once from the committed offsets.
+    Polls are smaller than the service's (100, not 500) so a restart re-reads fewer applied events.
     """
 
     def _connect(self) -> None:
-        if self._consumer is None:
-            ensure_topics(self.bootstrap, self.prefix)
+        if self._consumer is None:  # the test created the topics
             consumer = KafkaConsumer(bootstrap_servers=self.bootstrap.split(","), group_id=self.spec.group_id,
-                                     enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500)
+                                     enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=100)
             consumer.assign([TopicPartition(topic(self.prefix, suffix), p) for suffix in self.spec.topic_suffixes
                              for p in range(PARTITIONS)])
             self._consumer = consumer

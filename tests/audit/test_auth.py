@@ -10,8 +10,9 @@ from shared.settings import DEV_JWT_SECRET
 from tests.support import auth
 
 READS = ["/v1/ledger/entries", "/v1/ledger/balances", "/v1/ledger/verify", "/v1/ledger/export", "/v1/anomalies",
+         "/v1/quarantined-events",
          "/v1/reports/reconciliation", "/v1/reports/fund-usage"]
-sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # auth does not depend on the backend
+sqlite_only = pytest.mark.parametrize("audit_url", ["sqlite"], indirect=True)  # auth does not depend on the backend
 
 
 @sqlite_only

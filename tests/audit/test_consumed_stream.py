@@ -1,7 +1,5 @@
 """Events consumed from the real broker: anomaly rules fire with their clause, redelivery changes nothing."""
 
-from datetime import date, timedelta
-
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -11,7 +9,7 @@ from services.audit.db.tables import FindingRow
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE
 from services.audit.verification import verify_ledger
-from tests.audit.domain.factories import EU, T0, UI, batch_event, clean_stream, issued_event, outcome_event, ref
+from tests.audit.domain.factories import EU, UI, clean_stream, issued_event, outcome_event, ref
 from tests.audit.support import all_processed, consuming, processed, produce, send_markers, wait_for
 from tests.support import auth
 
@@ -72,7 +70,7 @@ def test_anomaly_rules_fire_with_their_clause_on_a_stream_consumed_from_the_brok
 
 def test_every_event_delivered_twice_more_leaves_the_ledger_identical(broker, topic_prefix, engine):
     stream = clean_stream(60, seed=3)
-    events = stream.batches + [e for e in stream.issued]
+    events = stream.batches + stream.issued
     events += [outcome_event(e["data"]["payment_id"], fund=e["data"]["fund"], amount=e["data"]["amount"],
                              batch_id=e["data"]["batch_id"], settled=i % 7 != 0) for i, e in enumerate(stream.issued)]
 

@@ -55,6 +55,7 @@ def test_entries_filter_by_payment_fund_and_posting_time(client, engine):
 def test_balances_as_of_a_day_count_only_what_was_posted_by_then(client, engine):
     feed(engine, two_funds())
     first_day = client.get("/v1/ledger/balances", params={"fund": EU, "as_of": "2023-11-01"}, headers=AUDITOR).json()
+    assert first_day["as_of"] == "2023-11-01T15:59:59.999999Z"  # the end of that day in China
     assert {b["account"]: b["balance"] for b in first_day["items"]} == {
         f"{EU}:expense:hiring": "3006.00", f"{EU}:payable": "-3006.00"}
     later = client.get("/v1/ledger/balances", params={"fund": EU}, headers=AUDITOR).json()["items"]

@@ -64,8 +64,7 @@ def test_outbox_delivers_everything_after_the_broker_was_stopped_and_started_aga
         relay.stop(); thread.join(5); stop_process(proc)
 
 
-def test_a_consumer_killed_before_committing_its_offset_does_not_apply_an_event_twice(tmp_path, broker, topic_prefix):
-    db_url = f"sqlite:///{tmp_path}/svc.db"
+def test_a_consumer_killed_before_committing_its_offset_does_not_apply_an_event_twice(db_url, broker, topic_prefix):
     engine = make_db(db_url)
     ids = stage_events(engine, 3)
     relay = OutboxRelay(engine, outbox, broker, topic_prefix)
@@ -84,8 +83,8 @@ def test_a_consumer_killed_before_committing_its_offset_does_not_apply_an_event_
     assert applied_counts(engine) == {event_id: 1 for event_id in ids}
 
 
-def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_message_is_processed(tmp_path, broker, topic_prefix):
-    engine = make_db(f"sqlite:///{tmp_path}/svc.db")
+def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_message_is_processed(db_url, broker, topic_prefix):
+    engine = make_db(db_url)
     ensure_topics(broker, topic_prefix)
     producer = make_producer(broker)
     producer.send(topic(topic_prefix, "claims.v1"), key=b"c0", value=b"{not json")

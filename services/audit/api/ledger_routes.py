@@ -1,13 +1,14 @@
 """GET /v1/ledger/…: the journal, balances, the chain's verification and its export (contract §5)."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlmodel import Session
 
-from services.audit.api.deps import DB, From, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment, window
+from services.audit.api.deps import (DB, From, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment,
+                                     window)
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
 from services.audit.db import ledger_reads
 from services.audit.domain.chain import format_utc
@@ -37,9 +38,9 @@ def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None,
 @router.get("/balances", response_model=BalancePage)
 def balances(db: DB, fund: str | None = None, as_of: Moment = None) -> BalancePage:
     """Debit, credit and balance (debit minus credit) per account, over entries posted up to as_of."""
-    upper = parse_moment("as_of", as_of, end_of_day=True)
-    rows = ledger_reads.account_balances(db, upper, fund)
-    return BalancePage(as_of=format_utc(upper or datetime.now(UTC)), items=[balance_out(b) for b in rows])
+    before = parse_moment("as_of", as_of, end_of_day=True) or datetime.now(UTC)  # exclusive: as_of's next instant
+    rows = ledger_reads.account_balances(db, before, fund)
+    return BalancePage(as_of=format_utc(before - timedelta(microseconds=1)), items=[balance_out(b) for b in rows])
 
 
 @router.get("/verify", response_model=VerifyOut)

@@ -1,4 +1,5 @@
-"""GET /v1/anomalies (contract §5) and PUT /v1/budgets/{fund}/{year}, the budgets the budget rule reads."""
+"""GET /v1/anomalies (contract §5), GET /v1/quarantined-events, and PUT /v1/budgets/{fund}/{year} (the
+budgets the budget rule reads)."""
 
 from typing import Annotated
 
@@ -6,7 +7,8 @@ from fastapi import APIRouter, Path, Request
 
 from services.audit.anomaly_run import run_and_store
 from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, invalid, make_cursor
-from services.audit.api.schemas import BudgetIn, BudgetOut, FindingOut, FindingPage
+from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
+                                        QuarantinePage)
 from services.audit.db import review_repo
 from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
@@ -39,6 +41,22 @@ def anomalies(request: Request, _: Auditor, db: DB, rule: str | None = None, sev
                         payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail,
                         found_at=format_utc(r.found_at)) for r in page]
     return FindingPage(items=items, next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
+
+
+@router.get("/v1/quarantined-events", response_model=QuarantinePage)
+def quarantined_events(_: Auditor, db: DB, reason: str | None = None, limit: Limit = 50,
+                       cursor: str | None = None) -> QuarantinePage:
+    """Events received but not posted to the ledger, and why (released_* set once a waiting outcome posted)."""
+    after = cursor_parts(cursor, 1)
+    if after is not None and not after[0].isdigit():
+        raise invalid("cursor", "not a cursor we issued")
+    rows = review_repo.quarantine_page(db, reason=reason, after_id=int(after[0]) if after else 0, limit=limit + 1)
+    page = rows[:limit]
+    items = [QuarantinedOut(event_id=r.event_id, event_type=r.event_type, payment_id=r.payment_id, reason=r.reason,
+                            detail=r.detail, quarantined_at=format_utc(r.quarantined_at),
+                            released_entry_id=r.released_entry_id,
+                            released_at=format_utc(r.released_at) if r.released_at else None) for r in page]
+    return QuarantinePage(items=items, next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
 
 
 @router.put("/v1/budgets/{fund}/{year}", response_model=BudgetOut, tags=["budgets"])

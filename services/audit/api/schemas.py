@@ -78,6 +78,22 @@ class FindingPage(BaseModel):
     next_cursor: str | None
 
 
+class QuarantinedOut(BaseModel):
+    event_id: str
+    event_type: str
+    payment_id: str | None
+    reason: str
+    detail: str
+    quarantined_at: str
+    released_entry_id: str | None
+    released_at: str | None
+
+
+class QuarantinePage(BaseModel):
+    items: list[QuarantinedOut]
+    next_cursor: str | None
+
+
 class BudgetIn(BaseModel):
     amount: str
 

@@ -62,13 +62,13 @@ def stored_heads(session: Session) -> dict[str, FundHead]:
     return {r.fund: FundHead(r.seq, r.hash) for r in rows}
 
 
-def account_balances(session: Session, as_of: datetime | None, fund: str | None) -> list[AccountBalance]:
-    """Debit and credit totals per account over entries posted at or before as_of, by account."""
+def account_balances(session: Session, before: datetime | None, fund: str | None) -> list[AccountBalance]:
+    """Debit and credit totals per account over entries posted before `before` (all when None), by account."""
     query = (select(POSTINGS.c.account, func.sum(POSTINGS.c.debit_fen), func.sum(POSTINGS.c.credit_fen))
              .join(ENTRIES, ENTRIES.c.entry_id == POSTINGS.c.entry_id)
              .group_by(POSTINGS.c.account).order_by(POSTINGS.c.account))
-    if as_of is not None:
-        query = query.where(ENTRIES.c.posted_at <= as_of)
+    if before is not None:
+        query = query.where(ENTRIES.c.posted_at < before)
     if fund is not None:
         query = query.where(ENTRIES.c.fund == fund)
     return [AccountBalance(account, fund_of(account), int(d), int(c)) for account, d, c in session.execute(query)]

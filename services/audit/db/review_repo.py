@@ -40,6 +40,13 @@ def quarantine(session: Session, *, event_id: str, event_type: str, payment_id: 
         "detail": detail[:2000], "quarantined_at": datetime.now(UTC)}, ["event_id"]) == 1
 
 
+def quarantine_page(session: Session, *, reason: str | None, after_id: int, limit: int) -> list[QuarantinedEventRow]:
+    query = select(QuarantinedEventRow).where(QuarantinedEventRow.id > after_id)
+    if reason is not None:
+        query = query.where(QuarantinedEventRow.reason == reason)
+    return list(session.execute(query.order_by(QuarantinedEventRow.id).limit(limit)).scalars())
+
+
 def waiting_for_issue(session: Session, payment_id: str) -> list[QuarantinedEventRow]:
     """Outcomes that arrived before their payment's issue and are still unposted, oldest first."""
     query = select(QuarantinedEventRow).where(QuarantinedEventRow.payment_id == payment_id,

@@ -20,7 +20,9 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).execution_options(preserve_rowcount=True)
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    # SQLAlchemy 2.1 on psycopg reports an INSERT's rowcount as -1 unless asked to keep it.
+    statement = statement.execution_options(preserve_rowcount=True)
     inserted = 0
     for row in rows:  # one statement per row: rowcount of an executemany is not reliable on every driver
         inserted += session.execute(statement.values(**row).on_conflict_do_nothing(index_elements=list(conflict_on))

@@ -49,7 +49,7 @@ class AuditConsumer(IdempotentConsumer):
             if finding is None:
                 return False
             review_repo.store_findings(session, [finding])
-        log.warning("audit.event_payload_conflict", payment_id=finding.payment_ids[0] if finding.payment_ids else None)
+        log.warning("audit.event_payload_conflict", payment_ids=list(finding.payment_ids))
         return True
 
 
@@ -61,6 +61,7 @@ def _event_id(raw: bytes) -> str | None:
         return None
     event_id = doc.get("id") if isinstance(doc, dict) else None
     return event_id if isinstance(event_id, str) and event_id else None
+
 
 def _payment_id(event: dict[str, Any]) -> str | None:
     data = event.get("data")

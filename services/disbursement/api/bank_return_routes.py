@@ -21,7 +21,9 @@ _XML = ("application/xml", "text/xml")
 
 
 @router.post("/v1/bank-returns")
-def post_bank_returns(request: Request, caller: Caller, db: DB, data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
+def post_bank_returns(request: Request, caller: Caller, db: DB,
+                      data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
+    """Apply the bank's per-payment outcomes; every line of the file is answered with what it did."""
     require_role(caller, "officer")
     form = _form(request.headers.get("content-type", ""), data)
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))

@@ -9,7 +9,8 @@ def limits_of(request: Request) -> Limits:
     settings = request.app.state.runtime.settings
     return Limits(dual_approval_threshold_fen=settings.dual_approval_threshold_fen,
                   officer_daily_limit_fen=settings.officer_daily_limit_fen,
-                  budget_required=settings.grants_fund_budget_required)
+                  budget_required=settings.grants_fund_budget_required,
+                  officer_limits_fen=settings.officer_limits_fen)
 
 
 async def raw_body(request: Request) -> bytes:

@@ -8,7 +8,8 @@
   with no budget set is limited only when budgets are required).
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from shared.money import format_fen
 
@@ -24,8 +25,12 @@ class ApprovalRefused(Exception):
 @dataclass(frozen=True, slots=True)
 class Limits:
     dual_approval_threshold_fen: int
-    officer_daily_limit_fen: int
+    officer_daily_limit_fen: int  # for every officer without a limit of their own
     budget_required: bool = False
+    officer_limits_fen: Mapping[str, int] = field(default_factory=dict)  # lower-cased subject -> daily limit
+
+    def daily_limit_for(self, officer: str) -> int:
+        return self.officer_limits_fen.get(officer.strip().lower(), self.officer_daily_limit_fen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +65,11 @@ def judge(figures: ApprovalFigures, limits: Limits) -> bool:
     if any(same_person(f.checker, earlier) for earlier in f.earlier_checkers):
         raise ApprovalRefused("checker_already_approved",
                               "you already approved this batch; a second, distinct checker must approve it")
-    if f.approved_today_fen + f.batch_total_fen > limits.officer_daily_limit_fen:
+    daily_limit = limits.daily_limit_for(f.checker)
+    if f.approved_today_fen + f.batch_total_fen > daily_limit:
         raise ApprovalRefused(
             "daily_limit_exceeded", "this approval would take your approvals today past your daily limit",
-            daily_limit=format_fen(limits.officer_daily_limit_fen), approved_today=format_fen(f.approved_today_fen),
+            daily_limit=format_fen(daily_limit), approved_today=format_fen(f.approved_today_fen),
             batch_total=format_fen(f.batch_total_fen))
     _check_budget(f, limits)
     required = 2 if needs_two_checkers(f.batch_total_fen, limits) else 1

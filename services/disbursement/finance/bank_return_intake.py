@@ -35,7 +35,7 @@ from services.disbursement.domain.bank_returns import (
 from services.disbursement.finance import event_data
 from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.auth import Principal
-from shared.events import PAYMENT_FAILED, PAYMENT_SETTLED, new_event
+from shared.events import PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
 
 log = get_logger("disbursement.bank_returns")
@@ -70,14 +70,15 @@ def _known_payments(session: Session, parsed: ParsedReturns,
     our batches, and only that batch's payments are known to it."""
     batch_id = parsed.original_message_id
     if batch_id is not None and batch_repo.batch(session, batch_id) is None:
-        return {}, [LineOutcome(0, None, OutcomeCode.INVALID,
-                                "the report answers a message (OrgnlMsgId) that is none of our batches; nothing applied")]
+        message = "the report answers a message (OrgnlMsgId) that is none of our batches; nothing applied"
+        return {}, [LineOutcome(0, None, OutcomeCode.INVALID, message)]
     known = {pid: PaymentState(p.amount_fen, p.currency, p.status)  # type: ignore[arg-type]
              for pid, p in payments.items() if batch_id is None or p.batch_id == batch_id}
     return known, []
 
 
-def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: datetime, upload_id: str):  # type: ignore[no-untyped-def]
+def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: datetime,
+           upload_id: str) -> tuple[CloudEvent, str]:
     line = outcome.line
     assert line is not None  # an applied outcome always carries its parsed line
     settled = outcome.new_status == "settled"
@@ -89,11 +90,12 @@ def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: dat
     if not settled:  # the claim may be batched again once its payee account is corrected
         batch_repo.release_items(session, payment.batch_id, now, [payment.claim_id])
     data = event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
-    return new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, SOURCE, payment.payment_id, data), \
-        payment.beneficiary_ref
+    event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, SOURCE, payment.payment_id, data)
+    return event, payment.beneficiary_ref  # keyed like grants.payment.issued: a payee's events stay in order
 
 
-def _outcome_json(outcome: LineOutcome, payments: dict[str, PaymentRow], known: dict[str, PaymentState]) -> dict[str, Any]:
+def _outcome_json(outcome: LineOutcome, payments: dict[str, PaymentRow],
+                  known: dict[str, PaymentState]) -> dict[str, Any]:
     message = outcome.message
     payment = payments.get(outcome.end_to_end_id or "")
     if outcome.code == OutcomeCode.UNKNOWN_REFERENCE and payment is not None and payment.payment_id not in known:

@@ -48,7 +48,9 @@ def funds_view(session: Session, *, catalog: Catalog, year: int, limits: Limits,
         "approval_limits": {
             "dual_approval_threshold": format_fen(limits.dual_approval_threshold_fen),
             "officer_daily_limit": format_fen(limits.officer_daily_limit_fen),
+            "officer_daily_limits": {sub: format_fen(fen) for sub, fen in sorted(limits.officer_limits_fen.items())},
             "fund_budget_required": limits.budget_required, "currency": CURRENCY,
+            "your_daily_limit": format_fen(limits.daily_limit_for(caller.sub)),
             "you_approved_today": format_fen(approved_today),
         },
     }

@@ -23,6 +23,7 @@ from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, new_event
 from shared.logging import get_logger
+from shared.money import format_fen
 from shared.web.problems import NotFound, ValidationFailed
 
 log = get_logger("disbursement.batches")
@@ -38,7 +39,8 @@ def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str
         candidates = batch_repo.eligible_ids(session, fund, programme, max_items)
         rows = [r for r in batch_repo.lock_decisions(session, candidates) if _fits(r, fund, programme, catalog)]
         if not rows:
-            raise ClaimsNotBatchable(f"no eligible claims of fund {fund}" + (f", programme {programme}" if programme else ""))
+            which = f"fund {fund}" + (f", programme {programme}" if programme else "")
+            raise ClaimsNotBatchable(f"no eligible claims of {which}")
     else:
         if len(claim_ids) > max_items:
             raise ValidationFailed(f"a batch holds at most {max_items} claims",
@@ -60,7 +62,7 @@ def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str
     batch_repo.set_decision_status(session, [r.claim_id for r in rows], bs.IN_BATCH)
     enqueue_many(session, outbox, ((new_event(CLAIM_BATCHED, SOURCE, r.claim_id,
                                               event_data.claim_batched(r.claim_id, batch)), r.claim_id) for r in rows))
-    record(session, batch, bs.DRAFTED, None, maker, detail={"count": batch.count, "total_fen": batch.total_fen})
+    record(session, batch, bs.DRAFTED, None, maker, detail={"count": batch.count, "total": format_fen(batch.total_fen)})
     log.info("disbursement.batch_drafted", batch_id=batch.batch_id, fund=fund, count=batch.count)
     return batch
 
@@ -130,7 +132,8 @@ def _announce_unbatched(session: Session, claim_ids: list[str], batch_id: str, r
 
 def _check_fund_pays(catalog: Catalog, fund: str, programme: str | None) -> None:
     if fund not in catalog.index.funds:
-        raise ValidationFailed(f"unknown fund {fund!r}", errors=[{"field": "fund", "message": "not a fund of the catalog"}])
+        raise ValidationFailed(f"unknown fund {fund!r}",
+                               errors=[{"field": "fund", "message": "not a fund of the catalog"}])
     if programme is not None and not any(p.code == programme and p.fund.code == fund for _, p in catalog.programmes()):
         raise ValidationFailed(f"fund {fund} pays no programme {programme!r}",
                                errors=[{"field": "programme", "message": f"not paid from fund {fund}"}])

@@ -26,24 +26,24 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
                    catalog: Catalog, now: datetime) -> list[str]:
     """Create the batch's payments and stage their events; returns the payment ids in item order."""
     rows = batch_repo.issue_rows(session, batch.batch_id)
-    stray = [decision.claim_id for _, decision, _ in rows if decision.status != bs.IN_BATCH]
+    stray = [row.claim_id for row in rows if row.status != bs.IN_BATCH]
     if stray:  # a claim must be held by this batch when its money goes out
         raise BatchState(f"{len(stray)} claim(s) of batch {batch.batch_id} are no longer in it", claim_ids=stray[:20])
     payments: list[dict[str, Any]] = []
     events = []
-    for item, decision, grant in rows:
-        payment = {"payment_id": new_payment_id(), "batch_id": batch.batch_id, "claim_id": item.claim_id,
-                   "fund": batch.fund, "programme": item.programme, "amount_fen": item.amount_fen,
-                   "currency": CURRENCY, "beneficiary_ref": decision.beneficiary_ref, "payee_ref": item.payee_ref,
-                   "status": bs.ISSUED, "budget_year": business_year(now), "issued_at": now}
+    year, kinds = business_year(now), _ClaimantKinds(catalog)
+    for row in rows:
+        payment = {"payment_id": new_payment_id(), "batch_id": batch.batch_id, "claim_id": row.claim_id,
+                   "fund": batch.fund, "programme": row.programme, "amount_fen": row.amount_fen,
+                   "currency": CURRENCY, "beneficiary_ref": row.beneficiary_ref, "payee_ref": row.payee_ref,
+                   "status": bs.ISSUED, "budget_year": year, "issued_at": now}
         payments.append(payment)
         data = event_data.payment_issued(
-            payment, policy_id=item.policy_id, clause=decision.clause, qualifying_key=decision.qualifying_key,
-            qualifying_date=decision.qualifying_date, grant=grant.record if grant is not None else None,
-            beneficiary_kind=_claimant_kind(catalog, item.policy_id, item.programme), maker=batch.maker,
-            checkers=checkers, checker_role=checker_role)
+            payment, policy_id=row.policy_id, clause=row.clause, qualifying_key=row.qualifying_key,
+            qualifying_date=row.qualifying_date, grant=row.record, beneficiary_kind=kinds(row.policy_id, row.programme),
+            maker=batch.maker, checkers=checkers, checker_role=checker_role)
         # The payments topic is keyed by beneficiary: one payee's payments stay in order.
-        events.append((new_event(PAYMENT_ISSUED, SOURCE, payment["payment_id"], data), decision.beneficiary_ref))
+        events.append((new_event(PAYMENT_ISSUED, SOURCE, payment["payment_id"], data), row.beneficiary_ref))
     payments_repo.add_payments(session, payments)
     batch_repo.set_decision_status(session, [p["claim_id"] for p in payments], bs.PAYMENT_ISSUED)
     payment_ids = [p["payment_id"] for p in payments]
@@ -53,8 +53,17 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
     return payment_ids
 
 
-def _claimant_kind(catalog: Catalog, policy_id: str, programme: str) -> str | None:
-    try:
-        return catalog.programme(policy_id, programme).claimant
-    except KeyError:
-        return None
+class _ClaimantKinds:
+    """"person" or "organisation" per policy and programme, from the catalog (None if it no longer has it)."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.known: dict[tuple[str, str], str | None] = {}
+
+    def __call__(self, policy_id: str, programme: str) -> str | None:
+        if (policy_id, programme) not in self.known:
+            try:
+                self.known[policy_id, programme] = self.catalog.programme(policy_id, programme).claimant
+            except KeyError:
+                self.known[policy_id, programme] = None
+        return self.known[policy_id, programme]

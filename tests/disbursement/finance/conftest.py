@@ -17,9 +17,9 @@ def finance_url(pg_url) -> str:
 
 @pytest.fixture
 def app_with(finance_url):  # type: ignore[no-untyped-def]
-    """Build the disbursement app on finance_url with settings overrides, workers off."""
-    def build(**settings):  # type: ignore[no-untyped-def]
-        return create_app(finance_settings(finance_url, **settings), run_workers=False)
+    """Build the disbursement app on finance_url with settings overrides (workers off unless asked)."""
+    def build(run_workers: bool = False, **settings):  # type: ignore[no-untyped-def]
+        return create_app(finance_settings(finance_url, **settings), run_workers=run_workers)
 
     return build
 
@@ -33,3 +33,24 @@ def api(app_with) -> Iterator[TestClient]:
 @pytest.fixture
 def engine(api):  # type: ignore[no-untyped-def]
     return api.app.state.runtime.engine
+
+
+@pytest.fixture
+def applications(tmp_path) -> Iterator[str]:
+    """The applications service, live on SQLite (the payment file fetches claim bodies from it)."""
+    from services.applications.main import create_app as create_applications
+    from tests.applications.conftest import applications_settings
+    from tests.live_server import serve
+
+    url = f"sqlite:///{tmp_path}/applications.db"
+    upgrade_service("applications", url)
+    app = create_applications(applications_settings(url), run_workers=False)
+    with serve(app) as base:
+        yield base
+
+
+@pytest.fixture
+def paying_api(app_with, applications) -> Iterator[TestClient]:
+    """The disbursement API fetching claim bodies from the live applications service."""
+    with TestClient(app_with(applications_url=applications)) as client:
+        yield client

@@ -66,3 +66,18 @@ def statuses(engine: Engine, claim_ids: list[str]) -> dict[str, str]:
     with engine.connect() as conn:
         rows = conn.execute(select(DecisionRow.claim_id, DecisionRow.status).where(DecisionRow.claim_id.in_(claim_ids)))
         return dict(rows.all())
+
+
+def decide_filed(engine: Engine, bodies: dict[str, dict[str, Any]]) -> None:
+    """Decide claims filed with the applications service (claim id -> body), as the decider would."""
+    from services.disbursement.deciding import decide
+    from shared.catalog import load_catalog
+    from shared.claims import parse_claim
+    from shared.db import unit_of_work
+
+    catalog = load_catalog()
+    with unit_of_work(engine) as session:
+        for claim_id, body in bodies.items():
+            row = decide(session, claim_id=claim_id, claim=parse_claim(body), catalog=catalog, pii_key=DEV_PII_KEY,
+                         submitted_at=datetime.now(UTC))
+            assert row.outcome == "eligible", row.document

@@ -96,3 +96,17 @@ def test_two_makers_drafting_at_once_never_put_a_claim_in_two_batches(app_with, 
         held = conn.execute(select(func.count(func.distinct(BatchItemRow.claim_id)))).scalar()
         rows = conn.execute(select(func.count()).select_from(BatchItemRow)).scalar()
     assert held == rows == 300
+
+
+def test_officers_list_entitlements_by_status_and_fund_page_by_page(api, engine):
+    claims = add_eligible(engine, 3)
+    add_eligible(engine, 1, kind=HIRING, start=9)
+    _draft(api, claim_ids=claims[:1])
+    first = api.get("/v1/entitlements?status=eligible&fund=unemployment_insurance&limit=1", headers=CHECKER).json()
+    second = api.get(f"/v1/entitlements?status=eligible&fund=unemployment_insurance&limit=1&cursor={first['next_cursor']}",
+                     headers=CHECKER).json()
+    assert [i["claim_id"] for i in first["items"] + second["items"]] == claims[1:]
+    assert second["next_cursor"] is None and first["items"][0]["amount"] == "1500.00"
+    in_batch = api.get("/v1/entitlements?status=in_batch", headers=CHECKER).json()["items"]
+    assert [i["claim_id"] for i in in_batch] == claims[:1]
+    assert api.get("/v1/entitlements", headers=auth()).status_code == 403

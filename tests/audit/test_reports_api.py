@@ -1,0 +1,28 @@
+"""GET /v1/reports/fund-usage and GET /v1/quarantined-events."""
+
+from tests.audit.domain.factories import EU, UI, outcome_event
+from tests.audit.support import feed
+from tests.audit.test_ledger_api import two_funds
+from tests.support import auth
+
+AUDITOR = auth("auditor", "auditor-1")
+
+
+def test_fund_usage_totals_each_fund_and_programme_for_the_year(client, engine):
+    feed(engine, two_funds())
+    client.put(f"/v1/budgets/{EU}/2023", json={"amount": "50000.00"}, headers=auth("admin", "root"))
+    body = client.get("/v1/reports/fund-usage", params={"year": 2023}, headers=AUDITOR).json()
+    assert [(i["fund"], i["programme"], i["issued_count"], i["issued"], i["reversed"], i["net"], i["settled"])
+            for i in body["items"]] == [(EU, "hiring", 3, "3006.00", "1002.00", "2004.00", "2004.00"),
+                                        (UI, "skill_upgrade", 3, "3009.00", "0.00", "3009.00", "0.00")]
+    assert [(f["fund"], f["net"], f["budget"]) for f in body["funds"]] == [(EU, "2004.00", "50000.00"),
+                                                                          (UI, "3009.00", None)]
+    assert client.get("/v1/reports/fund-usage", params={"year": 2024}, headers=AUDITOR).json()["items"] == []
+
+
+def test_quarantined_events_are_listed_with_their_reason(client, engine):
+    feed(engine, [outcome_event("p9")])
+    items = client.get("/v1/quarantined-events", headers=AUDITOR).json()["items"]
+    assert [(q["event_id"], q["reason"], q["payment_id"], q["released_at"]) for q in items] == [
+        ("ev-settled-p9", "not_issued", "p9", None)]
+    assert client.get("/v1/quarantined-events", params={"reason": "malformed"}, headers=AUDITOR).json()["items"] == []

@@ -1,0 +1,17 @@
+import pytest
+from pydantic import ValidationError
+
+from services.disbursement.config import Settings
+
+
+def test_production_refuses_the_placeholder_fund_accounts():
+    with pytest.raises(ValidationError, match="GRANTS_FUND_ACCOUNTS"):
+        Settings(grants_env="production", grants_jwt_secret="j" * 40, grants_pii_key="k" * 40,
+                 grants_kafka_bootstrap="kafka:9092")
+
+
+def test_approval_limits_with_more_than_two_decimals_are_refused_at_start():
+    with pytest.raises(ValidationError, match="GRANTS_DUAL_APPROVAL_THRESHOLD"):
+        Settings(grants_dual_approval_threshold="1000.001")
+    with pytest.raises(ValidationError, match="GRANTS_OFFICER_DAILY_LIMITS"):
+        Settings(grants_officer_daily_limits={"wang": "-1.00"})
