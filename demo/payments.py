@@ -6,7 +6,7 @@ import csv
 import io
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -33,6 +33,7 @@ def run_payments(officer_a_client: httpx.Client, officer_b_client: httpx.Client,
     batch = _expect(officer_a_client.post("/v1/batches", json={"fund": fund, "claim_ids": chosen}), 201, "draft")
     batch_id = batch["batch_id"]
     print(f"  officer A drafted batch {batch_id}: {batch['count']} items, total {batch['total']} {batch['currency']}")
+    _wait_statuses(apps_client, {i["claim_id"]: "in_batch" for i in batch["items"]})
     own = officer_a_client.post(f"/v1/batches/{batch_id}/approve")
     print(f"  officer A approving their own batch: {own.status_code} {own.json().get('title')}")
     batch = _expect(officer_b_client.post(f"/v1/batches/{batch_id}/approve"), 200, "approve")

@@ -8,7 +8,7 @@ from services.applications.api.routes import router
 from services.applications.config import Settings, get_settings
 from services.applications.db.tables import inbox, outbox
 from shared.consumer import ConsumerSpec
-from shared.db import is_postgres, make_engine
+from shared.db import make_engine
 from shared.logging import configure_logging
 from shared.web.app import install_common
 from shared.web.runtime import Runtime, runtime_lifespan
@@ -24,13 +24,7 @@ def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
-    engine = make_engine(settings.applications_database_url)
-    if is_postgres(engine):
-        # SQLAlchemy 2.1 on psycopg reports an INSERT's rowcount as -1 unless asked to keep it, and the inbox
-        # (shared.inbox.claim_event) relies on it to tell a first delivery from a duplicate. Not on SQLite:
-        # there the option leaves read cursors open, and a pooled connection then reads an old snapshot.
-        engine = engine.execution_options(preserve_rowcount=True)
-    runtime = Runtime(settings=settings, engine=engine,
+    runtime = Runtime(settings=settings, engine=make_engine(settings.applications_database_url),
                       outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings))
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants applications", version="1.0", lifespan=runtime_lifespan(runtime, workers))

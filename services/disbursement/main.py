@@ -12,7 +12,7 @@ from services.disbursement.deciding import Decider
 from services.disbursement.messaging.payee_changes import apply_payee_change
 from shared.catalog import load_catalog
 from shared.consumer import ConsumerSpec
-from shared.db import is_postgres, make_engine
+from shared.db import make_engine
 from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from shared.web.app import install_common
@@ -32,13 +32,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     configure_logging(settings.grants_env)
     catalog = load_catalog()
     decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
-    engine = make_engine(settings.disbursement_database_url)
-    if is_postgres(engine):
-        # SQLAlchemy 2.1 on psycopg reports an INSERT's rowcount as -1 unless asked to keep it, and the inbox
-        # (shared.inbox.claim_event) relies on it to tell a first delivery from a duplicate. Not on SQLite:
-        # there the option leaves read cursors open, and a pooled connection then reads an old snapshot.
-        engine = engine.execution_options(preserve_rowcount=True)
-    runtime = Runtime(settings=settings, engine=engine,
+    runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
                       outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider))
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))

@@ -4,7 +4,9 @@ from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI, Request
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -55,7 +57,10 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """The request's session: services only flush; this commits once (or rolls back) and wakes the relay."""
+    """The request's session: services only flush; this commits once (or rolls back) and wakes the relay.
+
+    Use it through DBSession: its function scope runs the commit before the response is sent, so a client
+    never sees a 201 for a claim whose commit then failed, nor reads before its own write is visible."""
     runtime: Runtime = request.app.state.runtime
     with Session(runtime.engine, expire_on_commit=False) as session:
         try:
@@ -66,3 +71,6 @@ def db_session(request: Request) -> Iterator[Session]:
             raise
     if runtime.relay is not None:
         runtime.relay.wake()
+
+
+DBSession = Annotated[Session, Depends(db_session, scope="function")]

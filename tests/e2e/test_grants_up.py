@@ -75,7 +75,12 @@ def test_grants_up_serves_ready_services_and_decides_a_claim_filed_with_a_cli_to
     assert filed.status_code == 201
     claim_id = filed.json()["claim_id"]
     deadline = time.monotonic() + 30
-    while (claim := apps.get(f"/v1/claims/{claim_id}").json())["decision"] is None and time.monotonic() < deadline:
+    while True:
+        response = apps.get(f"/v1/claims/{claim_id}")
+        assert response.status_code == 200, response.text
+        claim = response.json()
+        if claim["decision"] is not None or time.monotonic() > deadline:
+            break
         time.sleep(0.1)
     decision = claim["decision"]
     assert claim["status"] == "eligible"

@@ -11,13 +11,13 @@ from services.applications.intake import file_claim
 from shared.auth import Principal
 from shared.web.app import decode_cursor, encode_cursor
 from shared.web.problems import NotFound, ValidationFailed
-from shared.web.runtime import db_session, get_runtime
+from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import principal_dependency, require_role
 
 router = APIRouter()
 current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
 Caller = Annotated[Principal, Depends(current_principal)]
-DB = Annotated[Session, Depends(db_session)]
+DB = DBSession
 STAFF = ("officer", "auditor", "admin")
 
 

@@ -10,7 +10,7 @@ from services.audit.domain.events import BUSINESS_TZ
 from shared.auth import Principal
 from shared.web.app import decode_cursor, encode_cursor
 from shared.web.problems import ValidationFailed
-from shared.web.runtime import db_session
+from shared.web.runtime import DBSession
 from shared.web.security import principal_dependency, require_role
 
 READER_ROLES = ("auditor", "admin")
@@ -28,7 +28,7 @@ def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Princi
 
 Auditor = Annotated[Principal, Depends(auditor)]
 Admin = Annotated[Principal, Depends(admin)]
-DB = Annotated[Session, Depends(db_session)]
+DB = DBSession
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
 _MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
 Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]

@@ -1,7 +1,7 @@
 """Finance tables: batches and their items, who did what to them, payments, fund budgets, bank return uploads.
 
-Imported at the end of db/tables.py's users (db/migrations/env.py, the finance repositories), so the
-disbursement metadata sees them at migration time.
+Registered on tables.Base.metadata when imported: db/migrations/env.py imports this module so that
+migrations see them, and the finance repositories import it to use them.
 """
 
 from datetime import date, datetime
