@@ -23,10 +23,10 @@ CORRECTED_ACCOUNT = {"account_number": "6222 0202 0001 9999 888", "account_name"
 
 
 def run_payments(officer_a_client: httpx.Client, officer_b_client: httpx.Client, apps_client: httpx.Client,
-                 claim_ids: list[str]) -> None:
+                 claim_ids: list[str]) -> int:
     """Pay the eligible claims of the fund holding most of them. The officer clients have the disbursement
     base URL and officer tokens of two different subjects; apps_client is the claimant (applications URL).
-    Raises RuntimeError when a step does not give what the contract promises."""
+    Returns how many payments were issued; raises RuntimeError when a step does not give what the contract promises."""
     fund, chosen = _eligible_of_one_fund(apps_client, claim_ids)
     print(f"\nPayments (fund {fund}: {len(chosen)} eligible claims)")
     _set_budget(officer_a_client, fund)
@@ -50,6 +50,7 @@ def run_payments(officer_a_client: httpx.Client, officer_b_client: httpx.Client,
             "payee correction")
     print(f"  the claimant corrected the payee account of {failed['claim_id']}")
     _show(_wait_statuses(apps_client, {failed["claim_id"]: "eligible"}), "ready for a new batch")
+    return len(batch["items"])
 
 
 def _eligible_of_one_fund(apps: httpx.Client, claim_ids: list[str]) -> tuple[str, list[str]]:

@@ -12,10 +12,14 @@ from pathlib import Path
 import httpx
 
 from demo import scenario
+from demo.audit_summary import show_audit
+from demo.payments import run_payments
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
 
 APPS = "http://127.0.0.1:8001"
+DISBURSEMENT = "http://127.0.0.1:8002"
+AUDIT = "http://127.0.0.1:8003"
 DEMO_VAR = Path("var/demo")
 
 
@@ -78,6 +82,11 @@ def show_decisions(filed: list[tuple[str, str]], decided: dict[str, dict]) -> in
     return missing
 
 
+def _client(base: str, role: str, sub: str) -> httpx.Client:
+    token = issue_token(DEV_JWT_SECRET, sub=sub, role=role)
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
 def main() -> int:
     print("grants demo: starting the system (SQLite under var/demo, embedded broker)")
     proc = start_system()
@@ -94,6 +103,11 @@ def main() -> int:
             decided.update(wait_decided(client, [claim_id], timeout=30))
             print(f"  {label:<50} {r.status_code} {r.json()['status']} -> {decided.get(claim_id, {}).get('status', 'undecided')}")
         missing = show_decisions(filed, decided)
+        officer_a, officer_b, auditor = (_client(DISBURSEMENT, "officer", "officer-li"),
+                                         _client(DISBURSEMENT, "officer", "officer-zhao"),
+                                         _client(AUDIT, "auditor", "auditor-chen"))
+        paid = run_payments(officer_a, officer_b, client, [cid for _, cid in filed])
+        show_audit(auditor, expected_entries=2 * paid)
     finally:
         print("\nStopping")
         stop_system(proc)

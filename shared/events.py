@@ -80,3 +80,7 @@ CLAIM_BATCHED = "grants.claim.batched"
 CLAIM_UNBATCHED = "grants.claim.unbatched"
 CLAIM_PAYEE_CHANGED = "grants.claim.payee_changed"
 TOPIC_OF_TYPE.update({CLAIM_BATCHED: "claims.v1", CLAIM_UNBATCHED: "claims.v1", CLAIM_PAYEE_CHANGED: "claims.v1"})
+
+# A fund's yearly budget as finance set it: the audit checks issued totals against the same figure.
+FUND_BUDGET_SET = "grants.fund.budget_set"
+TOPIC_OF_TYPE[FUND_BUDGET_SET] = "batches.v1"

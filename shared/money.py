@@ -1,6 +1,7 @@
 """Money as integer fen; decimal strings with two places at the edges. Never a float."""
 
 from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from fractions import Fraction
 from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer
@@ -34,6 +35,12 @@ def format_fen(fen: int) -> str:
 def yuan_to_fen(amount: Decimal) -> int:
     """Round a computed yuan Decimal half-up to whole fen (percentages of premiums can produce sub-fen)."""
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def round_fen(value: Decimal | Fraction) -> int:
+    """Round an exact amount in fen half-up to whole fen (prorated rates, shares of what was paid)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value
+    return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def _fen_from_input(value: object) -> int:

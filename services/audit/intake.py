@@ -15,7 +15,8 @@ from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE, ma
 from services.audit.domain.errors import AuditDomainError, InvalidEvent, PaymentNotIssued, UnpostableEvent
 from services.audit.domain.events import BatchApproved, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
-from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
+from shared.events import BATCH_APPROVED, FUND_BUDGET_SET, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
+from shared.money import parse_fen
 from shared.logging import get_logger
 
 log = get_logger("audit.intake")
@@ -92,4 +93,13 @@ def _record_finding(session: Session, event_id: str, payment_id: str | None, exc
         payment_ids=(payment_id,) if payment_id else (), key_ids=(f"event:{event_id}",))])
 
 
+def record_budget(session: Session, event: CloudEvent) -> None:
+    """The budget finance set for a fund and year becomes the one the budget rule checks against."""
+    data = event.data
+    review_repo.set_budget(session, fund=str(data["fund"]), year=int(data["year"]),
+                           amount_fen=parse_fen(data["amount"]), set_by=str(data.get("set_by") or event.source))
+    log.info("audit.fund_budget_recorded", fund=data["fund"], year=data["year"])
+
+
 HANDLERS = {t: ingest for t in (PAYMENT_ISSUED, PAYMENT_SETTLED, PAYMENT_FAILED, BATCH_APPROVED)}
+HANDLERS[FUND_BUDGET_SET] = record_budget

@@ -9,7 +9,7 @@ from datetime import date
 from itertools import combinations
 
 from services.audit.domain.anomalies.standards import CountCap, ExclusivePair
-from shared.catalog import Catalog, load_catalog
+from shared.catalog import PaymentStandard, Catalog, load_catalog
 
 
 class CatalogStandards:
@@ -24,10 +24,11 @@ class CatalogStandards:
         except KeyError:
             return None
 
-    def standard_amount_fen(self, policy_id: str, programme: str, tier: str | None, on_date: date) -> int | None:
+    def payment_standard(self, policy_id: str, programme: str, tier: str | None, units: int,
+                         on_date: date) -> PaymentStandard | None:
         # An unknown tier has no standard to compare with (the rules then say nothing about the amount).
         try:
-            return self.catalog.standard_amount_fen(policy_id, programme, tier, on_date)
+            return self.catalog.payment_standard(policy_id, programme, tier, units, on_date)
         except KeyError:
             return None
 

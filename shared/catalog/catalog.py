@@ -4,10 +4,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
 
 from shared.catalog.schema import CatalogIndex, PolicyDocument, Programme
 from shared.catalog.schema_common import Clause, Parameter, Period, parse_parameter_value
 from shared.catalog.schema_rules import Cap, ExclusiveGroup, Rate
+from shared.money import round_fen
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class DatedValue:
             return "operator override for this evaluation"
         end = self.effective_to.isoformat() if self.effective_to else "open"
         return f"effective {self.effective_from.isoformat() if self.effective_from else '?'} to {end}"
+
+
+class PaymentStandard(NamedTuple):
+    fen: int
+    exact: bool  # False: a ceiling the payment may not exceed
 
 
 class Catalog:
@@ -113,6 +121,20 @@ class Catalog:
         Raises KeyError for an unknown policy, programme or tier.
         """
         return self._standard(self.programme(policy_id, programme).amount.rate, tier, on_date)
+
+    def payment_standard(self, policy_id: str, programme: str, tier: str | None, units: int,
+                         on_date: date) -> "PaymentStandard | None":
+        """What a payment of `units` may be: the exact amount, or a ceiling for capped rates ("up to 300").
+
+        The same arithmetic as the rules engine (rate x units / per_rate, half-up to the fen), so the audit
+        re-derives the standard without trusting disbursement. None where no fixed standard exists."""
+        amount = self.programme(policy_id, programme).amount
+        unit = self._standard(amount.rate, tier, on_date)
+        if unit is None:
+            return None
+        spec = amount.units
+        fen = unit if spec is None or not spec.multiply else round_fen(Fraction(unit * units, spec.per_rate))
+        return PaymentStandard(fen=fen, exact=amount.rate.capped is None)
 
     def _standard(self, rate: Rate, tier: str | None, on: date) -> int | None:
         if rate.capped is not None:

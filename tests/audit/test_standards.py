@@ -11,14 +11,14 @@ Q = "qingyang-2023"
 def test_funds_and_standards_come_from_the_catalog(standards):
     assert standards.fund_for(Q, "skill_upgrade") == UI
     assert standards.fund_for(Q, "hiring") == EU
-    assert standards.standard_amount_fen(Q, "skill_upgrade", "level_4", date(2023, 6, 15)) == 150_000
-    assert standards.standard_amount_fen(Q, "hiring", None, date(2023, 6, 15)) == 100_000
+    assert standards.payment_standard(Q, "skill_upgrade", "level_4", 1, date(2023, 6, 15)) == (150_000, True)
+    assert standards.payment_standard(Q, "hiring", None, 1, date(2023, 6, 15)) == (100_000, True)
 
 
 def test_unknown_policies_programmes_and_tiers_are_none_not_errors(standards):
     assert standards.fund_for("nowhere-2020", "hiring") is None
     assert standards.fund_for(Q, "space_travel") is None
-    assert standards.standard_amount_fen(Q, "skill_upgrade", "level_9", date(2023, 6, 15)) is None
+    assert standards.payment_standard(Q, "skill_upgrade", "level_9", 1, date(2023, 6, 15)) is None
     assert standards.policy_period("nowhere-2020") is None
 
 

@@ -91,3 +91,16 @@ def test_budgets_can_be_required_for_every_fund(app_with):
         batch_id = _draft(api, api.app.state.runtime.engine, 1)
         r = api.post(f"/v1/batches/{batch_id}/approve", headers=CHECKER)
         assert r.status_code == 409 and r.json()["type"].endswith("/budget-not-set")
+
+
+def test_setting_a_budget_announces_it_to_the_audit_through_the_outbox(api, engine):
+    import json
+
+    from services.disbursement.db.tables import outbox
+
+    _budget(api, "750000.00")
+    with engine.connect() as conn:
+        events = [json.loads(r.payload) for r in conn.execute(outbox.select())]
+    budget_events = [e for e in events if e["type"] == "grants.fund.budget_set"]
+    assert [(e["data"]["fund"], e["data"]["year"], e["data"]["amount"]) for e in budget_events] == [
+        ("unemployment_insurance", _this_year(), "750000.00")]

@@ -70,3 +70,17 @@ def test_every_parameter_value_and_rule_cites_an_existing_clause() -> None:
         for programme in policy.programmes:
             for cited in [programme.clause, programme.fund.clause, programme.amount.clause, *[c.clause for c in programme.caps]]:
                 assert CATALOG.clause(cited)
+
+
+def test_payment_standard_prorates_a_yearly_rate_by_month_as_the_engine_does():
+    # yongchuan-2020 §43: 4000 a year for level 5, 12 training months -> 4000.00; 7 months -> 2333.33
+    assert CATALOG.payment_standard("yongchuan-2020", "apprenticeship", "level_5", 12, date(2020, 8, 15)) == (400_000, True)
+    assert CATALOG.payment_standard("yongchuan-2020", "apprenticeship", "level_5", 7, date(2020, 8, 15)) == (233_333, True)
+
+
+def test_payment_standard_of_a_capped_fee_is_a_ceiling():
+    assert CATALOG.payment_standard("qingyang-2023", "skill_appraisal", None, 1, date(2023, 6, 1)) == (30_000, False)
+
+
+def test_payment_standard_of_a_monthly_rate_multiplies_the_months():
+    assert CATALOG.payment_standard("qingyang-2023", "trainee", "retention_60_70", 6, date(2023, 6, 1)) == (810_000, True)

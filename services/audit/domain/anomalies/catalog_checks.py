@@ -33,21 +33,19 @@ def fund_not_for_programme(payments: Iterable[IssuedPayment], standards: Standar
 
 
 def amount_not_standard(payments: Iterable[IssuedPayment], standards: Standards) -> list[Finding]:
-    """Amount different from the catalog standard x units for the programme, tier and qualifying date.
-
-    Overpayment is high, underpayment medium. No finding where the catalog sets no exact standard
-    (ceilings, operator parameters): nothing exact to compare with.
-    """
+    """Amount different from the catalog's standard for the programme, tier, units and qualifying date,
+    or above its ceiling where the clause sets one ("up to 300"). Overpayment is high, underpayment medium.
+    No finding where the catalog sets no fixed standard (a share of what was paid, an unset parameter)."""
     findings = []
     for p in in_issue_order(payments):
-        unit = standards.standard_amount_fen(p.policy_id, p.programme, p.tier, p.qualifying_date)
-        if unit is None or unit * p.units == p.amount_fen:
+        standard = standards.payment_standard(p.policy_id, p.programme, p.tier, p.units, p.qualifying_date)
+        if standard is None or p.amount_fen == standard.fen or (not standard.exact and p.amount_fen < standard.fen):
             continue
-        expected = unit * p.units
+        what = "standard" if standard.exact else "ceiling"
         findings.append(make_finding(
-            "amount_not_standard", "high" if p.amount_fen > expected else "medium", FUND_SUPERVISION_CLAUSE,
-            f"payment {p.payment_id}: {format_fen(p.amount_fen)} paid, standard {format_fen(unit)} x {p.units} = "
-            f"{format_fen(expected)} for {p.programme} tier {p.tier or '-'} ({p.clause})",
+            "amount_not_standard", "high" if p.amount_fen > standard.fen else "medium", FUND_SUPERVISION_CLAUSE,
+            f"payment {p.payment_id}: {format_fen(p.amount_fen)} paid, {what} {format_fen(standard.fen)} for "
+            f"{p.programme} tier {p.tier or '-'} x {p.units} unit(s) ({p.clause})",
             payment_ids=(p.payment_id,), batch_ids=(p.batch_id,)))
     return findings
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, Protocol
 
+from shared.catalog import PaymentStandard
+
 
 class ExclusivePair(NamedTuple):
     """Two programmes one person may not both receive (e.g. hiring / job_expansion, qingyang-2023 §8)."""
@@ -32,8 +34,9 @@ class Standards(Protocol):
         """The fund that pays the programme under the policy; None when the policy has no such programme."""
         ...
 
-    def standard_amount_fen(self, policy_id: str, programme: str, tier: str | None, on_date: date) -> int | None:
-        """The standard per unit on that date; None when the catalog sets no exact standard."""
+    def payment_standard(self, policy_id: str, programme: str, tier: str | None, units: int,
+                         on_date: date) -> PaymentStandard | None:
+        """The amount (or ceiling) a payment of `units` may be on that date; None when no fixed standard exists."""
         ...
 
     def policy_period(self, policy_id: str) -> tuple[date, date | None] | None:
@@ -63,10 +66,11 @@ class InMemoryStandards:
     def fund_for(self, policy_id: str, programme: str) -> str | None:
         return self.funds.get((policy_id, programme))
 
-    def standard_amount_fen(self, policy_id: str, programme: str, tier: str | None, on_date: date) -> int | None:
+    def payment_standard(self, policy_id: str, programme: str, tier: str | None, units: int,
+                         on_date: date) -> PaymentStandard | None:
         for dated in self.amounts.get((policy_id, programme, tier), ()):
             if dated.valid_from <= on_date <= dated.valid_to:
-                return dated.fen
+                return PaymentStandard(fen=dated.fen * units, exact=True)
         return None
 
     def policy_period(self, policy_id: str) -> tuple[date, date | None] | None:

@@ -4,20 +4,15 @@ Arithmetic is exact (integers, Decimal, Fraction); money is rounded half-up to t
 share or a proration makes sub-fen amounts.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from shared.catalog.schema_rules import Rate, Units
-from shared.money import format_fen
+from shared.money import format_fen, round_fen
 
 from services.disbursement.domain.rules.context import Evaluation, Undecidable
 from services.disbursement.domain.rules.decision import Reason
 from services.disbursement.domain.rules.dates import add_months
-
-
-def _round_fen(value: Decimal | Fraction) -> int:
-    exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value
-    return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def rate_value(ev: Evaluation, rate: Rate, clause: str) -> tuple[int | Decimal, str | None]:
@@ -39,7 +34,7 @@ def rate_value(ev: Evaluation, rate: Rate, clause: str) -> tuple[int | Decimal, 
         share = rate.share
         base = ev.require_fact(share.of, "NOT_ELIGIBLE_CATEGORY", clause) if share.of else ev.require_parameter(share.of_parameter or "")
         ratio, tier = rate_value(ev, share.ratio, clause)
-        amount = _round_fen(Decimal(base) * Decimal(ratio))
+        amount = round_fen(Decimal(base) * Decimal(ratio))
         ev.step(f"share of {share.of or share.of_parameter}", f"{format_fen(int(base))} x {ratio} = {format_fen(amount)}", clause)
         return amount, tier
     if rate.capped is not None:
@@ -72,7 +67,7 @@ def _by_ratio(ev: Evaluation, rate: Rate, clause: str) -> tuple[int | Decimal, s
 
 
 def _percent(ratio: Fraction) -> str:
-    return f"{_round_fen(ratio * 10000) / Decimal(100):.2f}%"
+    return f"{round_fen(ratio * 10000) / Decimal(100):.2f}%"
 
 
 def _trainee_months(ev: Evaluation, clause: str) -> int:
@@ -114,7 +109,7 @@ def compute_amount(ev: Evaluation) -> tuple[int, str | None, int]:
     if spec is None or not spec.multiply:
         amount = int(rate)
     else:
-        amount = _round_fen(Fraction(int(rate) * units, spec.per_rate))
+        amount = round_fen(Fraction(int(rate) * units, spec.per_rate))
         per = f" / {spec.per_rate}" if spec.per_rate != 1 else ""
         ev.step("rate x units", f"{format_fen(int(rate))} x {units}{per} = {format_fen(amount)}", amount_spec.clause)
     if units == 0 or amount == 0:
