@@ -1,23 +1,26 @@
 """The idempotent consumer loop: dedup on event id in the consumer's database, offsets after the commit,
-poison messages to the dead-letter topic, consumption continues."""
+poison messages to the dead-letter topic, consumption continues.
+
+A polled batch is applied in one transaction (one commit, not one per message). If anything in it fails,
+the transaction rolls back and the batch is applied again one message at a time, which isolates the poison."""
 
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
 from kafka.errors import KafkaError
-from kafka.structs import OffsetAndMetadata, TopicPartition
+from kafka.structs import OffsetAndMetadata
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from shared.db import unit_of_work
+from shared.deadletter import DeadLetters
 from shared.events import CloudEvent, parse_event, topic
-from shared.inbox import claim_event, stored_digest
-from shared.kafka_clients import ensure_topics, make_consumer, make_producer
+from shared.inbox import claim_event, processed_ids
+from shared.kafka_clients import ensure_topics, make_consumer
 from shared.logging import bind_correlation_id, get_logger
 
 log = get_logger("shared.consumer")
@@ -25,12 +28,12 @@ log = get_logger("shared.consumer")
 Handler = Callable[[Session, CloudEvent], None]
 
 
-class _AppliedElsewhere(Exception):
-    """Another consumer instance recorded this event first; our transaction is rolled back."""
-
-
 class RetryLater(Exception):
     """A transient failure (a dependency is down): the message is retried, never dead-lettered."""
+
+
+class _AppliedElsewhere(Exception):
+    """Another consumer instance recorded an event of this batch first; our transaction is rolled back."""
 
 
 @dataclass
@@ -39,6 +42,8 @@ class ConsumerSpec:
     group_id: str
     topic_suffixes: list[str]
     handlers: dict[str, Handler]
+    # Called with a batch's events before its transaction opens (e.g. to fetch what handlers need in bulk).
+    prefetch: Callable[[list[CloudEvent]], None] | None = None
     on_batch_committed: Callable[[], None] | None = None
     transient: tuple[type[BaseException], ...] = field(default=(OperationalError, RetryLater))
 
@@ -47,8 +52,8 @@ class IdempotentConsumer:
     def __init__(self, engine: Engine, inbox: Table, spec: ConsumerSpec, bootstrap: str, prefix: str):
         self.engine, self.inbox, self.spec, self.bootstrap, self.prefix = engine, inbox, spec, bootstrap, prefix
         self.stop_event = threading.Event()
+        self.dead_letters = DeadLetters(bootstrap, prefix, spec.name)
         self._consumer = None
-        self._dlq = None
 
     def run(self) -> None:
         backoff = 0.2
@@ -65,82 +70,102 @@ class IdempotentConsumer:
         self._disconnect()
 
     def poll_once(self, timeout_ms: int = 200) -> int:
-        """Process one poll's worth of messages; returns how many were handled."""
-        batch = self._consumer.poll(timeout_ms=timeout_ms)
+        """Apply one poll's worth of messages, partition by partition; returns how many were handled."""
         handled = 0
-        for tp, messages in batch.items():
+        for tp, messages in self._consumer.poll(timeout_ms=timeout_ms).items():
+            try:
+                self.apply_batch(messages)
+            except self.spec.transient as exc:
+                log.warning("consumer.retry_later", consumer=self.spec.name, error=str(exc)[:200])
+                self._consumer.seek(tp, messages[0].offset)
+                self.stop_event.wait(0.5)
+                return handled
             for message in messages:
-                try:
-                    self.process(message)
-                except self.spec.transient as exc:
-                    log.warning("consumer.retry_later", consumer=self.spec.name, error=str(exc)[:200])
-                    self._consumer.seek(tp, message.offset)
-                    self._commit(tp, message.offset)
-                    self.stop_event.wait(0.5)
-                    return handled
-                handled += 1
                 self.after_apply(message)
-            self._commit(tp, messages[-1].offset + 1)
+            self._consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})
+            handled += len(messages)
         if handled and self.spec.on_batch_committed:
             self.spec.on_batch_committed()
         return handled
 
     def process(self, message) -> None:  # type: ignore[no-untyped-def]
-        headers = dict(message.headers or [])
-        structlog.contextvars.clear_contextvars()
-        bind_correlation_id((headers.get("correlation_id") or b"").decode() or None)
-        try:
-            event = parse_event(message.value)
-        except ValueError as exc:
-            self.dead_letter(message, exc)
+        """Apply a single message on its own (tests, tools); the loop applies whole batches."""
+        event = self._parse(message)
+        if event is not None and event.type in self.spec.handlers:
+            if self.spec.prefetch:
+                self.spec.prefetch([event])
+            self.apply_one(message, event)
+
+    def apply_batch(self, messages: list) -> None:
+        events = []
+        for message in messages:
+            event = self._parse(message)
+            if event is not None and event.type in self.spec.handlers:
+                events.append((message, event))
+        if not events:
             return
-        handler = self.spec.handlers.get(event.type)
-        if handler is None:
-            return
-        structlog.contextvars.bind_contextvars(event_id=event.id, event_type=event.type)
+        if self.spec.prefetch:
+            self.spec.prefetch([e for _, e in events])
         try:
             with unit_of_work(self.engine) as session:
-                if stored_digest(session, self.inbox, self.spec.name, event.id) is not None:
-                    log.info("consumer.duplicate_skipped", consumer=self.spec.name)
-                    return
-                handler(session, event)
-                # Recorded after the handler so no write lock is held while it works; a concurrent twin that
-                # committed first makes this insert a no-op, and rolling back discards our duplicate effects.
-                if not claim_event(session, self.inbox, self.spec.name, event.id, message.value):
-                    raise _AppliedElsewhere()
-        except _AppliedElsewhere:
-            log.info("consumer.duplicate_skipped", consumer=self.spec.name)
+                self._apply(session, events)
         except self.spec.transient:
             raise
+        except Exception:  # noqa: BLE001 - retried one by one below, where a poison message is isolated
+            for message, event in events:
+                self.apply_one(message, event)
+
+    def apply_one(self, message, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with unit_of_work(self.engine) as session:
+                self._apply(session, [(message, event)])
+        except self.spec.transient:
+            raise
+        except _AppliedElsewhere:
+            log.info("consumer.duplicate_skipped", consumer=self.spec.name, event_id=event.id)
         except Exception as exc:  # noqa: BLE001 - any other failure makes this message poison
-            self.dead_letter(message, exc)
+            self.dead_letters.send(message, exc)
             with unit_of_work(self.engine) as session:
                 claim_event(session, self.inbox, self.spec.name, event.id, message.value, outcome="dead_lettered")
+
+    def _apply(self, session: Session, events: list) -> None:  # type: ignore[type-arg]
+        done = processed_ids(session, self.inbox, self.spec.name, [e.id for _, e in events])
+        for message, event in events:
+            if event.id in done:
+                self.on_duplicate(session, message, event)
+                continue
+            self._bind(message, event)
+            self.spec.handlers[event.type](session, event)
+            # Recorded after the handler so no write lock is held while it works; a concurrent twin that
+            # committed first makes this insert a no-op, and rolling back discards our duplicate effects.
+            if not claim_event(session, self.inbox, self.spec.name, event.id, message.value):
+                raise _AppliedElsewhere()
+            done.add(event.id)
+
+    def _parse(self, message) -> CloudEvent | None:  # type: ignore[no-untyped-def]
+        try:
+            return parse_event(message.value)
+        except ValueError as exc:
+            self._bind(message, None)
+            self.dead_letters.send(message, exc)
+            return None
+
+    @staticmethod
+    def _bind(message, event: CloudEvent | None) -> None:  # type: ignore[no-untyped-def]
+        structlog.contextvars.clear_contextvars()
+        bind_correlation_id((dict(message.headers or []).get("correlation_id") or b"").decode() or None)
+        if event is not None:
+            structlog.contextvars.bind_contextvars(event_id=event.id, event_type=event.type)
+
+    def on_duplicate(self, session: Session, message, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
+        """An event id already applied (earlier, or earlier in this batch) came again; it is skipped.
+        Runs in the batch's transaction (the audit compares the payloads here)."""
 
     def after_apply(self, message) -> None:  # type: ignore[no-untyped-def]
         """Runs after a message's database commit and before its offset commit (the window a crash exposes)."""
 
-    def dead_letter(self, message, exc: BaseException) -> None:  # type: ignore[no-untyped-def]
-        log.error("consumer.dead_lettered", consumer=self.spec.name, topic=message.topic,
-                  partition=message.partition, offset=message.offset, error=f"{type(exc).__name__}: {exc}"[:500])
-        headers = [
-            ("error", f"{type(exc).__name__}: {exc}"[:2000].encode()),
-            ("error_trace", "".join(traceback.format_exception_only(exc))[:2000].encode()),
-            ("consumer", self.spec.name.encode()),
-            ("original_topic", message.topic.encode()),
-            ("original_partition", str(message.partition).encode()),
-            ("original_offset", str(message.offset).encode()),
-        ]
-        if self._dlq is None:
-            self._dlq = make_producer(self.bootstrap)
-        self._dlq.send(topic(self.prefix, "deadletter.v1"), key=message.key, value=message.value, headers=headers)
-        self._dlq.flush(timeout=15)
-
     def stop(self) -> None:
         self.stop_event.set()
-
-    def _commit(self, tp: TopicPartition, next_offset: int) -> None:
-        self._consumer.commit({tp: OffsetAndMetadata(next_offset, "", -1)})
 
     def _connect(self) -> None:
         if self._consumer is None:
@@ -149,10 +174,10 @@ class IdempotentConsumer:
             self._consumer = make_consumer(self.bootstrap, self.spec.group_id, topics)
 
     def _disconnect(self) -> None:
-        for client in (self._consumer, self._dlq):
-            if client is not None:
-                try:
-                    client.close()
-                except Exception:  # noqa: BLE001 - closing a client of a dead broker may fail; it is dropped anyway
-                    pass
-        self._consumer = self._dlq = None
+        if self._consumer is not None:
+            try:
+                self._consumer.close()
+            except Exception:  # noqa: BLE001 - closing a client of a dead broker may fail; it is dropped anyway
+                pass
+        self._consumer = None
+        self.dead_letters.close()

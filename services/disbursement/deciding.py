@@ -11,7 +11,7 @@ from services.disbursement.parameters import operator_values
 from services.disbursement.domain.rules import Decision, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
 from shared.claims import Claim, parse_claim
-from shared.events import CLAIM_DECIDED, CloudEvent, new_event
+from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, CloudEvent, new_event
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue
@@ -61,16 +61,25 @@ def _decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str,
 
 
 class Decider:
-    """The grants.claim.submitted handler: fetches the body (claim check) and decides it once."""
+    """The grants.claim.submitted handler: fetches bodies (claim check) and decides each claim once."""
 
     def __init__(self, catalog: Catalog, source: ClaimSource, pii_key: str):
         self.catalog, self.source, self.pii_key = catalog, source, pii_key
+        self._bodies: dict[str, dict] = {}
+
+    def prefetch(self, events: list[CloudEvent]) -> None:
+        """One bulk lookup for a polled batch, before its transaction opens (no lock held over HTTP)."""
+        try:
+            self._bodies = self.source.bodies([e.data["claim_id"] for e in events if e.type == CLAIM_SUBMITTED])
+        except LookupError:
+            self._bodies = {}  # one claim is missing: each is then fetched alone, and only that one fails
 
     def __call__(self, session: Session, event: CloudEvent) -> None:
         claim_id = event.data["claim_id"]
         if grants_repo.decision_for(session, claim_id) is not None:
             return  # decided already (a replayed submission under a new event id)
-        claim = parse_claim(self.source.body(claim_id))
+        body = self._bodies.get(claim_id) or self.source.body(claim_id)
+        claim = parse_claim(body)
         submitted_at = datetime.fromisoformat(event.data["submitted_at"])
         decide(session, claim_id=claim_id, claim=claim, catalog=self.catalog, pii_key=self.pii_key,
                submitted_at=submitted_at)

@@ -24,7 +24,8 @@ SERVICE = "disbursement"
 def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
     return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
                          topic_suffixes=["claims.v1"],
-                         handlers={CLAIM_SUBMITTED: decider, CLAIM_PAYEE_CHANGED: apply_payee_change})]
+                         handlers={CLAIM_SUBMITTED: decider, CLAIM_PAYEE_CHANGED: apply_payee_change},
+                         prefetch=decider.prefetch)]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:

@@ -1,20 +1,21 @@
 """The audit consumer: the shared idempotent loop, plus a look at every redelivered event id.
 
-The shared loop skips an event id it has already applied without looking at the payload. The audit
-must notice when that id comes back with different content (a producer rewriting history, or ids
-colliding), so before the loop skips, the payload is compared with the one recorded and a difference
-becomes an event_payload_conflict finding. The ledger keeps the first version either way.
+The shared loop skips an event id it has already applied. The audit must notice when that id comes back
+with different content (a producer rewriting history, or ids colliding), so for every skipped duplicate
+the payload is compared with the one recorded, in the same transaction, and a difference becomes an
+event_payload_conflict finding. The ledger keeps the first version either way.
 """
 
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from services.audit.db import received_repo, review_repo
 from services.audit.domain.anomalies.replays import event_payload_conflict
 from services.audit.domain.events import event_digest
 from shared.consumer import IdempotentConsumer
-from shared.db import unit_of_work
-from shared.events import parse_event
+from shared.events import CloudEvent, parse_event
 from shared.inbox import digest, stored_digest
 from shared.logging import get_logger
 
@@ -22,33 +23,31 @@ log = get_logger("audit.consumer")
 
 
 class AuditConsumer(IdempotentConsumer):
-    def process(self, message) -> None:  # type: ignore[no-untyped-def]
-        self.note_conflicting_redelivery(message.value)
-        super().process(message)
+    def on_duplicate(self, session: Session, message, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
+        self.note_conflicting_redelivery(session, message.value)
 
-    def note_conflicting_redelivery(self, raw: bytes) -> bool:
+    def note_conflicting_redelivery(self, session: Session, raw: bytes) -> bool:
         """Record a finding when raw repeats an applied event id with other content; True if it did."""
         event_id = _event_id(raw)
         if event_id is None:
-            return False  # not an event: the shared loop dead-letters it
-        with unit_of_work(self.engine) as session:
-            stored = stored_digest(session, self.inbox, self.spec.name, event_id)
-            if stored is None or stored == digest(raw):
-                return False  # first delivery, or the very same bytes again
-            try:
-                event = parse_event(raw).model_dump(mode="json")
-            except ValueError:
-                return False  # a broken copy of an applied event: the shared loop skips it by id
-            # Bytes differ; compare canonical JSON, so a re-serialisation of the same event is no conflict.
-            kept = received_repo.payload_of(session, event_id)
-            if kept is not None:
-                stored, new = event_digest(kept), event_digest(event)
-            else:
-                new = digest(raw)  # never recorded (dead-lettered): only the raw digests exist
-            finding = event_payload_conflict(event_id, stored, new, _payment_id(kept or event))
-            if finding is None:
-                return False
-            review_repo.store_findings(session, [finding])
+            return False
+        stored = stored_digest(session, self.inbox, self.spec.name, event_id)
+        if stored is None or stored == digest(raw):
+            return False  # the very same bytes again
+        try:
+            event = parse_event(raw).model_dump(mode="json")
+        except ValueError:
+            return False  # a broken copy of an applied event: skipped by id
+        # Bytes differ; compare canonical JSON, so a re-serialisation of the same event is no conflict.
+        kept = received_repo.payload_of(session, event_id)
+        if kept is not None:
+            stored, new = event_digest(kept), event_digest(event)
+        else:
+            new = digest(raw)  # never recorded (dead-lettered): only the raw digests exist
+        finding = event_payload_conflict(event_id, stored, new, _payment_id(kept or event))
+        if finding is None:
+            return False
+        review_repo.store_findings(session, [finding])
         log.warning("audit.event_payload_conflict", payment_ids=list(finding.payment_ids))
         return True
 
