@@ -40,12 +40,12 @@ def broker() -> Iterator[str]:
 
 
 @contextmanager
-def service(name: str, env: dict[str, str], workers: bool = True) -> Iterator[str]:
+def service(name: str, env: dict[str, str], workers: bool = True, processes: int = 1) -> Iterator[str]:
     """One service in its own process (as `grants serve` runs it); yields its base URL once ready."""
     LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, **env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
-    args = [sys.executable, "-m", "cli.main", "serve", name] + ([] if workers else ["--no-workers"])
+    args = [sys.executable, "-m", "cli.main", "serve", name, "--processes", str(processes)] + ([] if workers else ["--no-workers"])
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=open(LOGS / f"{name}.log", "w"))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

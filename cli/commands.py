@@ -22,14 +22,21 @@ def token(role: str, sub: str, name: str | None, ttl: int) -> str:
     return issue_token(Settings().grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl)
 
 
-def serve(name: str, workers: bool) -> None:
+def serve(name: str, workers: bool, processes: int = 1) -> None:
+    import os
+
     import uvicorn
 
     service = handle(name)
     settings = service.settings()
-    app = service.create_app(run_workers=workers)
-    uvicorn.run(app, host=settings.grants_bind_host, port=service.port(), log_config=None, access_log=False,
-                timeout_graceful_shutdown=5)
+    options = dict(host=settings.grants_bind_host, port=service.port(), log_config=None, access_log=False,
+                   timeout_graceful_shutdown=5)
+    if processes > 1:
+        # Each process builds its own app from the environment (relay: SKIP LOCKED; consumers share the group).
+        os.environ["GRANTS_RUN_WORKERS"] = "true" if workers else "false"
+        uvicorn.run(f"services.{name}.main:create_app", factory=True, workers=processes, **options)
+    else:
+        uvicorn.run(service.create_app(run_workers=workers), **options)
 
 
 def worker(name: str) -> None:

@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run one service's HTTP API (and its workers)")
     serve.add_argument("service", choices=SERVICES)
     serve.add_argument("--no-workers", action="store_true", help="run the relay and consumers elsewhere")
+    serve.add_argument("--processes", type=int, default=1, help="HTTP worker processes (default 1)")
     work = sub.add_parser("worker", help="run one service's outbox relay and consumers, without HTTP")
     work.add_argument("service", choices=SERVICES)
     outbox = sub.add_parser("outbox", help="outbox maintenance")
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grants token: {exc}", file=sys.stderr)
             return 2
     elif args.command == "serve":
-        commands.serve(args.service, workers=not args.no_workers)
+        commands.serve(args.service, workers=not args.no_workers, processes=args.processes)
     elif args.command == "worker":
         commands.worker(args.service)
     elif args.command == "outbox":

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.consumer import ConsumerSpec, IdempotentConsumer
+from shared.db import unit_of_work
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.workers import WorkerSet
@@ -62,13 +63,8 @@ def db_session(request: Request) -> Iterator[Session]:
     Use it through DBSession: its function scope runs the commit before the response is sent, so a client
     never sees a 201 for a claim whose commit then failed, nor reads before its own write is visible."""
     runtime: Runtime = request.app.state.runtime
-    with Session(runtime.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with unit_of_work(runtime.engine) as session:
+        yield session
     if runtime.relay is not None:
         runtime.relay.wake()
 
