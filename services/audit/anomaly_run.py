@@ -32,7 +32,8 @@ def load_inputs(session: Session) -> AnomalyInputs:
             batches.append(fact)
         else:
             outcomes.append(fact)
-    return AnomalyInputs(issued, batches, outcomes, review_repo.budgets(session))
+    return AnomalyInputs(issued, batches, outcomes, review_repo.budgets(session),
+                         received_repo.approvals_received(session))
 
 
 def run_and_store(session: Session, standards: Standards, params: RuleParameters,

@@ -89,3 +89,20 @@ def test_every_event_delivered_twice_more_leaves_the_ledger_identical(broker, to
     assert len(entries) == 2 * len(stream.issued) and result.ok
     assert again == entries
     assert (result_again.ok, result_again.head) == (True, result.head)
+
+
+def test_no_rule_fires_on_a_clean_stream_of_a_thousand_varied_payments_consumed_from_the_broker(
+        broker, topic_prefix, client, engine, standards):
+    stream = clean_stream(1000, seed=11)
+    events = stream.batches + stream.issued
+    for year in {e["data"]["qualifying_date"][:4] for e in stream.issued}:
+        for fund in (EU, UI):
+            client.put(f"/v1/budgets/{fund}/{year}", json={"amount": "100000000.00"}, headers=auth("admin", "root"))
+    sweep = AnomalySweep(engine, standards, RuleParameters(), interval_s=0)
+    with consuming(engine, broker, topic_prefix, on_batch_committed=sweep):
+        produce(broker, topic_prefix, events)
+        wait_for(lambda: processed(engine) == len(events), timeout=120, what="the clean stream")
+    sweep()
+    findings = client.get("/v1/anomalies", params={"limit": 500}, headers=AUDITOR).json()["items"]
+    assert findings == []
+    assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["entries"] == len(stream.issued)

@@ -12,6 +12,7 @@ from services.audit.db.tables import ReceivedEvent
 from services.audit.db.upsert import insert_ignore
 from services.audit.domain.errors import UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, parse_event
+from shared.events import BATCH_APPROVED
 
 RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
 
@@ -70,3 +71,13 @@ def read_fact(payload: dict[str, Any]) -> EventFact | None:
 def _short_id(value: Any) -> str | None:
     """Only an id that fits the column is indexed; the full event is in payload either way."""
     return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+def approvals_received(session: Session) -> dict[str, datetime]:
+    """batch id -> when the audit received its grants.batch.approved event."""
+    query = select(RECEIVED.c.batch_id, RECEIVED.c.received_at).where(RECEIVED.c.type == BATCH_APPROVED)
+    return {batch_id: _aware(at) for batch_id, at in session.execute(query) if batch_id}
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes

@@ -223,3 +223,12 @@ def test_the_clean_stream_is_not_clean_once_one_payment_is_doctored():
     findings = run_rules(AnomalyInputs(payments, batches, budgets=BUDGETS), STANDARDS, as_of=NEXT_YEAR)
     assert [(f.rule, f.payment_ids) for f in findings] == [
         ("qualifying_date_outside_period", (payments[500].payment_id,))]
+
+
+def test_control_totals_wait_for_the_grace_period_after_the_approval_reached_the_audit():
+    # A backlog consumed in 2026 carries 2023 approval times: receipt time decides whether events may be in flight.
+    p1 = issued("p1")
+    approved = batch("b1", [p1, issued("p2")])
+    received = {"b1": LATER}
+    assert batch_control_totals([approved], [p1], as_of=LATER + timedelta(minutes=1), received_at=received) == []
+    assert len(batch_control_totals([approved], [p1], as_of=LATER + timedelta(hours=1), received_at=received)) == 1

@@ -2,7 +2,7 @@
 events that contradict the approval's control totals (qingyang-2023 三(二) 支出程序)."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -43,16 +43,19 @@ def batches_just_under_threshold(batches: Iterable[BatchApproved], threshold_fen
 
 
 def batch_control_totals(batches: Iterable[BatchApproved], payments: Iterable[IssuedPayment], *,
-                         as_of: datetime, grace: timedelta = timedelta(minutes=15)) -> list[Finding]:
+                         as_of: datetime, grace: timedelta = timedelta(minutes=15),
+                         received_at: Mapping[str, datetime] | None = None) -> list[Finding]:
     """Issued events received for a batch that disagree with its approval: count, total, the set of
-    payment ids, fund, maker or checker. Batches approved less than `grace` before as_of are not judged
-    yet, because their events may still be in flight."""
+    payment ids, fund, maker or checker. A batch approved, or whose approval reached the audit, less than
+    `grace` before as_of is not judged yet: its events may still be in flight (a backlog being consumed
+    carries old approval times, so the receipt time is what counts)."""
+    received_at = received_at or {}
     received: dict[str, list[IssuedPayment]] = defaultdict(list)
     for p in payments:
         received[p.batch_id].append(p)
     findings = []
     for b in sorted(batches, key=lambda b: b.batch_id):
-        if b.approved_at > as_of - grace:
+        if max(b.approved_at, received_at.get(b.batch_id, b.approved_at)) > as_of - grace:
             continue
         problems = _contradictions(b, received.get(b.batch_id, []))
         if problems:

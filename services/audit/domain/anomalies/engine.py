@@ -35,6 +35,8 @@ class AnomalyInputs:
     batches: Sequence[BatchApproved] = ()
     outcomes: Sequence[PaymentOutcome] = ()
     budgets: Mapping[tuple[str, int], int] = field(default_factory=dict)  # (fund, year) -> fen
+    # batch id -> when the audit received its approval: events may be in flight for `grace` after that
+    approvals_received: Mapping[str, datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def run_rules(inputs: AnomalyInputs, standards: Standards, *, as_of: datetime,
         *batches_just_under_threshold(inputs.batches, params.dual_approval_threshold_fen,
                                       ratio=params.near_threshold_ratio, window=params.near_threshold_window,
                                       min_batches=params.near_threshold_min_batches),
-        *batch_control_totals(inputs.batches, inputs.issued, as_of=as_of, grace=params.control_totals_grace),
+        *batch_control_totals(inputs.batches, inputs.issued, as_of=as_of, grace=params.control_totals_grace,
+                              received_at=inputs.approvals_received),
     ]
     unique = {f.finding_key: f for f in found}
     return sorted(unique.values(), key=lambda f: (f.rule, f.finding_key))

@@ -1,0 +1,120 @@
+"""Service processes a benchmark can look into, and the small waits and probes the larger benchmarks share.
+
+bench.services.service yields only a URL; the batch, ledger, e2e and recon benchmarks also need the
+process itself: its pid for py-spy (BENCH_PROFILE=1) and for its peak memory (VmHWM).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from shared.broker import free_port
+
+LOGS = Path("var/bench")
+
+
+@dataclass
+class Proc:
+    name: str
+    process: subprocess.Popen
+    base: str | None  # None for `grants worker`, which serves no HTTP
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextmanager
+def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True) -> Iterator[Proc]:
+    """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, **env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
+    args = [sys.executable, "-m", "cli.main", command, name] + ([] if workers or command != "serve" else ["--no-workers"])
+    with open(LOGS / f"{name}.log", "w") as log:
+        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc = Proc(name, process, f"http://127.0.0.1:{port}" if command == "serve" else None)
+    try:
+        if proc.base is not None:
+            wait_for(lambda: _live(proc), 60, f"{name} to answer /healthz/live")
+        yield proc
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def _live(proc: Proc) -> bool:
+    if proc.process.poll() is not None:
+        raise RuntimeError(f"{proc.name} exited with {proc.process.returncode}; see {LOGS}/{proc.name}.log")
+    try:
+        return httpx.get(f"{proc.base}/healthz/live", timeout=0.5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.2) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(poll)  # polling a database or a port: there is nothing to block on
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM) so far, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+@contextmanager
+def profiled(proc: Proc, label: str) -> Iterator[None]:
+    """With BENCH_PROFILE=1, py-spy samples the process (all threads, idle included) over the block into
+    var/bench/profile-LABEL.txt (raw collapsed stacks): the profile the report of a missed target cites."""
+    if not os.environ.get("BENCH_PROFILE"):
+        yield
+        return
+    out = LOGS / f"profile-{label}.txt"
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(proc.pid), "-f", "raw",
+                            "-o", str(out), "-d", "3600", "--idle", "--threads", "-r", "50"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes what it sampled when interrupted
+        try:
+            spy.wait(30)
+        except subprocess.TimeoutExpired:
+            spy.kill()
+
+
+def pg_dsn(sqlalchemy_url: str) -> str:
+    """psycopg's DSN for a `postgresql+psycopg://` URL (bulk loading goes through COPY, not the ORM)."""
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def scalar(url: str, sql: str, *params: object) -> object:
+    with psycopg.connect(pg_dsn(url)) as conn:
+        row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,97 @@
+"""Bulk data straight into the databases with COPY, for benchmarks whose subject is not how it got there.
+
+Rows are made by the services' own code wherever it matters: a real decision document and grant record
+from the rules engine, ledger entries (postings, seq, hashes) from the audit's own InMemoryJournal.
+"""
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+
+from bench.payment_events import Stream
+from bench.procs import pg_dsn
+from services.audit.domain.events import BatchApproved, parse_event
+from services.audit.domain.journal import InMemoryJournal
+from services.disbursement.domain.rules import evaluate, grant_record
+from shared.catalog import load_catalog
+from shared.claims import parse_claim
+from shared.identifiers import pseudonymise
+from shared.settings import DEV_PII_KEY
+from tests.support import skill_upgrade_body
+
+
+def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def eligible_claims(url: str, count: int) -> int:
+    """count eligible skill-upgrade decisions with their grants, oldest first; returns the amount in fen.
+
+    One real decision (document and grant record as the engine writes them) is stamped with each
+    claim's own ids, so batching reads rows of the size it reads in production.
+    """
+    decision = evaluate(parse_claim(skill_upgrade_body(1)), [], load_catalog(), date(2024, 1, 2), pii_key=DEV_PII_KEY)
+    decided = datetime(2024, 1, 2, tzinfo=UTC)
+    document = {**decision.to_contract_json(), "decided_at": decided.isoformat()}
+    record = grant_record(decision, claim_id="").model_dump(mode="json")
+    decisions, grants, refs = [], [], []
+    for i in range(count):
+        claim_id, person = str(uuid.uuid4()), pseudonymise(f"bench-person-{i}", DEV_PII_KEY)
+        key = f"certificate_number=CERT-{i:07d};occupation_code=4-07-01-02;level=4"
+        at = decided + timedelta(microseconds=i)
+        decisions.append((claim_id, decision.programme, "qingyang", decision.policy_id, "eligible", "eligible",
+                          decision.amount_fen, decision.fund, decision.clause, person,
+                          pseudonymise(f"62220202{i:011d}", DEV_PII_KEY), key, decision.qualifying_date,
+                          decision.catalog_hash, json.dumps(document, ensure_ascii=False), at))
+        grant = {**record, "claim_id": claim_id, "beneficiary_ref": person, "subject_ref": person,
+                 "qualifying_key": key, "lookup_refs": [person]}
+        grants.append((claim_id, decision.programme, decision.policy_id, decision.fund, person, person, key,
+                       decision.qualifying_date, decision.amount_fen, json.dumps(grant), True, at))
+        refs.append((claim_id, person))
+    with psycopg.connect(pg_dsn(url)) as conn:
+        copy_rows(conn, "decisions", ("claim_id", "programme", "jurisdiction", "policy_id", "outcome", "status",
+                                      "amount_fen", "fund", "clause", "beneficiary_ref", "payee_ref", "qualifying_key",
+                                      "qualifying_date", "catalog_hash", "document", "decided_at"), decisions)
+        copy_rows(conn, "grants", ("claim_id", "programme", "policy_id", "fund", "beneficiary_ref", "subject_ref",
+                                   "qualifying_key", "qualifying_date", "amount_fen", "record", "active", "created_at"),
+                  grants)
+        copy_rows(conn, "grant_refs", ("claim_id", "ref"), refs)
+        conn.execute("ANALYZE decisions; ANALYZE grants")  # planner statistics, as autovacuum would have them
+    return decision.amount_fen
+
+
+def audit_ledger(url: str, stream: Stream) -> int:
+    """The audit database as the consumer leaves it after the stream: every event as received, the
+    approvals' payment lists, the hash-chained ledger and the fund heads. Returns the entries posted."""
+    journal = InMemoryJournal()
+    received, approved = [], []
+    for n, event in enumerate(stream.events):
+        fact = parse_event(event)
+        data = event["data"]
+        received.append((event["id"], event["type"], event.get("subject"), data.get("payment_id"),
+                         data.get("batch_id"), json.dumps(event, ensure_ascii=False),
+                         datetime.now(UTC) - timedelta(seconds=len(stream.events) - n)))
+        if isinstance(fact, BatchApproved):
+            approved.extend((fact.batch_id, p) for p in dict.fromkeys(fact.payment_ids))
+        else:
+            journal.record(fact)
+    entries = [(e.entry_id, e.fund, e.seq, e.event_id, e.payment_id, e.prev_hash, e.hash, e.posted_at)
+               for e in journal.entries]
+    postings = [(e.entry_id, e.fund, p.account, p.debit_fen, p.credit_fen) for e in journal.entries for p in e.postings]
+    with psycopg.connect(pg_dsn(url)) as conn:
+        copy_rows(conn, "received_events", ("event_id", "type", "subject", "payment_id", "batch_id", "payload",
+                                            "received_at"), received)
+        copy_rows(conn, "approved_payments", ("batch_id", "payment_id"), approved)
+        copy_rows(conn, "ledger_entries", ("entry_id", "fund", "seq", "event_id", "payment_id", "prev_hash", "hash",
+                                           "posted_at"), entries)
+        copy_rows(conn, "ledger_postings", ("entry_id", "fund", "account", "debit_fen", "credit_fen"), postings)
+        copy_rows(conn, "fund_heads", ("fund", "seq", "hash"),
+                  [(fund, head.seq, head.hash) for fund, head in journal.heads.items()])
+        conn.execute("ANALYZE")
+    return len(entries)
