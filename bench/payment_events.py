@@ -40,12 +40,12 @@ def lifecycle(payments: int, *, seed: int = 7, batch_size: int = BATCH_CAP) -> S
     outcomes: list[dict[str, Any]] = []
     batches = 0
     for first in range(0, payments, batch_size):
-        issued_at = START + timedelta(days=batches)
+        issued_at, count = START + timedelta(days=batches), min(batch_size, payments - first)
+        # what event_data.batch_approved reads of a BatchRow
         batch = SimpleNamespace(batch_id=new_batch_id(), fund=FUND, programme=PROGRAMME, maker="officer-maker",
-                                count=min(batch_size, payments - first), total_fen=0)
-        batch.total_fen = batch.count * AMOUNT_FEN
+                                count=count, total_fen=count * AMOUNT_FEN)
         ids = []
-        for n in range(first, first + batch.count):
+        for n in range(first, first + count):
             payment = _payment(n, batch.batch_id, issued_at)
             ids.append(payment["payment_id"])
             events.append(_event(PAYMENT_ISSUED, payment["payment_id"], event_data.payment_issued(
@@ -57,7 +57,7 @@ def lifecycle(payments: int, *, seed: int = 7, batch_size: int = BATCH_CAP) -> S
             roll = rng.random()
             if roll < 0.98:
                 settled = roll < 0.97
-                row = SimpleNamespace(**payment, reason_code=None if settled else "AC04")
+                row = SimpleNamespace(**payment, reason_code=None if settled else "AC04")  # a PaymentRow's fields
                 at = issued_at + timedelta(days=2 if settled else 3, minutes=n % 600)
                 outcomes.append(_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, payment["payment_id"],
                                        event_data.payment_outcome(row, settled, at, row.reason_code, at.date())))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -32,6 +33,12 @@ class Proc:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def url(self) -> str:
+        if self.base is None:
+            raise RuntimeError(f"{self.name} runs as a worker: it serves no HTTP")
+        return self.base
+
 
 @contextmanager
 def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True) -> Iterator[Proc]:
@@ -39,7 +46,9 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
     LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, **env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
-    args = [sys.executable, "-m", "cli.main", command, name] + ([] if workers or command != "serve" else ["--no-workers"])
+    args = [sys.executable, "-m", "cli.main", command, name]
+    if command == "serve" and not workers:
+        args.append("--no-workers")
     with open(LOGS / f"{name}.log", "w") as log:
         process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc = Proc(name, process, f"http://127.0.0.1:{port}" if command == "serve" else None)
@@ -114,7 +123,8 @@ def pg_dsn(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def scalar(url: str, sql: str, *params: object) -> object:
+def scalar(url: str, sql: str, *params: object) -> Any:
+    """One value from a query, on a connection of its own (polled while services write)."""
     with psycopg.connect(pg_dsn(url)) as conn:
         row = conn.execute(sql, params).fetchone()
     return row[0] if row else None

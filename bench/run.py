@@ -2,13 +2,18 @@
 
 import sys
 
-from bench import decide_bench, intake_bench, rules_bench
+from bench import batch_bench, decide_bench, e2e_bench, intake_bench, ledger_bench, recon_bench, rules_bench
 from bench.harness import Benchmark, report, run_all
 
 BENCHMARKS = [
     Benchmark("rules", "pure engine, 10k people with history", rules_bench.run),
     Benchmark("intake", "HTTP claim intake, applications on PostgreSQL", intake_bench.run),
     Benchmark("decide", "claims submitted -> decided, through Kafka", decide_bench.run),
+    # The four below run scaled-down sizes (each module says why) and project the full size.
+    Benchmark("batch", "a batch at the 20,000 cap approved -> every event on the topic", batch_bench.run),
+    Benchmark("ledger", "audit ingest of payment events into the hash-chained ledger (PostgreSQL)", ledger_bench.run),
+    Benchmark("e2e", "claims from HTTP intake to posted in the audit ledger, three services", e2e_bench.run),
+    Benchmark("recon", "reconciliation report over a loaded audit database: time and peak RSS", recon_bench.run),
 ]
 
 

@@ -30,8 +30,8 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: Sequence[str], rows
             copy.write_row(row)
 
 
-def eligible_claims(url: str, count: int) -> int:
-    """count eligible skill-upgrade decisions with their grants, oldest first; returns the amount in fen.
+def eligible_claims(url: str, count: int) -> None:
+    """count eligible skill-upgrade decisions with their grants, oldest first.
 
     One real decision (document and grant record as the engine writes them) is stamped with each
     claim's own ids, so batching reads rows of the size it reads in production.
@@ -63,7 +63,6 @@ def eligible_claims(url: str, count: int) -> int:
                   grants)
         copy_rows(conn, "grant_refs", ("claim_id", "ref"), refs)
         conn.execute("ANALYZE decisions; ANALYZE grants")  # planner statistics, as autovacuum would have them
-    return decision.amount_fen
 
 
 def audit_ledger(url: str, stream: Stream) -> int:

@@ -8,7 +8,7 @@ read in order, so a partition's marker arriving means everything before it arriv
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,8 +58,12 @@ class Read:
         return self.last_at - self.first_at
 
 
+def _plain_marker(value: bytes) -> bool:
+    return value == MARKER
+
+
 def read_to_markers(bootstrap: str, topics: list[str], *, timeout: float = 120, keep: bool = True,
-                    is_marker=lambda value: value == MARKER) -> Read:  # type: ignore[no-untyped-def]
+                    is_marker: Callable[[bytes], bool] = _plain_marker) -> Read:
     """Every message of the topics up to each partition's marker, through a consumer group with the
     settings the services' consumers use (make_consumer), so its rate is kafka-python's ceiling for them."""
     consumer = make_consumer(bootstrap, f"bench-raw-{uuid.uuid4().hex[:8]}", topics)

@@ -12,7 +12,8 @@ import structlog
 # even when a developer logs a value by mistake. 64-char hex HMAC refs are left alone.
 _PII_PATTERNS = [
     re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])"),
-    re.compile(r"(?<![0-9A-Za-z])\d{12,19}(?![0-9A-Za-z])"),
+    # ...but not the last group of a UUID (12 digits after "hex4-"), which is an event or claim id, not PII
+    re.compile(r"(?<![0-9A-Za-z])(?<![0-9a-fA-F]{4}-)\d{12,19}(?![0-9A-Za-z])"),
 ]
 _REDACTED = "[redacted]"
 

@@ -45,7 +45,8 @@ import re  # noqa: E402
 
 from shared.logging import make_formatter  # noqa: E402
 
-_RAW_PII = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{16}[\dX]|\d{12,19})(?![0-9A-Za-z])")
+# Resident ids, and long digit runs (accounts) that are not the last group of a UUID (an event or claim id).
+_RAW_PII = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{16}[\dX]|(?<![0-9a-fA-F]{4}-)\d{12,19})(?![0-9A-Za-z])")
 
 
 class _LogCapture(logging.Handler):

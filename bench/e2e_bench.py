@@ -1,0 +1,115 @@
+"""e2e: claims from HTTP intake to posted in the audit ledger, all three services as `grants serve`.
+
+Applicants file CLAIMS claims (16 connections, closed loop, bench.rawload: a load generator cheap
+enough not to take the services' CPU on this 2-core machine); the applications relay publishes them, the
+disbursement decider fetches their bodies and decides them (all eligible: distinct people and
+certificates); as soon as the last is decided a finance officer drafts the fund's batch and two
+checkers approve it (it is over the dual-approval threshold); the audit posts every issued payment.
+Measured from the first request to the last ledger post.
+
+Scaled: intake alone runs at a few hundred claims/s here, so 100,000 claims cannot make three runs in
+the bench budget. A run pushes CLAIMS through and the time for 100,000 is projected linearly from it
+(which ignores that 100,000 claims need five batches at the 20,000 cap, and that the ledger's
+per-event cost grows with its size: optimistic).
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from bench.harness import Figure
+from bench.procs import profiled, running, scalar, wait_for
+from bench.rawload import closed_loop, post_request
+from bench.services import broker, databases
+from tests.support import auth, person_id, skill_upgrade_body, token
+
+CLAIMS, WARM_UP, FULL, FUND = 1_500, 20, 100_000, "unemployment_insurance"
+TARGET_S = 300.0
+APPLICANT = token("applicant", "bench-e2e")
+
+
+def _body(n: int) -> dict[str, Any]:
+    """A claim of its own person (resident ids repeat every 1,000 sequence numbers, so vary the birth date)."""
+    body = skill_upgrade_body(n)
+    body["claimant"]["id_number"] = person_id(n % 1000, born=date(1975, 1, 1) + timedelta(days=3 * (n // 1000)))
+    return body
+
+
+def _requests(base: str, first: int, count: int) -> Callable[[int], bytes]:
+    """Claims first .. first+count-1 as ready-made HTTP requests (encoded before the clock starts)."""
+    host, run = urlsplit(base).netloc, uuid.uuid4().hex[:8]
+    made = [post_request(host, "/v1/claims", {"Authorization": f"Bearer {APPLICANT}", "Idempotency-Key": f"{run}-{n}"},
+                         json.dumps(_body(n)).encode()) for n in range(first, first + count)]
+    return lambda n: made[n]
+
+
+def _pay_everything_eligible(base: str) -> None:
+    """The officer's part: draft every eligible claim of the fund (20,000 a batch at most) and approve."""
+    with httpx.Client(base_url=base, timeout=600) as http:
+        while True:
+            drafted = http.post("/v1/batches", json={"fund": FUND}, headers=auth("officer", "officer-maker"))
+            if drafted.status_code == 409 and drafted.json()["type"].endswith("/claims-not-batchable"):
+                return  # nothing eligible left
+            drafted.raise_for_status()
+            batch_id = drafted.json()["batch_id"]
+            for checker in ("officer-checker-1", "officer-checker-2"):
+                approved = http.post(f"/v1/batches/{batch_id}/approve", headers=auth("officer", checker))
+                approved.raise_for_status()
+                if approved.json()["status"] == "approved":
+                    break
+
+
+def _await_decided(urls: dict[str, str], total: int) -> None:
+    wait_for(lambda: _count(urls["disbursement"], "decisions") >= total, 600, "the claims to be decided")
+    eligible = _count(urls["disbursement"], "decisions WHERE outcome = 'eligible'")
+    if eligible != total:
+        raise RuntimeError(f"{total - eligible} claims were not eligible; see the decisions table")
+
+
+def _await_posted(urls: dict[str, str], total: int) -> float:
+    """Epoch seconds of the last ledger post, once `total` payments are posted (an entry's posted_at is
+    the payment's issue time, so the moment the audit took its issued event in is read instead)."""
+    wait_for(lambda: _count(urls["audit"], "ledger_entries") >= total, 600, "the payments to be posted")
+    return float(scalar(urls["audit"], "SELECT EXTRACT(EPOCH FROM max(received_at)) FROM received_events "
+                                       "WHERE type = 'grants.payment.issued'"))
+
+
+def _count(url: str, table: str) -> int:
+    return int(scalar(url, f"SELECT count(*) FROM {table}"))
+
+
+def run() -> list[Figure]:
+    with broker() as bootstrap, databases("applications", "disbursement", "audit") as urls:
+        common = {"GRANTS_KAFKA_BOOTSTRAP": bootstrap, "GRANTS_TOPIC_PREFIX": f"be{uuid.uuid4().hex[:8]}",
+                  "GRANTS_OFFICER_DAILY_LIMIT": "1000000000.00"}
+        with running("applications", {**common, "APPLICATIONS_DATABASE_URL": urls["applications"]}) as apps, \
+                running("disbursement", {**common, "DISBURSEMENT_DATABASE_URL": urls["disbursement"],
+                                         "APPLICATIONS_URL": apps.url}) as disb, \
+                running("audit", {**common, "AUDIT_DATABASE_URL": urls["audit"]}) as audit:
+            # a few claims all the way through first: every consumer group joined, every topic made
+            closed_loop(apps.url, _requests(apps.url, 0, WARM_UP), WARM_UP, 4)
+            _await_decided(urls, WARM_UP)
+            _pay_everything_eligible(disb.url)
+            _await_posted(urls, WARM_UP)
+            requests = _requests(apps.url, WARM_UP, CLAIMS)
+            with profiled(apps, "e2e-applications"), profiled(disb, "e2e-disbursement"), profiled(audit, "e2e-audit"):
+                started = time.time()
+                closed_loop(apps.url, requests, CLAIMS, 16)
+                filed = time.time()
+                _await_decided(urls, WARM_UP + CLAIMS)
+                decided = time.time()
+                _pay_everything_eligible(disb.url)
+                last = _await_posted(urls, WARM_UP + CLAIMS)
+    elapsed = last - started
+    return [Figure(f"{CLAIMS:,} claims intake -> ledger", "claims/s", CLAIMS / elapsed, FULL / TARGET_S),
+            Figure(f"projected: {FULL:,} claims intake -> ledger", "s", elapsed * FULL / CLAIMS, TARGET_S,
+                   higher_is_better=False),
+            Figure("stage: HTTP intake", "s", filed - started, None, higher_is_better=False),
+            Figure("stage: last decision after intake", "s", decided - filed, None, higher_is_better=False),
+            Figure("stage: batch, approval, ledger", "s", last - decided, None, higher_is_better=False)]

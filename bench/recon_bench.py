@@ -1,0 +1,82 @@
+"""recon: GET /v1/reports/reconciliation over a loaded audit database: its time and the serving process's
+peak memory (VmHWM of the `grants serve audit` process).
+
+The database holds what the consumer would have left after the life of PAYMENTS payments (bench.seed:
+every event as received, approvals' payment lists, the hash-chained ledger), loaded with COPY once per
+bench process into a template; each run gets a fresh copy of it.
+
+Scaled: at the cost measured when this was written (~70 us a payment) 1,000,000 payments take over a
+minute a run, and loading them several minutes, so a run reports over PAYMENTS and the full size is
+projected: time linearly, memory as the start-up footprint plus ten times what the report added
+(an upper bound if the report streams, exact if what it holds grows with the payments).
+"""
+
+import atexit
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import psycopg
+
+from bench import seed
+from bench.harness import Figure
+from bench.payment_events import lifecycle
+from bench.procs import peak_rss_mib, profiled, rss_mib, running
+from shared.migrations import upgrade_service
+from tests.support import PG_ADMIN, auth, create_pg_database, drop_pg_database
+
+PAYMENTS, FULL = 100_000, 1_000_000
+TARGET_S, TARGET_MIB = 10.0, 500.0
+_templates: dict[int, str] = {}
+
+
+def _template() -> str:
+    """The loaded, migrated database every run copies (made on first use, dropped when the process exits)."""
+    if PAYMENTS not in _templates:
+        name, url = create_pg_database()
+        try:
+            upgrade_service("audit", url)
+            seed.audit_ledger(url, lifecycle(PAYMENTS))
+        except BaseException:
+            drop_pg_database(name)
+            raise
+        atexit.register(drop_pg_database, name)
+        _templates[PAYMENTS] = name
+    return _templates[PAYMENTS]
+
+
+@contextmanager
+def _copy_of(template: str) -> Iterator[str]:
+    name = f"{template}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        drop_pg_database(name)
+
+
+def run() -> list[Figure]:
+    with _copy_of(_template()) as url:
+        env = {"AUDIT_DATABASE_URL": url, "GRANTS_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
+        with running("audit", env, workers=False) as service:
+            baseline = rss_mib(service.pid)
+            with profiled(service, "recon"):
+                started = time.perf_counter()
+                response = httpx.get(f"{service.url}/v1/reports/reconciliation", headers=auth("auditor", "bench"),
+                                     timeout=900)
+                elapsed = time.perf_counter() - started
+            peak = peak_rss_mib(service.pid)
+    response.raise_for_status()
+    [fund] = response.json()["funds"]
+    if (fund["approved_count"], fund["posted_count"]) != (PAYMENTS, PAYMENTS):
+        raise RuntimeError(f"the report shows {fund['approved_count']} approved, {fund['posted_count']} posted")
+    scale = FULL / PAYMENTS
+    return [Figure(f"report over {PAYMENTS:,} payments", "s", elapsed, TARGET_S / scale, higher_is_better=False),
+            Figure(f"projected: report over {FULL:,} payments", "s", elapsed * scale, TARGET_S,
+                   higher_is_better=False),
+            Figure(f"peak RSS over {PAYMENTS:,} payments", "MiB", peak, None, higher_is_better=False),
+            Figure(f"projected: peak RSS over {FULL:,}", "MiB", baseline + (peak - baseline) * scale, TARGET_MIB,
+                   higher_is_better=False)]
