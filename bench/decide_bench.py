@@ -1,23 +1,27 @@
 """decide: claims submitted -> decided and visible to the applicant, end to end through Kafka."""
 
+import json
 import time
 import uuid
+from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy import create_engine, text
 
 from bench.harness import Figure
-from bench.load import closed_loop, p99
-from bench.services import broker, databases, service
+from bench.procs import running
+from bench.rawload import closed_loop, p99, post_request
+from bench.services import broker, databases
 from tests.support import skill_upgrade_body, token
 
 CLAIMS = 3000
 TOKEN = token("applicant", "bench-decide")
 
 
-def _file(client: httpx.Client, n: int) -> httpx.Response:
-    return client.post("/v1/claims", json=skill_upgrade_body(n),
-                       headers={"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": uuid.uuid4().hex})
+def _requests(base: str, first: int = 0):  # type: ignore[no-untyped-def]
+    host = urlsplit(base).netloc
+    return lambda n: post_request(host, "/v1/claims", {"Authorization": f"Bearer {TOKEN}",
+                                                       "Idempotency-Key": uuid.uuid4().hex},
+                                  json.dumps(skill_upgrade_body(first + n)).encode())
 
 
 def _decided(apps_db: str) -> list[tuple[float, float]]:
@@ -36,15 +40,16 @@ def run() -> list[Figure]:
     with broker() as bootstrap, databases("applications", "disbursement") as urls:
         prefix = f"bench{uuid.uuid4().hex[:6]}"
         common = {"GRANTS_KAFKA_BOOTSTRAP": bootstrap, "GRANTS_TOPIC_PREFIX": prefix}
-        with service("applications", {**common, "APPLICATIONS_DATABASE_URL": urls["applications"]}) as apps:
+        with running("applications", {**common, "APPLICATIONS_DATABASE_URL": urls["applications"]}) as proc:
+            apps = proc.url
             env = {**common, "DISBURSEMENT_DATABASE_URL": urls["disbursement"], "APPLICATIONS_URL": apps}
-            with service("disbursement", env):
-                closed_loop(apps, _file, 50, 4)  # warm-up: consumer groups joined, topics created
+            with running("disbursement", env):
+                closed_loop(apps, _requests(apps), 50, 4)  # warm-up: consumer groups joined, topics created
                 deadline = time.monotonic() + 60
                 while len(_decided(urls["applications"])) < 50 and time.monotonic() < deadline:
                     time.sleep(0.2)
                 started = time.time()
-                closed_loop(apps, lambda c, n: _file(c, 50 + n), CLAIMS, 16)
+                closed_loop(apps, _requests(apps, first=50), CLAIMS, 16)
                 deadline = time.monotonic() + 300
                 while len(_decided(urls["applications"])) < CLAIMS + 50 and time.monotonic() < deadline:
                     time.sleep(0.5)

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from bench.harness import Figure
 from bench.rawload import closed_loop, open_loop, p99, post_request
-from bench.services import databases, service
+from bench.procs import running
+from bench.services import databases
 from tests.support import skill_upgrade_body, token
 
 TOKEN = token("applicant", "bench-applicant")
@@ -23,7 +24,8 @@ def _requests(base: str):  # type: ignore[no-untyped-def]
 def run() -> list[Figure]:
     with databases("applications") as urls:
         env = {"APPLICATIONS_DATABASE_URL": urls["applications"], "GRANTS_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
-        with service("applications", env, workers=False, processes=2) as base:
+        with running("applications", env, workers=False, processes=2) as proc:
+            base = proc.url
             closed_loop(base, _requests(base), 300, 8)  # warm-up
             throughput, _ = closed_loop(base, _requests(base), 4000, 32)
             latencies = open_loop(base, _requests(base), rate=200, seconds=10)

@@ -41,7 +41,8 @@ class Proc:
 
 
 @contextmanager
-def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True) -> Iterator[Proc]:
+def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True,
+            processes: int = 1) -> Iterator[Proc]:
     """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit."""
     LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -49,6 +50,8 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
     args = [sys.executable, "-m", "cli.main", command, name]
     if command == "serve" and not workers:
         args.append("--no-workers")
+    if command == "serve" and processes > 1:
+        args += ["--processes", str(processes)]
     with open(LOGS / f"{name}.log", "w") as log:
         process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc = Proc(name, process, f"http://127.0.0.1:{port}" if command == "serve" else None)

@@ -1,6 +1,5 @@
 """The settings every service shares; each service subclasses ServiceSettings in its own config.py."""
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -42,12 +41,3 @@ class ServiceSettings(BaseSettings):
     @property
     def kafka_bootstrap(self) -> str:
         return self.grants_kafka_bootstrap or "127.0.0.1:9092"
-
-
-class ApprovalLimits(BaseSettings):
-    """Finance controls read by disbursement (and shown by GET /v1/funds)."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
-
-    grants_dual_approval_threshold: Decimal = Decimal("1000000.00")
-    grants_officer_daily_limit: Decimal = Decimal("10000000.00")
