@@ -19,11 +19,14 @@ RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
 
 def record(session: Session, *, event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> bool:
     """Keep the event as received; False when it is already kept (a twin consumer got there first)."""
+    return insert_ignore(session, RECEIVED, received_row(event_id, event_type, subject, payload), ["event_id"]) == 1
+
+
+def received_row(event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> dict[str, Any]:
+    """The received_events row of one event: the payload as received plus the columns indexed from it."""
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    return insert_ignore(session, RECEIVED, {
-        "event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
-        "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC),
-    }, ["event_id"]) == 1
+    return {"event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
+            "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC)}
 
 
 def record_approval(session: Session, approval: BatchApproved) -> None:
