@@ -27,10 +27,12 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
 
     import uvicorn
 
+    from shared.web.serving import HTTP_PROTOCOL
+
     service = handle(name)
     settings = service.settings()
     options = dict(host=settings.grants_bind_host, port=service.port(), log_config=None, access_log=False,
-                   timeout_graceful_shutdown=5)
+                   timeout_graceful_shutdown=5, http=HTTP_PROTOCOL)
     if processes > 1:
         # Each process builds its own app from the environment (relay: SKIP LOCKED; consumers share the group).
         os.environ["GRANTS_RUN_WORKERS"] = "true" if workers else "false"

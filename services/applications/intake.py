@@ -3,6 +3,7 @@
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,8 +28,15 @@ def request_digest(raw: Any) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
 
 
-def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str, raw: Any, pii_key: str) -> tuple[ClaimRow, bool]:
-    """Return (claim, created). A replay of the same key and body returns the first claim; another body is a 409."""
+@dataclass(frozen=True)
+class Filed:
+    claim: ClaimRow
+    history: list[ClaimHistoryRow]
+    created: bool
+
+
+def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str, raw: Any, pii_key: str) -> Filed:
+    """The claim filed (created) or, for a replay of the same key and body, the first one; another body is a 409."""
     try:
         claim = parse_claim(raw)
     except ClaimInvalid as exc:
@@ -46,16 +54,18 @@ def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str,
         existing = claims_repo.by_idempotency_key(db_session, applicant_sub, idempotency_key)
         if existing is None:
             raise Conflict("a concurrent request with this Idempotency-Key did not complete; retry")
-        return _replay(existing, digest), False
+        return Filed(_replay(existing, digest), claims_repo.history(db_session, [existing.claim_id])[existing.claim_id],
+                     created=False)
     row = ClaimRow(**values)
-    db_session.add(ClaimHistoryRow(claim_id=row.claim_id, status=SUBMITTED, at=now))
+    submitted = ClaimHistoryRow(claim_id=row.claim_id, status=SUBMITTED, at=now)
+    db_session.add(submitted)
     event = new_event(CLAIM_SUBMITTED, SOURCE, row.claim_id, {
         "claim_id": row.claim_id, "programme": row.programme, "jurisdiction": row.jurisdiction,
         "beneficiary_ref": row.beneficiary_ref, "submitted_at": now.isoformat(),
     })
     enqueue(db_session, outbox, event, key=row.claim_id)
     log.info("applications.claim_filed", claim_id=row.claim_id, programme=row.programme)
-    return row, True
+    return Filed(row, [submitted], created=True)  # its whole history: no need to read it back
 
 
 def _replay(existing: ClaimRow, digest: str) -> ClaimRow:

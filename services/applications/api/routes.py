@@ -33,11 +33,11 @@ def post_claim(request: Request, response: Response, caller: Caller, db: DB,
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
     settings = get_runtime(request).settings
-    row, created = file_claim(db_session=db, applicant_sub=caller.sub, idempotency_key=idempotency_key,
-                              raw=data, pii_key=settings.grants_pii_key)
-    if not created:
+    filed = file_claim(db_session=db, applicant_sub=caller.sub, idempotency_key=idempotency_key,
+                       raw=data, pii_key=settings.grants_pii_key)
+    if not filed.created:
         response.status_code = 200
-    return to_public(row, claims_repo.history(db, [row.claim_id])[row.claim_id])
+    return to_public(filed.claim, filed.history)
 
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
