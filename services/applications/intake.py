@@ -58,7 +58,7 @@ def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str,
                      created=False)
     row = ClaimRow(**values)
     submitted = ClaimHistoryRow(claim_id=row.claim_id, status=SUBMITTED, at=now)
-    db_session.add(submitted)
+    claims_repo.add_history(db_session, {"claim_id": row.claim_id, "status": SUBMITTED, "at": now})
     event = new_event(CLAIM_SUBMITTED, SOURCE, row.claim_id, {
         "claim_id": row.claim_id, "programme": row.programme, "jurisdiction": row.jurisdiction,
         "beneficiary_ref": row.beneficiary_ref, "submitted_at": now.isoformat(),

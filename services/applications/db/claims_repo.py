@@ -1,6 +1,8 @@
 """Queries on claims and their history (all SQL of the applications service lives here)."""
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -15,6 +17,12 @@ def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) ->
     return session.execute(query).scalar_one_or_none()
 
 
+def lock_many(session: Session, claim_ids: list[str]) -> dict[str, ClaimRow]:
+    """These claims, locked FOR UPDATE in claim id order (two consumers locking overlapping sets cannot deadlock)."""
+    query = select(ClaimRow).where(ClaimRow.claim_id.in_(claim_ids)).order_by(ClaimRow.claim_id).with_for_update()
+    return {row.claim_id: row for row in session.execute(query).scalars()}
+
+
 def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimRow | None:
     query = select(ClaimRow).where(ClaimRow.applicant_sub == applicant_sub, ClaimRow.idempotency_key == key)
     return session.execute(query).scalar_one_or_none()
@@ -23,10 +31,23 @@ def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimR
 def insert_unless_key_taken(session: Session, values: dict) -> bool:
     """INSERT .. ON CONFLICT DO NOTHING on (applicant, key): one round trip, and a concurrent duplicate waits
     for the first insert's transaction, then finds the key taken. True when this call inserted the claim."""
-    dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ClaimRow).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=["applicant_sub", "idempotency_key"])
-    return session.execute(statement).rowcount == 1
+    return session.execute(_insert_claim(session.get_bind().dialect.name), values).rowcount == 1
+
+
+def add_history(session: Session, values: dict) -> None:
+    session.execute(_insert_history(), values)
+
+
+# Built once (values go as parameters): intake is the hot path, and building a statement costs more than running it.
+@functools.cache
+def _insert_claim(dialect: str):  # type: ignore[no-untyped-def]
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(ClaimRow.__table__).on_conflict_do_nothing(index_elements=["applicant_sub", "idempotency_key"])
+
+
+@functools.cache
+def _insert_history():  # type: ignore[no-untyped-def]
+    return insert(ClaimHistoryRow.__table__)
 
 
 def page_for_applicant(session: Session, applicant_sub: str, after_id: int, limit: int) -> list[ClaimRow]:
