@@ -1,5 +1,6 @@
 """The loaded policy catalog and the questions services ask of it (rules engine, API, audit)."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from typing import NamedTuple
 from shared.catalog.schema import CatalogIndex, PolicyDocument, Programme
 from shared.catalog.schema_common import Clause, Parameter, Period, parse_parameter_value
 from shared.catalog.schema_rules import Cap, ExclusiveGroup, Rate
-from shared.money import round_fen
+from shared.money import format_fen, round_fen
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class DatedValue:
     effective_from: date | None
     effective_to: date | None
     source: str  # "catalog" or "override"
+
+    @functools.cached_property
+    def shown(self) -> str:
+        """The value as a computation step shows it (money with two places), then where it comes from."""
+        unit = self.parameter.unit
+        return f"{format_fen(int(self.value)) if unit == 'fen' else str(self.value)} ({self.describe_dates()})"
 
     def describe_dates(self) -> str:
         if self.source == "override":
@@ -46,6 +53,7 @@ class Catalog:
         self._clauses: dict[str, Clause] = {c.id: c for p in self.policies.values() for c in p.clauses}
         self._parameters: dict[str, Parameter] = {x.id: x for p in self.policies.values() for x in p.parameters}
         self._value_cache: dict[tuple[str, date], DatedValue | None] = {}
+        self._offering_cache: dict[tuple[str, str], tuple[tuple[PolicyDocument, Programme], ...]] = {}
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -69,9 +77,14 @@ class Catalog:
     def programmes(self) -> list[tuple[PolicyDocument, Programme]]:
         return [(p, x) for p in self.policies.values() for x in p.programmes]
 
-    def offering(self, jurisdiction: str, code: str) -> list[tuple[PolicyDocument, Programme]]:
-        """(policy, programme) pairs that offer `code` in a jurisdiction, most specific policy first."""
-        return [(p, x) for p in self.policies_for(jurisdiction) for x in p.programmes if x.code == code]
+    def offering(self, jurisdiction: str, code: str) -> tuple[tuple[PolicyDocument, Programme], ...]:
+        """(policy, programme) pairs that offer `code` in a jurisdiction, most specific policy first (memoised)."""
+        key = (jurisdiction, code)
+        if key not in self._offering_cache:
+            self._offering_cache[key] = tuple(
+                (p, x) for p in self.policies_for(jurisdiction) for x in p.programmes if x.code == code
+            )
+        return self._offering_cache[key]
 
     def clause(self, clause_id: str) -> Clause:
         return self._clauses[clause_id]

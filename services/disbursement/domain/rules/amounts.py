@@ -24,7 +24,7 @@ def rate_value(ev: Evaluation, rate: Rate, clause: str) -> tuple[int | Decimal, 
         value = ev.require_fact(spec.by, spec.unmatched, clause)
         for tier in spec.tiers:
             if str(tier.equals) == str(value):
-                ev.step("tier", tier.tier, clause)
+                ev.shared_step("tier", tier.tier, clause)
                 return ev.require_parameter(tier.parameter), tier.tier
         paid = ", ".join(str(t.equals) for t in spec.tiers)
         raise Undecidable(Reason(code=spec.unmatched, message=f"{spec.by} {value} is not paid; paid: {paid}", clause=clause))
@@ -62,7 +62,7 @@ def _by_ratio(ev: Evaluation, rate: Rate, clause: str) -> tuple[int | Decimal, s
             raise Undecidable(Reason(code="LEVEL_NOT_COVERED", message=f"ratio {_percent(ratio)} falls in no tier", clause=clause))
         name = matches[0].tier
     tier = next(t for t in spec.tiers if t.tier == name)
-    ev.step("tier", name, clause)
+    ev.shared_step("tier", name, clause)
     return ev.require_parameter(tier.parameter), name
 
 

@@ -10,16 +10,15 @@ from shared.catalog.schema_rules import Cap
 
 from services.disbursement.domain.rules.context import Evaluation, Undecidable
 from services.disbursement.domain.rules.decision import GrantRecord
-from services.disbursement.domain.rules.keys import decode_key
+from services.disbursement.domain.rules.keys import key_map
 
 
 def _same(record: GrantRecord, same: Sequence[str], subject_ref: str, fields: dict[str, str]) -> bool:
-    recorded = decode_key(record.qualifying_key)
     for name in same:
         if name == "subject":
             if record.subject_ref != subject_ref:
                 return False
-        elif not fields.get(name) or recorded.get(name) != fields[name]:
+        elif not fields.get(name) or key_map(record.qualifying_key).get(name) != fields[name]:
             return False
     return True
 
@@ -31,7 +30,7 @@ def _describe(records: Sequence[GrantRecord]) -> str:
 def _apply_cap(ev: Evaluation, cap: Cap, matching: list[GrantRecord], units: int) -> None:
     over = ", ".join(cap.same)
     if cap.kind == "once":
-        ev.step(f"cap {cap.id}", f"{len(matching)} earlier grant(s) with the same {over}", cap.clause)
+        ev.shared_step(f"cap {cap.id}", f"{len(matching)} earlier grant(s) with the same {over}", cap.clause)
         if matching:
             ev.reject(cap.reason, f"already granted for the same {over}: {_describe(matching)}", cap.clause)
         return
@@ -39,12 +38,12 @@ def _apply_cap(ev: Evaluation, cap: Cap, matching: list[GrantRecord], units: int
     if cap.kind == "count_per_year":
         year = ev.qualifying_date.year
         in_year = [r for r in matching if r.qualifying_date.year == year]
-        ev.step(f"cap {cap.id}", f"{len(in_year)} earlier grant(s) in {year}; at most {limit}", cap.clause)
+        ev.shared_step(f"cap {cap.id}", f"{len(in_year)} earlier grant(s) in {year}; at most {limit}", cap.clause)
         if len(in_year) >= limit:
             ev.reject(cap.reason, f"{len(in_year)} grants in {year} already reach the limit of {limit}: {_describe(in_year)}", cap.clause)
         return
     used = sum(r.units for r in matching)
-    ev.step(f"cap {cap.id}", f"{used} unit(s) already granted + {units} claimed; at most {limit}", cap.clause)
+    ev.shared_step(f"cap {cap.id}", f"{used} unit(s) already granted + {units} claimed; at most {limit}", cap.clause)
     if used + units > limit:
         ev.reject(cap.reason, f"{used} unit(s) already granted + {units} claimed exceed the limit of {limit}", cap.clause)
 
@@ -63,6 +62,6 @@ def apply_caps(ev: Evaluation, history: Sequence[GrantRecord], subject_ref: str,
             continue
         held = [r for r in history if r.programme in group.programmes and r.programme != code
                 and _same(r, group.same, subject_ref, fields)]
-        ev.step(f"exclusive {group.id}", f"{len(held)} grant(s) of {', '.join(p for p in group.programmes if p != code)}", group.clause)
+        ev.shared_step(f"exclusive {group.id}", f"{len(held)} grant(s) of {', '.join(p for p in group.programmes if p != code)}", group.clause)
         if held:
             ev.reject("EXCLUSIVE_PROGRAMME", f"{code} cannot be combined with {_describe(held)}", group.clause)

@@ -118,8 +118,8 @@ def apply_conditions(ev: Evaluation) -> None:
         code = condition.reason or ""  # always set at top level: Programme refuses a condition without one
         guard = condition.when
         if guard is not None and ev.fact(guard.fact) not in guard.in_:
-            ev.step(f"condition {condition.kind}", f"not applicable: only when {guard.fact} is {', '.join(map(str, guard.in_))}",
-                    condition.clause)
+            ev.shared_step(f"condition {condition.kind}", f"not applicable: only when {guard.fact} is {', '.join(map(str, guard.in_))}",
+                           condition.clause)
             continue
         try:
             met, detail = check(ev, condition, code)

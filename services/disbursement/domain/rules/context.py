@@ -1,5 +1,6 @@
 """The state of one evaluation: the chosen policy and programme, parameter look-ups, reasons and steps."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,9 +11,8 @@ from shared.catalog import Catalog, DatedValue
 from shared.catalog.schema import PolicyDocument, Programme
 from shared.catalog.schema_common import Operand
 from shared.claims import Claim
-from shared.money import format_fen
 
-from services.disbursement.domain.rules.decision import Reason
+from services.disbursement.domain.rules.decision import Reason, Step
 from services.disbursement.domain.rules.keys import read_fact
 
 
@@ -36,8 +36,11 @@ def parse_overrides(catalog: Catalog, overrides: Mapping[str, str] | None) -> di
     return parsed
 
 
-def show(unit: str, value: int | Decimal) -> str:
-    return format_fen(int(value)) if unit == "fen" else str(value)
+@functools.lru_cache(maxsize=4096)
+def shared_step(name: str, value: str, clause: str) -> Step:
+    """A step whose text recurs across decisions (catalog text, a tier, a date, a count, an amount): validated
+    once while it recurs, then shared by every decision that shows it (a Step is frozen)."""
+    return Step(step=name, value=value, clause=clause)
 
 
 class Undecidable(Exception):
@@ -48,7 +51,7 @@ class Undecidable(Exception):
         self.reason = reason
 
 
-@dataclass
+@dataclass(slots=True)
 class Evaluation:
     claim: Claim
     catalog: Catalog
@@ -57,18 +60,24 @@ class Evaluation:
     programme: Programme
     qualifying_date: date
     overrides: dict[str, DatedValue]
-    reasons: list[Reason] = field(default_factory=list)
-    steps: list[dict[str, str]] = field(default_factory=list)
+    # Plain dicts (and shared Steps): the Decision validates them all at once in pydantic-core, far cheaper
+    # than building a model for each.
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    steps: list[dict[str, str] | Step] = field(default_factory=list)
+    _rejected: set[tuple[str, str, str]] = field(default_factory=set)
     _shown: set[str] = field(default_factory=set)
 
     def step(self, name: str, value: str, clause: str) -> None:
-        # Plain dicts: the Decision validates them all at once in pydantic-core, far cheaper than a model each.
         self.steps.append({"step": name, "value": value, "clause": clause})
 
+    def shared_step(self, name: str, value: str, clause: str) -> None:
+        """A step of recurring text (see shared_step); claim-specific text goes through step()."""
+        self.steps.append(shared_step(name, value, clause))
+
     def reject(self, code: str, message: str, clause: str) -> None:
-        reason = Reason(code=code, message=message, clause=clause)  # type: ignore[arg-type]
-        if reason not in self.reasons:
-            self.reasons.append(reason)
+        if (code, message, clause) not in self._rejected:
+            self._rejected.add((code, message, clause))
+            self.reasons.append({"code": code, "message": message, "clause": clause})
 
     def fact(self, path: str) -> Any:
         return self.as_of if path == "as_of" else read_fact(self.claim.facts, path)
@@ -76,12 +85,11 @@ class Evaluation:
     def parameter(self, parameter_id: str) -> int | Decimal | None:
         """The value on the qualifying date (an override wins), shown once in the computation; None if unset."""
         dated = self.overrides.get(parameter_id) or self.catalog.parameter_value(parameter_id, self.qualifying_date)
-        parameter = self.catalog.parameter(parameter_id)
         if dated is None:
             return None
         if parameter_id not in self._shown:
             self._shown.add(parameter_id)
-            self.step(f"parameter {parameter_id}", f"{show(parameter.unit, dated.value)} ({dated.describe_dates()})", parameter.clause)
+            self.shared_step(f"parameter {parameter_id}", dated.shown, dated.parameter.clause)
         return dated.value
 
     def require_parameter(self, parameter_id: str) -> int | Decimal:

@@ -17,7 +17,7 @@ from services.disbursement.domain.rules.caps import apply_caps
 from services.disbursement.domain.rules.conditions import apply_conditions
 from services.disbursement.domain.rules.context import Evaluation, Undecidable, parse_overrides
 from services.disbursement.domain.rules.decision import Decision, GrantRecord, Step
-from services.disbursement.domain.rules.keys import beneficiary_ref, encode_key, key_fields, party_refs, subject_ref
+from services.disbursement.domain.rules.keys import Pseudonyms, beneficiary_ref, encode_key, key_fields, party_refs, subject_ref
 from services.disbursement.domain.rules.selection import Refused, choose_policy
 
 
@@ -48,17 +48,18 @@ def evaluate(
     overrides catalog values by parameter id (operator-set or what-if); an unknown id raises UnknownParameter.
     """
     overrides = parse_overrides(catalog, parameters)
-    beneficiary = beneficiary_ref(claim, pii_key)
+    refs = Pseudonyms(pii_key)
+    beneficiary = beneficiary_ref(claim, refs)
     chosen = choose_policy(catalog, claim, as_of)
     if isinstance(chosen, Refused):
         return _refusal(chosen, claim, catalog, beneficiary)
     policy, programme = chosen.policy, chosen.programme
     ev = Evaluation(claim, catalog, as_of, policy, programme, chosen.qualifying_date, overrides)
     period = programme.period or policy.period
-    ev.step("policy", f"{policy.policy_id} (in force; period {period.describe()})", period.clause)
-    ev.step(f"qualifying date ({programme.qualifying_date})", chosen.qualifying_date.isoformat(), programme.clause)
-    subject = subject_ref(claim, programme, pii_key)
-    fields = key_fields(claim, programme, pii_key)
+    ev.shared_step("policy", f"{policy.policy_id} (in force; period {period.describe()})", period.clause)
+    ev.shared_step(f"qualifying date ({programme.qualifying_date})", chosen.qualifying_date.isoformat(), programme.clause)
+    subject = subject_ref(claim, programme, refs)
+    fields = key_fields(claim, programme, refs)
     apply_conditions(ev)
     amount, tier, units = 0, None, 1
     try:
@@ -67,8 +68,8 @@ def evaluate(
         ev.reject(exc.reason.code, exc.reason.message, exc.reason.clause)
     apply_caps(ev, history, subject, fields, units)
     eligible = not ev.reasons
-    ev.step("fund", programme.fund.code, programme.fund.clause)
-    ev.step("amount", format_fen(amount if eligible else 0), programme.amount.clause)
+    ev.shared_step("fund", programme.fund.code, programme.fund.clause)
+    ev.shared_step("amount", format_fen(amount if eligible else 0), programme.amount.clause)
     return Decision(
         outcome="eligible" if eligible else "rejected", amount_fen=amount if eligible else 0,
         programme=programme.code, fund=programme.fund.code, policy_id=policy.policy_id, clause=programme.clause,

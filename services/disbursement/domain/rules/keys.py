@@ -5,17 +5,17 @@ A qualifying key is `field=value;field=value` in the catalog's order, values per
 and USCC fields are written as their keyed pseudonym (HMAC-SHA256 under the PII key).
 """
 
-from datetime import date
-from typing import Any
 import functools
+import re
+from typing import Any
 from urllib.parse import quote, unquote
 
 from pydantic import BaseModel
 
 from shared.catalog import Catalog
-from shared.catalog.fact_paths import fact_kind
+from shared.catalog.fact_paths import FactKind, fact_kind
 from shared.catalog.schema import Programme
-from shared.claims import Claim, Person
+from shared.claims import Claim
 from shared.identifiers import pseudonymise
 
 PARTY_KINDS = ("person", "uscc")
@@ -23,6 +23,8 @@ PARTY_KINDS = ("person", "uscc")
 
 def read_fact(facts: BaseModel, path: str) -> Any:
     """The value at a dotted path of the facts, or None where any step is absent."""
+    if "." not in path:
+        return getattr(facts, path, None)
     value: Any = facts
     for name in path.split("."):
         value = getattr(value, name, None)
@@ -31,31 +33,49 @@ def read_fact(facts: BaseModel, path: str) -> Any:
     return value
 
 
-def beneficiary_ref(claim: Claim, pii_key: str) -> str:
-    return pseudonymise(claim.body.claimant.identifier, pii_key)
+class Pseudonyms(dict[str, str]):
+    """Keyed pseudonyms for one evaluation: an identity number met twice (claimant and subject, a party in
+    the key) is hashed once. One per call, never kept across calls."""
+
+    def __init__(self, pii_key: str):
+        super().__init__()
+        self.pii_key = pii_key
+
+    def __missing__(self, identifier: str) -> str:
+        ref = self[identifier] = pseudonymise(identifier, self.pii_key)
+        return ref
 
 
-def subject_ref(claim: Claim, programme: Programme, pii_key: str) -> str:
+def beneficiary_ref(claim: Claim, refs: Pseudonyms) -> str:
+    return refs[claim.body.claimant.identifier]
+
+
+def subject_ref(claim: Claim, programme: Programme, refs: Pseudonyms) -> str:
     if programme.subject == "claimant":
-        return beneficiary_ref(claim, pii_key)
+        return beneficiary_ref(claim, refs)
     person = read_fact(claim.facts, programme.subject)
-    return pseudonymise(person.id_number, pii_key)
+    return refs[person.id_number]
 
 
-def key_fields(claim: Claim, programme: Programme, pii_key: str) -> dict[str, str]:
+@functools.lru_cache(maxsize=1024)
+def _key_kinds(model: type[BaseModel], paths: tuple[str, ...]) -> tuple[tuple[str, FactKind | None], ...]:
+    """Each qualifying-key path with the kind of fact it names (memoised: facts models and catalogs are fixed)."""
+    return tuple((path, fact_kind(model, path)) for path in paths)
+
+
+def key_fields(claim: Claim, programme: Programme, refs: Pseudonyms) -> dict[str, str]:
     """The qualifying-key fields of a claim, parties already pseudonymised."""
-    model = type(claim.facts)
+    facts = claim.facts
     fields: dict[str, str] = {}
-    for path in programme.qualifying_key:
-        value = read_fact(claim.facts, path)
-        kind = fact_kind(model, path)
+    for path, kind in _key_kinds(type(facts), tuple(programme.qualifying_key)):
+        value = read_fact(facts, path)
         if value is None:
             fields[path] = ""
-        elif isinstance(value, Person):
-            fields[path] = pseudonymise(value.id_number, pii_key)
+        elif kind == "person":
+            fields[path] = refs[value.id_number]
         elif kind == "uscc":
-            fields[path] = pseudonymise(value, pii_key)
-        elif isinstance(value, date):
+            fields[path] = refs[value]
+        elif kind == "date":
             fields[path] = value.isoformat()
         else:
             fields[path] = str(value)
@@ -63,31 +83,37 @@ def key_fields(claim: Claim, programme: Programme, pii_key: str) -> dict[str, st
 
 
 def party_refs(claim: Claim, programme: Programme, fields: dict[str, str]) -> list[str]:
-    model = type(claim.facts)
-    return [fields[p] for p in programme.qualifying_key if fact_kind(model, p) in PARTY_KINDS and fields[p]]
+    kinds = _key_kinds(type(claim.facts), tuple(programme.qualifying_key))
+    return [fields[path] for path, kind in kinds if kind in PARTY_KINDS and fields[path]]
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote(value, safe="") leaves as it is
 
 
 def encode_key(fields: dict[str, str]) -> str:
+    if _UNRESERVED.fullmatch("".join(fields.values())):  # the usual case: nothing to escape, skip quote()
+        return ";".join(f"{name}={value}" for name, value in fields.items())
     return ";".join(f"{name}={quote(value, safe='')}" for name, value in fields.items())
 
 
 @functools.lru_cache(maxsize=65536)
-def _decoded(key: str) -> tuple[tuple[str, str], ...]:
-    return tuple((name, unquote(value)) for name, _, value in (part.partition("=") for part in key.split(";") if key))
+def key_map(key: str) -> dict[str, str]:
+    """The fields of a qualifying key, memoised (a history grant is compared with many claims): read only."""
+    return {name: unquote(value) for name, _, value in (part.partition("=") for part in key.split(";") if key)}
 
 
 def decode_key(key: str) -> dict[str, str]:
-    """The fields of a qualifying key (memoised: a history grant is compared with many claims)."""
-    return dict(_decoded(key))
-
+    """The fields of a qualifying key."""
+    return dict(key_map(key))
 
 
 def history_refs(claim: Claim, catalog: Catalog, *, pii_key: str) -> list[str]:
     """The refs whose grants can limit this claim: lock these, load grants with any of them in lookup_refs."""
+    pseudonyms = Pseudonyms(pii_key)
     refs: set[str] = set()
     for _, programme in catalog.programmes():
         if programme.code != claim.body.programme:
             continue
-        refs.add(subject_ref(claim, programme, pii_key))
-        refs.update(party_refs(claim, programme, key_fields(claim, programme, pii_key)))
+        refs.add(subject_ref(claim, programme, pseudonyms))
+        refs.update(party_refs(claim, programme, key_fields(claim, programme, pseudonyms)))
     return sorted(refs)
