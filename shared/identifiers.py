@@ -1,6 +1,5 @@
 """Chinese identifiers (GB 11643 resident id, GB 32100 USCC) and the keyed pseudonym used in events and logs."""
 
-import hashlib
 import hmac
 import re
 from datetime import date
@@ -14,9 +13,12 @@ _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _USCC_SHAPE = re.compile(rf"^[{_USCC_CHARSET}]{{18}}$")
 
 
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
 def normalise_id(value: str) -> str:
     """Canonical form of an identifier or account: no spaces or hyphens, upper case."""
-    return re.sub(r"[\s\-]", "", value).upper()
+    return _SEPARATORS.sub("", value).upper()
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -68,7 +70,7 @@ def validate_uscc(value: str) -> str:
 
 def pseudonymise(value: str, key: str) -> str:
     """HMAC-SHA256 (hex) of the normalised identifier under the PII key: the only form allowed in events and logs."""
-    return hmac.new(key.encode(), normalise_id(value).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key.encode(), normalise_id(value).encode(), "sha256").hex()  # one C call, same digest
 
 
 def make_resident_id(region: str, born: date, sequence: int) -> str:
