@@ -14,6 +14,7 @@ import psycopg
 
 from bench.payment_events import Stream
 from bench.procs import pg_dsn
+from services.audit.db.received_repo import FACT_COLUMNS, fact_columns
 from services.audit.domain.events import BatchApproved, parse_event
 from services.audit.domain.journal import InMemoryJournal
 from services.disbursement.domain.rules import evaluate, grant_record
@@ -75,7 +76,8 @@ def audit_ledger(url: str, stream: Stream) -> int:
         data = event["data"]
         received.append((event["id"], event["type"], event.get("subject"), data.get("payment_id"),
                          data.get("batch_id"), json.dumps(event, ensure_ascii=False),
-                         datetime.now(UTC) - timedelta(seconds=len(stream.events) - n)))
+                         datetime.now(UTC) - timedelta(seconds=len(stream.events) - n),
+                         *map(fact_columns(event).get, FACT_COLUMNS)))
         if isinstance(fact, BatchApproved):
             approved.extend((fact.batch_id, p) for p in dict.fromkeys(fact.payment_ids))
         else:
@@ -85,12 +87,15 @@ def audit_ledger(url: str, stream: Stream) -> int:
     postings = [(e.entry_id, e.fund, p.account, p.debit_fen, p.credit_fen) for e in journal.entries for p in e.postings]
     with psycopg.connect(pg_dsn(url)) as conn:
         copy_rows(conn, "received_events", ("event_id", "type", "subject", "payment_id", "batch_id", "payload",
-                                            "received_at"), received)
+                                            "received_at", *FACT_COLUMNS), received)
         copy_rows(conn, "approved_payments", ("batch_id", "payment_id"), approved)
         copy_rows(conn, "ledger_entries", ("entry_id", "fund", "seq", "event_id", "payment_id", "prev_hash", "hash",
                                            "posted_at"), entries)
         copy_rows(conn, "ledger_postings", ("entry_id", "fund", "account", "debit_fen", "credit_fen"), postings)
         copy_rows(conn, "fund_heads", ("fund", "seq", "hash"),
                   [(fund, head.seq, head.hash) for fund, head in journal.heads.items()])
-        conn.execute("ANALYZE")
+    with psycopg.connect(pg_dsn(url), autocommit=True) as conn:
+        # statistics and the visibility map (index-only scans), as autovacuum keeps them on insert-only
+        # tables since PostgreSQL 13; a database fresh from COPY has neither
+        conn.execute("VACUUM (ANALYZE)")
     return len(entries)

@@ -11,10 +11,13 @@ from services.audit.db.review_tables import ApprovedPaymentRow
 from services.audit.db.tables import ReceivedEvent
 from services.audit.db.upsert import insert_ignore
 from services.audit.domain.errors import UnpostableEvent
-from services.audit.domain.events import BatchApproved, EventFact, parse_event
+from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
+from services.audit.domain.reconciliation import business_date
 from shared.events import BATCH_APPROVED
 
 RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
+ISSUED, SETTLED, FAILED, APPROVAL = "issued", "settled", "failed", "approved"  # received_events.fact
+FACT_COLUMNS = ("fact", "fund", "amount_fen", "occurred_at", "business_day")
 
 
 def record(session: Session, *, event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> bool:
@@ -26,7 +29,23 @@ def received_row(event_id: str, event_type: str, subject: str | None, payload: d
     """The received_events row of one event: the payload as received plus the columns indexed from it."""
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
     return {"event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
-            "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC)}
+            "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC),
+            **fact_columns(payload)}
+
+
+def fact_columns(payload: dict[str, Any]) -> dict[str, Any]:
+    """What reconciliation aggregates of an event: its fact, fund, amount and moment; all None if it does not read."""
+    fact = read_fact(payload)
+    if isinstance(fact, IssuedPayment):
+        kind, amount_fen, at = ISSUED, fact.amount_fen, fact.issued_at
+    elif isinstance(fact, PaymentOutcome):
+        kind, amount_fen, at = SETTLED if fact.settled else FAILED, fact.amount_fen, fact.at
+    elif isinstance(fact, BatchApproved):
+        kind, amount_fen, at = APPROVAL, None, fact.approved_at
+    else:
+        return dict.fromkeys(FACT_COLUMNS)
+    return {"fact": kind, "fund": fact.fund, "amount_fen": amount_fen, "occurred_at": at,
+            "business_day": business_date(at)}
 
 
 def record_approval(session: Session, approval: BatchApproved) -> None:

@@ -1,17 +1,21 @@
 """Audit tables: every event as received (the evidence), plus the ledger and review tables.
 
+received_events keeps the payload as received and, for an event that reads as a fact, the columns
+reconciliation aggregates in SQL (fact, fund, amount, when, China calendar day), so a report over
+a million payments never carries or parses a payload.
+
 Importing this module registers every audit table on Base.metadata (Alembic's env reads it).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, String
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, String
 from sqlmodel import Field
 
 from services.audit.db.base import Base
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
 from services.audit.db.review_tables import ApprovedPaymentRow, FindingRow, FundBudgetRow, QuarantinedEventRow
-from services.audit.db.types import Id
+from services.audit.db.types import Id, UtcDateTime
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -21,6 +25,9 @@ __all__ = ["ApprovedPaymentRow", "Base", "FindingRow", "FundBudgetRow", "FundHea
 
 class ReceivedEvent(Base, table=True):
     __tablename__ = "received_events"
+    # reconciliation's GROUP BY payment_id reads this index only, never the table's payloads
+    __table_args__ = (Index("ix_received_events_payment_fact", "payment_id", "fact", "fund", "amount_fen",
+                            "business_day", "batch_id"),)
 
     id: int | None = Field(default=None, sa_column=Column(Id, primary_key=True, autoincrement=True))
     event_id: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
@@ -30,6 +37,12 @@ class ReceivedEvent(Base, table=True):
     batch_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
     payload: dict = Field(sa_column=Column(JSON, nullable=False))
     received_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # set only when the payload reads as a fact (received_repo.fact_columns); NULL for a malformed event
+    fact: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    fund: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # payment events
+    occurred_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+    business_day: date | None = Field(default=None, sa_column=Column(Date, nullable=True))  # China calendar day
 
 
 outbox = outbox_table(Base.metadata)

@@ -5,7 +5,9 @@ and one PaymentTrail per payment id, a row of a full outer join by payment_id of
 payment lists, the issued events (counted), the ledger issue entries and the bank outcomes. At a
 million payments that join is SQL's job; this module only classifies rows and adds them up, in
 memory proportional to batches, funds and breaks. Which batches and payments fall in a report's
-from/to window is the query's choice.
+from/to window is the query's choice. Payments the query already knows to be clean (issued once,
+listed, posted and settled or not yet due, all for the approved fund and the issued amount) may come
+as one CleanTally a batch instead of one trail each: they add to the totals and hold no break.
 
 One cause, one break: a dropped issued event is "missing_issued_event" only (not also unsettled, and
 the batch's control totals are not reported again), a batch whose approval never arrived is one
@@ -55,6 +57,17 @@ class PaymentTrail:
 
 
 @dataclass(frozen=True, slots=True)
+class CleanTally:
+    """Payments of one approved batch with no break: each issued and posted for the same amount, some settled."""
+
+    batch_id: str
+    payments: int
+    total_fen: int
+    settled: int
+    settled_total_fen: int
+
+
+@dataclass(frozen=True, slots=True)
 class Break:
     kind: str
     payment_id: str | None
@@ -97,6 +110,14 @@ class ReconciliationRow:
             self.failed_total_fen += t.issued_amount_fen or 0
         self.note(kinds)
 
+    def add_clean(self, tally: CleanTally) -> None:
+        self.issued_count += tally.payments
+        self.issued_total_fen += tally.total_fen
+        self.posted_count += tally.payments
+        self.posted_total_fen += tally.total_fen
+        self.settled_count += tally.settled
+        self.settled_total_fen += tally.settled_total_fen
+
     def note(self, kinds: Iterable[str]) -> None:
         kinds = list(kinds)
         self.breaks += len(kinds)
@@ -138,13 +159,21 @@ def classify_trail(t: PaymentTrail, control: BatchControl | None, *, as_of: date
     if t.failed:
         found.append((SETTLED_AND_FAILED, "both settled and failed") if t.settlements
                      else (SETTLEMENT_FAILED, "the bank returned the payment as failed"))
-    elif not t.settlements and t.issued_on is not None and business_date(as_of) - t.issued_on > unsettled_after:
+    elif not t.settlements and t.issued_on is not None and t.issued_on < not_overdue_from(as_of, unsettled_after):
         found.append((UNSETTLED, f"issued {t.issued_on}, no bank outcome after {unsettled_after.days} days"))
     return found
 
 
 def business_date(moment: datetime) -> date:
     return moment.astimezone(BUSINESS_TZ).date()
+
+
+def not_overdue_from(as_of: datetime, unsettled_after: timedelta) -> date:
+    """The first China calendar day of issue whose payments, still without a bank outcome, are not yet unsettled.
+
+    Issued on day d, a payment is overdue when (today - d), whole days, exceeds unsettled_after.
+    """
+    return business_date(as_of) - timedelta(days=unsettled_after // timedelta(days=1))
 
 
 def _compare(stage: str, fund: str | None, fen: int | None, other_fund: str | None,
@@ -158,8 +187,11 @@ def _compare(stage: str, fund: str | None, fen: int | None, other_fund: str | No
 
 
 def reconcile(controls: Iterable[BatchControl], trails: Iterable[PaymentTrail], *, as_of: datetime,
-              unsettled_after: timedelta = timedelta(days=5)) -> ReconciliationReport:
-    """Classify every trail, then judge each batch's control totals; rows per batch and per fund."""
+              unsettled_after: timedelta = timedelta(days=5), clean: Iterable[CleanTally] = ()) -> ReconciliationReport:
+    """Classify every trail, then judge each batch's control totals; rows per batch and per fund.
+
+    Each clean tally names a batch among the controls.
+    """
     control_of = {c.batch_id: c for c in controls}
     batches = {c.batch_id: ReconciliationRow(c.fund, c.batch_id, c.count, c.total_fen) for c in control_of.values()}
     funds: dict[str, ReconciliationRow] = {}
@@ -167,6 +199,9 @@ def reconcile(controls: Iterable[BatchControl], trails: Iterable[PaymentTrail], 
         row = funds.setdefault(c.fund, ReconciliationRow(c.fund))
         row.approved_count += c.count
         row.approved_total_fen += c.total_fen
+    for tally in clean:
+        batches[tally.batch_id].add_clean(tally)
+        funds[control_of[tally.batch_id].fund].add_clean(tally)
     breaks: list[Break] = []
     for t in trails:
         control = control_of.get(t.batch_id or "")

@@ -5,7 +5,8 @@ import pytest
 from services.audit.domain.errors import AuditDomainError
 from services.audit.domain.events import parse_event
 from services.audit.domain.journal import InMemoryJournal
-from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, reconcile)
+from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, business_date, not_overdue_from,
+                                                  reconcile)
 from services.audit.domain.reconciliation_trails import controls_from_batches, trails_from_facts
 from tests.audit.domain.factories import T0, clean_stream, outcome_event
 
@@ -118,3 +119,12 @@ def test_reconcile_consumes_trails_as_a_stream():
     report = reconcile([BatchControl("b1", "f", 10_000, 1_000_000, 1)], rows(), as_of=AS_OF)
     assert report.funds[0].issued_count == 10_000 and {b.kind for b in report.breaks} == {"issued_not_approved",
                                                                                             "control_totals_mismatch"}
+
+
+@pytest.mark.parametrize("unsettled_after", [timedelta(days=5), timedelta(days=5, hours=3), timedelta(0),
+                                             timedelta(days=1) - timedelta(microseconds=1)])
+def test_not_overdue_from_is_the_first_issue_day_within_unsettled_after_china_days(unsettled_after):
+    for as_of in (T0, T0 + timedelta(hours=16), T0 + timedelta(days=9, minutes=1)):
+        today = business_date(as_of)
+        for issued_on in (today - timedelta(days=n) for n in range(8)):
+            assert (issued_on < not_overdue_from(as_of, unsettled_after)) == (today - issued_on > unsettled_after)
