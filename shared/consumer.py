@@ -2,7 +2,9 @@
 poison messages to the dead-letter topic, consumption continues.
 
 A polled batch is applied in one transaction (one commit, not one per message). If anything in it fails,
-the transaction rolls back and the batch is applied again one message at a time, which isolates the poison."""
+the transaction rolls back and the batch is applied again one message at a time, which isolates the poison.
+A spec's batch_handler, if set, takes all of a batch's new events at once (set-based writes); otherwise each
+event goes to its type's handler in turn."""
 
 import threading
 from collections.abc import Callable
@@ -19,13 +21,15 @@ from sqlalchemy.orm import Session
 from shared.db import unit_of_work
 from shared.deadletter import DeadLetters
 from shared.events import CloudEvent, parse_event, topic
-from shared.inbox import claim_event, processed_ids
+from shared.inbox import claim_event, claim_events, processed_ids
 from shared.kafka_clients import ensure_topics, make_consumer
 from shared.logging import bind_correlation_id, get_logger
 
 log = get_logger("shared.consumer")
 
 Handler = Callable[[Session, CloudEvent], None]
+BatchHandler = Callable[[Session, list[CloudEvent]], None]
+
 
 
 class RetryLater(Exception):
@@ -41,11 +45,16 @@ class ConsumerSpec:
     name: str
     group_id: str
     topic_suffixes: list[str]
-    handlers: dict[str, Handler]
+    handlers: dict[str, Handler]  # the event types consumed, and each one's handler
+    # Applies a batch's new events (in arrival order, each id once) instead of the per-type handlers.
+    batch_handler: BatchHandler | None = None
     # Called with a batch's events before its transaction opens (e.g. to fetch what handlers need in bulk).
     prefetch: Callable[[list[CloudEvent]], None] | None = None
     on_batch_committed: Callable[[], None] | None = None
     transient: tuple[type[BaseException], ...] = field(default=(OperationalError, RetryLater))
+    # A poll's records and one partition's fetch: a batch is at most the smaller of the two.
+    max_poll_records: int = 500
+    max_partition_fetch_bytes: int = 1 << 20
 
 
 class IdempotentConsumer:
@@ -130,17 +139,28 @@ class IdempotentConsumer:
 
     def _apply(self, session: Session, events: list) -> None:  # type: ignore[type-arg]
         done = processed_ids(session, self.inbox, self.spec.name, [e.id for _, e in events])
+        new, again = [], []
         for message, event in events:
-            if event.id in done:
-                self.on_duplicate(session, message, event)
-                continue
-            self._bind(message, event)
-            self.spec.handlers[event.type](session, event)
-            # Recorded after the handler so no write lock is held while it works; a concurrent twin that
-            # committed first makes this insert a no-op, and rolling back discards our duplicate effects.
-            if not claim_event(session, self.inbox, self.spec.name, event.id, message.value):
-                raise _AppliedElsewhere()
+            (again if event.id in done else new).append((message, event))
             done.add(event.id)
+        if self.spec.batch_handler is not None:
+            if len(new) == 1:  # an event on its own (poison isolation, tools): its context as usual
+                self._bind(*new[0])
+            else:
+                structlog.contextvars.clear_contextvars()
+            if new:
+                self.spec.batch_handler(session, [event for _, event in new])
+        else:
+            for message, event in new:
+                self._bind(message, event)
+                self.spec.handlers[event.type](session, event)
+        # Recorded after the handlers so no write lock is held while they work; a concurrent twin that
+        # committed first makes these inserts no-ops, and rolling back discards our duplicate effects.
+        claimed = claim_events(session, self.inbox, self.spec.name, [(e.id, m.value) for m, e in new])
+        if len(claimed) != len(new):
+            raise _AppliedElsewhere()
+        for message, event in again:  # after the claims: a repeat within the batch compares with its first copy
+            self.on_duplicate(session, message, event)
 
     def _parse(self, message) -> CloudEvent | None:  # type: ignore[no-untyped-def]
         try:
@@ -171,7 +191,9 @@ class IdempotentConsumer:
         if self._consumer is None:
             ensure_topics(self.bootstrap, self.prefix)
             topics = [topic(self.prefix, s) for s in self.spec.topic_suffixes]
-            self._consumer = make_consumer(self.bootstrap, self.spec.group_id, topics)
+            self._consumer = make_consumer(self.bootstrap, self.spec.group_id, topics,
+                                           max_poll_records=self.spec.max_poll_records,
+                                           max_partition_fetch_bytes=self.spec.max_partition_fetch_bytes)
 
     def _disconnect(self) -> None:
         if self._consumer is not None:

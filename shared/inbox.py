@@ -4,9 +4,9 @@ import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from shared.bulk import among, insert_many
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -26,16 +26,23 @@ def digest(raw: bytes) -> str:
 
 
 def claim_event(session: Session, inbox: Table, consumer: str, event_id: str, raw: bytes, outcome: str = "applied") -> bool:
-    """Record the event as processed in the caller's transaction; False when it was already processed.
+    """Record the event as processed in the caller's transaction; False when it was already processed."""
+    return bool(claim_events(session, inbox, consumer, [(event_id, raw)], outcome))
 
-    INSERT .. ON CONFLICT DO NOTHING, so two consumers racing on one event cannot both apply it.
+
+def claim_events(session: Session, inbox: Table, consumer: str, events: list[tuple[str, bytes]],
+                 outcome: str = "applied") -> set[str]:
+    """Record (event id, raw bytes) pairs as processed in one statement; returns the ids this call recorded.
+
+    INSERT .. ON CONFLICT DO NOTHING RETURNING, so two consumers racing on one event cannot both apply it
+    (on PostgreSQL the loser waits for the winner's commit, then records nothing).
     """
-    values = dict(event_id=event_id, consumer=consumer, payload_sha256=digest(raw), outcome=outcome,
-                  processed_at=datetime.now(UTC))
-    dialect = session.get_bind().dialect.name
-    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(inbox).values(**values)
-    result = session.execute(ins.on_conflict_do_nothing(index_elements=["event_id", "consumer"]))
-    return result.rowcount == 1
+    if not events:
+        return set()
+    at = datetime.now(UTC)
+    rows = [dict(event_id=event_id, consumer=consumer, payload_sha256=digest(raw), outcome=outcome, processed_at=at)
+            for event_id, raw in events]
+    return set(insert_many(session, inbox, rows, conflict_on=["event_id", "consumer"], returning="event_id"))
 
 
 def stored_digest(session: Session, inbox: Table, consumer: str, event_id: str) -> str | None:
@@ -47,6 +54,6 @@ def stored_digest(session: Session, inbox: Table, consumer: str, event_id: str) 
 def processed_ids(session: Session, inbox: Table, consumer: str, event_ids: list[str]) -> set[str]:
     """Which of these events this consumer already processed (one query for a whole batch)."""
     rows = session.execute(
-        select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id.in_(event_ids))
+        select(inbox.c.event_id).where(inbox.c.consumer == consumer, among(session, inbox.c.event_id, event_ids))
     ).scalars()
     return set(rows)

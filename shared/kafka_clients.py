@@ -23,7 +23,8 @@ def make_producer(bootstrap: str) -> KafkaProducer:
     )
 
 
-def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_records: int = 500) -> KafkaConsumer:
+def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_records: int = 500,
+                  max_partition_fetch_bytes: int = 1 << 20) -> KafkaConsumer:
     """Manual commits only: offsets move after the database commit, never before."""
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap.split(","),
@@ -33,6 +34,7 @@ def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_
         session_timeout_ms=6000,
         heartbeat_interval_ms=1000,
         max_poll_records=max_poll_records,
+        max_partition_fetch_bytes=max_partition_fetch_bytes,
         request_timeout_ms=30000,
         bootstrap_timeout_ms=5000,
     )

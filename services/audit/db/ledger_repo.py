@@ -1,12 +1,15 @@
-"""Writes to the ledger, and the per-payment reads the posting rules need (all under the fund's lock)."""
+"""Writes to the ledger, and the per-payment reads the posting rules need (all under the funds' locks)."""
 
-from sqlalchemy import insert, select, update
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
 from services.audit.db.upsert import insert_ignore
 from services.audit.domain.chain import GENESIS_HASH, ChainEntry, FundHead
 from services.audit.domain.postings import Posting
+from shared.bulk import among, insert_many
 
 ENTRIES, POSTINGS, HEADS = LedgerEntryRow.__table__, LedgerPostingRow.__table__, FundHeadRow.__table__
 
@@ -26,25 +29,36 @@ def lock_head(session: Session, fund: str) -> FundHead:
     return FundHead(row.seq, row.hash)
 
 
-def append(session: Session, entry: ChainEntry, previous: FundHead) -> None:
-    """Insert a linked entry and its postings and move the fund's head; the caller holds the head's lock."""
-    session.execute(insert(ENTRIES).values(
-        entry_id=entry.entry_id, fund=entry.fund, seq=entry.seq, event_id=entry.event_id,
-        payment_id=entry.payment_id, prev_hash=entry.prev_hash, hash=entry.hash, posted_at=entry.posted_at))
-    session.execute(insert(POSTINGS), [
-        {"entry_id": entry.entry_id, "fund": entry.fund, "account": p.account, "debit_fen": p.debit_fen,
-         "credit_fen": p.credit_fen} for p in entry.postings])
-    moved = session.execute(update(HEADS).where(HEADS.c.fund == entry.fund, HEADS.c.seq == previous.seq)
-                            .values(seq=entry.seq, hash=entry.hash)).rowcount
-    if moved != 1:  # the lock makes this unreachable; refuse to fork the chain if it ever is not
-        raise RuntimeError(f"fund {entry.fund}: head moved while appending seq {entry.seq}")
+def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str, FundHead]) -> None:
+    """Insert linked entries (each fund's in seq order) and their postings, and move each fund's head.
+
+    The caller holds the heads' locks, taken when they were `locked`; entries, postings and heads are one
+    statement each per batch (the heads one per fund).
+    """
+    if not entries:
+        return
+    insert_many(session, ENTRIES, [
+        {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id, "payment_id": e.payment_id,
+         "prev_hash": e.prev_hash, "hash": e.hash, "posted_at": e.posted_at} for e in entries])
+    insert_many(session, POSTINGS, [
+        {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
+         "credit_fen": p.credit_fen} for e in entries for p in e.postings])
+    last = {e.fund: e for e in entries}
+    for fund, entry in sorted(last.items()):
+        moved = session.execute(update(HEADS).where(HEADS.c.fund == fund, HEADS.c.seq == locked[fund].seq)
+                                .values(seq=entry.seq, hash=entry.hash)).rowcount
+        if moved != 1:  # the lock makes this unreachable; refuse to fork the chain if it ever is not
+            raise RuntimeError(f"fund {fund}: head moved while appending up to seq {entry.seq}")
 
 
-def entries_for_payment(session: Session, payment_id: str) -> list[ChainEntry]:
-    """The payment's entries with their postings, in posting order (an issue, then its closing)."""
+def entries_for_payments(session: Session, payment_ids: Iterable[str]) -> list[ChainEntry]:
+    """These payments' entries with their postings, each fund's in seq order (a payment's issue, then its closing)."""
+    ids = sorted(set(payment_ids))
+    if not ids:
+        return []
     query = (select(ENTRIES, POSTINGS.c.account, POSTINGS.c.debit_fen, POSTINGS.c.credit_fen)
              .join(POSTINGS, POSTINGS.c.entry_id == ENTRIES.c.entry_id)
-             .where(ENTRIES.c.payment_id == payment_id).order_by(ENTRIES.c.fund, ENTRIES.c.seq, POSTINGS.c.id))
+             .where(among(session, ENTRIES.c.payment_id, ids)).order_by(ENTRIES.c.fund, ENTRIES.c.seq, POSTINGS.c.id))
     rows: dict[str, tuple] = {}
     for row in session.execute(query):
         rows.setdefault(row.entry_id, (row, []))[1].append(Posting(row.account, row.debit_fen, row.credit_fen))

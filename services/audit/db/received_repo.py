@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from services.audit.db.review_tables import ApprovedPaymentRow
 from services.audit.db.tables import ReceivedEvent
-from services.audit.db.upsert import insert_ignore
 from services.audit.domain.errors import UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.reconciliation import business_date
+from shared.bulk import insert_many
 from shared.events import BATCH_APPROVED
 
 RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
@@ -20,9 +20,12 @@ ISSUED, SETTLED, FAILED, APPROVAL = "issued", "settled", "failed", "approved"  #
 FACT_COLUMNS = ("fact", "fund", "amount_fen", "occurred_at", "business_day")
 
 
-def record(session: Session, *, event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> bool:
-    """Keep the event as received; False when it is already kept (a twin consumer got there first)."""
-    return insert_ignore(session, RECEIVED, received_row(event_id, event_type, subject, payload), ["event_id"]) == 1
+def record(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Keep events as received (rows from received_row, one statement); returns the ids of those kept now.
+
+    An id missing from the answer was kept already: a twin consumer got there first.
+    """
+    return set(insert_many(session, RECEIVED, rows, conflict_on=["event_id"], returning="event_id"))
 
 
 def received_row(event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> dict[str, Any]:
@@ -48,14 +51,22 @@ def fact_columns(payload: dict[str, Any]) -> dict[str, Any]:
             "business_day": business_date(at)}
 
 
-def record_approval(session: Session, approval: BatchApproved) -> None:
-    """Index the approval's payment ids, so reconciliation can join approvals by payment id."""
-    insert_ignore(session, APPROVED, [{"batch_id": approval.batch_id, "payment_id": p}
-                                      for p in dict.fromkeys(approval.payment_ids)], ["batch_id", "payment_id"])
+def record_approvals(session: Session, approvals: list[BatchApproved]) -> None:
+    """Index the approvals' payment ids, so reconciliation can join approvals by payment id."""
+    members = dict.fromkeys((a.batch_id, p) for a in approvals for p in a.payment_ids)
+    insert_many(session, APPROVED, [{"batch_id": b, "payment_id": p} for b, p in members],
+                conflict_on=["batch_id", "payment_id"])
 
 
 def payload_of(session: Session, event_id: str) -> dict[str, Any] | None:
     return session.execute(select(RECEIVED.c.payload).where(RECEIVED.c.event_id == event_id)).scalar_one_or_none()
+
+
+def payloads_of(session: Session, event_ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not event_ids:
+        return {}
+    query = select(RECEIVED.c.event_id, RECEIVED.c.payload).where(RECEIVED.c.event_id.in_(event_ids))
+    return {event_id: payload for event_id, payload in session.execute(query)}
 
 
 def facts(session: Session, types: tuple[str, ...]) -> Iterator[EventFact]:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.audit.db.review_tables import FindingRow, FundBudgetRow, QuarantinedEventRow
 from services.audit.db.upsert import insert_ignore
 from services.audit.domain.anomalies.findings import Finding
+from shared.bulk import among, insert_many
 
 FINDINGS, QUARANTINE, BUDGETS = FindingRow.__table__, QuarantinedEventRow.__table__, FundBudgetRow.__table__
 NOT_ISSUED = "not_issued"  # quarantine reason of an outcome waiting for its payment's issue
@@ -33,11 +35,17 @@ def findings_page(session: Session, *, rule: str | None, severity: str | None, a
     return list(session.execute(query.order_by(FindingRow.id).limit(limit)).scalars())
 
 
-def quarantine(session: Session, *, event_id: str, event_type: str, payment_id: str | None, reason: str,
-               detail: str) -> bool:
-    return insert_ignore(session, QUARANTINE, {
-        "event_id": event_id, "event_type": event_type, "payment_id": payment_id, "reason": reason,
-        "detail": detail[:2000], "quarantined_at": datetime.now(UTC)}, ["event_id"]) == 1
+def quarantine_row(*, event_id: str, event_type: str, payment_id: str | None, reason: str,
+                   detail: str) -> dict[str, Any]:
+    """A quarantined_events row; released_* are set on it if it is released before it is stored."""
+    return {"event_id": event_id, "event_type": event_type, "payment_id": payment_id, "reason": reason,
+            "detail": detail[:2000], "quarantined_at": datetime.now(UTC), "released_entry_id": None,
+            "released_at": None}
+
+
+def quarantine(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Store quarantine_rows in one statement (an event already quarantined keeps its row)."""
+    insert_many(session, QUARANTINE, rows, conflict_on=["event_id"])
 
 
 def quarantine_page(session: Session, *, reason: str | None, after_id: int, limit: int) -> list[QuarantinedEventRow]:
@@ -47,22 +55,29 @@ def quarantine_page(session: Session, *, reason: str | None, after_id: int, limi
     return list(session.execute(query.order_by(QuarantinedEventRow.id).limit(limit)).scalars())
 
 
-def waiting_for_issue(session: Session, payment_id: str) -> list[QuarantinedEventRow]:
-    """Outcomes that arrived before their payment's issue and are still unposted, oldest first."""
-    query = select(QuarantinedEventRow).where(QuarantinedEventRow.payment_id == payment_id,
-                                              QuarantinedEventRow.reason == NOT_ISSUED,
-                                              QuarantinedEventRow.released_at.is_(None))
-    return list(session.execute(query.order_by(QuarantinedEventRow.id)).scalars())
+def waiting_for_issue(session: Session, payment_ids: list[str]) -> list[tuple[int, str, str]]:
+    """(row id, event id, payment id) of outcomes that arrived before these payments' issues and are still
+    unposted, oldest first."""
+    if not payment_ids:
+        return []
+    query = (select(QUARANTINE.c.id, QUARANTINE.c.event_id, QUARANTINE.c.payment_id)
+             .where(among(session, QUARANTINE.c.payment_id, payment_ids), QUARANTINE.c.reason == NOT_ISSUED,
+                    QUARANTINE.c.released_at.is_(None)))
+    return [tuple(row) for row in session.execute(query.order_by(QUARANTINE.c.id))]
 
 
-def release(session: Session, row_id: int, entry_id: str) -> None:
-    session.execute(update(QUARANTINE).where(QUARANTINE.c.id == row_id)
-                    .values(released_entry_id=entry_id, released_at=datetime.now(UTC)))
+def released(entry_id: str) -> dict[str, Any]:
+    """The change to a waiting outcome's row once it is posted."""
+    return {"released_entry_id": entry_id, "released_at": datetime.now(UTC)}
 
 
-def requarantine(session: Session, row_id: int, reason: str, detail: str) -> None:
-    """The waiting outcome was tried once its issue arrived and still cannot be posted."""
-    session.execute(update(QUARANTINE).where(QUARANTINE.c.id == row_id).values(reason=reason, detail=detail[:2000]))
+def requarantined(reason: str, detail: str) -> dict[str, Any]:
+    """The change to a waiting outcome's row tried once its issue arrived that still cannot be posted."""
+    return {"reason": reason, "detail": detail[:2000]}
+
+
+def update_quarantined(session: Session, row_id: int, changes: dict[str, Any]) -> None:
+    session.execute(update(QUARANTINE).where(QUARANTINE.c.id == row_id).values(**changes))
 
 
 def budgets(session: Session) -> dict[tuple[str, int], int]:

@@ -2,9 +2,11 @@
 
 Used by tests and the demo, and as the reference for the service's repository: same steps, same
 order (dedupe on entry_id, draft against the payment's earlier entries, link after the fund's head).
+The service itself posts a consumed batch through one, resumed from the stored heads and the batch's
+payments' earlier entries (services.audit.ledger).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from services.audit.domain.chain import ChainEntry, FundHead, link
@@ -19,6 +21,15 @@ class InMemoryJournal:
         self._by_id: dict[str, ChainEntry] = {}
         self._issue: dict[str, ChainEntry] = {}
         self._closing: dict[str, ChainEntry] = {}
+
+    @classmethod
+    def resume(cls, heads: Mapping[str, FundHead], earlier: Iterable[ChainEntry]) -> "InMemoryJournal":
+        """A journal continuing after these heads that knows these earlier entries; `entries` lists only new ones."""
+        journal = cls()
+        journal.heads.update(heads)
+        for entry in earlier:
+            journal._index(entry)
+        return journal
 
     def issue_entry(self, payment_id: str) -> ChainEntry | None:
         return self._issue.get(payment_id)
@@ -40,7 +51,10 @@ class InMemoryJournal:
         entry = link(draft, self.heads.get(draft.fund))
         self.entries.append(entry)
         self.heads[entry.fund] = FundHead(entry.seq, entry.hash)
+        self._index(entry)
+        return entry
+
+    def _index(self, entry: ChainEntry) -> None:
         self._by_id[entry.entry_id] = entry
         index = self._issue if entry_kind(entry.postings) == "issue" else self._closing
         index[entry.payment_id or ""] = entry
-        return entry

@@ -7,9 +7,13 @@ from services.audit.config import Settings
 from shared.consumer import ConsumerSpec
 
 CONSUMER = "audit.ledger"
+# Ingest is set-based (statements per batch, not per event), so bigger batches mean fewer round trips
+# and commits; a partition's fetch must hold a whole batch (an issued event is ~1.3 KB).
+MAX_POLL_RECORDS, MAX_PARTITION_FETCH_BYTES = 2000, 4 << 20
 
 
 def ledger_consumer_spec(settings: Settings, on_batch_committed: Callable[[], None] | None = None) -> ConsumerSpec:
     return ConsumerSpec(name=CONSUMER, group_id=f"{settings.grants_topic_prefix}.audit",
                         topic_suffixes=["payments.v1", "batches.v1"], handlers=intake.HANDLERS,
-                        on_batch_committed=on_batch_committed)
+                        batch_handler=intake.ingest_batch, on_batch_committed=on_batch_committed,
+                        max_poll_records=MAX_POLL_RECORDS, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES)

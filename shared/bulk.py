@@ -1,0 +1,73 @@
+"""Set-based SQL on both backends, for consumers applying a whole batch: many rows in one INSERT, many
+keys in one WHERE.
+
+On PostgreSQL the rows travel as one JSON document, `INSERT .. SELECT .. FROM json_to_recordset(:rows)`:
+a short statement of the same text for any number of rows, so neither SQLAlchemy nor psycopg renders
+and re-parses a statement of thousands of placeholders per batch (a multi-row VALUES does, and that
+parsing cost more than the database's own work), and the driver escapes no array elements one by one
+(its text arrays do). The rows keep their order, so serial ids follow it.
+On SQLite, an executemany (SQLAlchemy pages it into multi-row VALUES when RETURNING is asked for).
+Likewise a lookup by many keys is `= ANY(:keys)` with one array parameter on PostgreSQL, not an IN list
+of as many placeholders.
+"""
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ColumnElement, Table, any_, bindparam, cast, column, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
+                conflict_on: Sequence[str] | None = None, returning: str | None = None) -> list[Any]:
+    """Insert rows (all with the same keys), skipping those that collide on conflict_on if given.
+
+    Returns the `returning` column of each row inserted, in order (empty when returning is None).
+    On PostgreSQL a collision with a row another transaction has not committed yet waits for it.
+    """
+    if not rows:
+        return []
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        records = func.json_to_recordset(cast(bindparam("rows", _json_rows(table, columns, rows, dialect)), JSON))
+        records = records.table_valued(*(column(name, table.c[name].type) for name in columns))
+        statement = pg_insert(table).from_select(columns, select(*records.render_derived(with_types=True).c))
+        params: Any = None
+    else:
+        statement, params = sqlite_insert(table), list(rows)
+    if conflict_on is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict_on))
+    if returning is None:
+        session.execute(statement, params)
+        return []
+    return list(session.execute(statement.returning(table.c[returning]), params).scalars())
+
+
+def among(session: Session, key: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """key IN values: one array parameter on PostgreSQL, an IN list elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        return key == any_(cast(bindparam(None, list(values), type_=ARRAY(key.type)), ARRAY(key.type)))
+    return key.in_(list(values))
+
+
+def _json_rows(table: Table, columns: list[str], rows: Sequence[dict[str, Any]], dialect: Dialect) -> str:
+    """The rows as one JSON array, each value through its column type's bind processing (JSON columns nest)."""
+    processors = {name: table.c[name].type._cached_bind_processor(dialect) for name in columns
+                  if not isinstance(table.c[name].type, JSON)}
+    processors = {name: p for name, p in processors.items() if p is not None}
+    if processors:
+        rows = [{**row, **{name: p(row[name]) for name, p in processors.items()}} for row in rows]
+    return json.dumps(rows, default=_iso, separators=(",", ":"))
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")

@@ -1,0 +1,38 @@
+"""Set-based inserts and lookups on both backends: rows in order, collisions skipped and reported, values intact."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy.orm import Session
+
+from shared.bulk import among, insert_many
+from shared.db import make_engine
+
+metadata = MetaData()
+things = Table("things", metadata, Column("id", Integer, primary_key=True), Column("key", String(20), unique=True),
+               Column("doc", JSON), Column("amount", BigInteger), Column("at", DateTime(timezone=True)),
+               Column("day", Date))
+
+
+def thing(key: str, **values) -> dict:  # type: ignore[no-untyped-def]
+    return {"key": key, "doc": {"key": key, "text": 'quote " and 中文', "none": None}, "amount": 2**40,
+            "at": datetime(2024, 1, 1, 8, tzinfo=UTC), "day": date(2024, 1, 1), **values}
+
+
+def test_many_rows_go_in_in_order_and_those_colliding_are_skipped_and_left_out_of_the_answer(db_url):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        insert_many(session, things, [thing("b")])
+        inserted = insert_many(session, things, [thing("d"), thing("b"), thing("a", amount=None), thing("c")],
+                               conflict_on=["key"], returning="key")
+        rows = session.execute(select(things).order_by(things.c.id)).all()
+        found = session.execute(select(things.c.key).where(among(session, things.c.key, ["a", "c", "z"]))).scalars()
+        assert sorted(found) == ["a", "c"]
+    engine.dispose()
+    assert inserted == ["d", "a", "c"]
+    assert [r.key for r in rows] == ["b", "d", "a", "c"]  # ids follow the order given
+    d = rows[1]
+    assert d.doc == {"key": "d", "text": 'quote " and 中文', "none": None}
+    assert (d.amount, rows[2].amount, d.day) == (2**40, None, date(2024, 1, 1))
+    assert (d.at if d.at.tzinfo else d.at.replace(tzinfo=UTC)) == datetime(2024, 1, 1, 8, tzinfo=UTC)  # SQLite: naive
