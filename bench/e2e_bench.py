@@ -1,4 +1,5 @@
-"""e2e: claims from HTTP intake to posted in the audit ledger, all three services as `grants serve`.
+"""e2e: claims from HTTP intake to posted in the audit ledger, the three services deployed as docker-compose
+deploys them (bench.procs.deployed: APIs beside workers; the audit needs only its worker here).
 
 Applicants file CLAIMS claims (16 connections, closed loop, bench.rawload: a load generator cheap
 enough not to take the services' CPU on this 2-core machine); the applications relay publishes them, the
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bench.harness import Figure
-from bench.procs import profiled, running, scalar, wait_for
+from bench.procs import deployed, profiled, running, scalar, wait_for
 from bench.rawload import closed_loop, post_request
 from bench.services import broker, databases
 from tests.support import auth, person_id, skill_upgrade_body, token
@@ -88,17 +89,17 @@ def run() -> list[Figure]:
     with broker() as bootstrap, databases("applications", "disbursement", "audit") as urls:
         common = {"GRANTS_KAFKA_BOOTSTRAP": bootstrap, "GRANTS_TOPIC_PREFIX": f"be{uuid.uuid4().hex[:8]}",
                   "GRANTS_OFFICER_DAILY_LIMIT": "1000000000.00"}
-        with running("applications", {**common, "APPLICATIONS_DATABASE_URL": urls["applications"]}) as apps, \
-                running("disbursement", {**common, "DISBURSEMENT_DATABASE_URL": urls["disbursement"],
-                                         "APPLICATIONS_URL": apps.url}) as disb, \
-                running("audit", {**common, "AUDIT_DATABASE_URL": urls["audit"]}) as audit:
+        with deployed("applications", {**common, "APPLICATIONS_DATABASE_URL": urls["applications"]}) as (apps, apps_w), \
+                deployed("disbursement", {**common, "DISBURSEMENT_DATABASE_URL": urls["disbursement"],
+                                          "APPLICATIONS_URL": apps.url}, api_processes=1) as (disb, disb_w), \
+                running("audit", {**common, "AUDIT_DATABASE_URL": urls["audit"]}, command="worker") as audit:
             # a few claims all the way through first: every consumer group joined, every topic made
             closed_loop(apps.url, _requests(apps.url, 0, WARM_UP), WARM_UP, 4)
             _await_decided(urls, WARM_UP)
             _pay_everything_eligible(disb.url)
             _await_posted(urls, WARM_UP)
             requests = _requests(apps.url, WARM_UP, CLAIMS)
-            with profiled(apps, "e2e-applications"), profiled(disb, "e2e-disbursement"), profiled(audit, "e2e-audit"):
+            with profiled(apps_w, "e2e-applications"), profiled(disb_w, "e2e-disbursement"), profiled(audit, "e2e-audit"):
                 started = time.time()
                 closed_loop(apps.url, requests, CLAIMS, 16)
                 filed = time.time()

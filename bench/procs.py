@@ -68,6 +68,16 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
             process.wait(5)
 
 
+@contextmanager
+def deployed(name: str, env: dict[str, str], *, api_processes: int = 2) -> Iterator[tuple[Proc, Proc]]:
+    """A service as docker-compose deploys it: `grants serve NAME --no-workers --processes N` beside
+    `grants worker NAME` (relay and consumers in a process of their own, not competing with requests
+    for one interpreter). Yields (api, worker)."""
+    with running(name, env, workers=False, processes=api_processes) as api, \
+            running(name, env, command="worker") as worker:
+        yield api, worker
+
+
 def _live(proc: Proc) -> bool:
     if proc.process.poll() is not None:
         raise RuntimeError(f"{proc.name} exited with {proc.process.returncode}; see {LOGS}/{proc.name}.log")

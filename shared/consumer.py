@@ -7,8 +7,11 @@ A spec's batch_handler, if set, takes all of a batch's new events at once (set-b
 event goes to its type's handler in turn."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from kafka.errors import KafkaError
@@ -30,6 +33,26 @@ log = get_logger("shared.consumer")
 Handler = Callable[[Session, CloudEvent], None]
 BatchHandler = Callable[[Session, list[CloudEvent]], None]
 
+
+# The messages of the events a batch handler is working on, so it can log and stage under each one's context.
+_deliveries: ContextVar[dict[int, Any]] = ContextVar("deliveries", default={})
+
+
+@contextmanager
+def bound_delivery(event: CloudEvent | None) -> Iterator[None]:
+    """Inside a batch handler: while handling this event, log lines and outbox rows carry its correlation id
+    and event id, as they do for a per-event handler. Outside one (or for None) it changes nothing."""
+    message = _deliveries.get().get(id(event)) if event is not None else None
+    if message is None:
+        yield
+        return
+    outer = structlog.contextvars.get_contextvars()
+    IdempotentConsumer._bind(message, event)
+    try:
+        yield
+    finally:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(**outer)
 
 
 class RetryLater(Exception):
@@ -149,7 +172,11 @@ class IdempotentConsumer:
             else:
                 structlog.contextvars.clear_contextvars()
             if new:
-                self.spec.batch_handler(session, [event for _, event in new])
+                token = _deliveries.set({id(event): message for message, event in new})
+                try:
+                    self.spec.batch_handler(session, [event for _, event in new])
+                finally:
+                    _deliveries.reset(token)
         else:
             for message, event in new:
                 self._bind(message, event)

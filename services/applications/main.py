@@ -18,7 +18,8 @@ SERVICE = "applications"
 
 def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
     return [ConsumerSpec(name="applications.timeline", group_id=f"{settings.grants_topic_prefix}.applications",
-                         topic_suffixes=["claims.v1", "payments.v1"], handlers=timeline.HANDLERS)]
+                         topic_suffixes=["claims.v1", "payments.v1"], handlers=timeline.HANDLERS,
+                         batch_handler=timeline.apply_events)]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:

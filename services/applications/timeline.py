@@ -1,11 +1,13 @@
 """Claim status moves fed by events from disbursement (decisions, batches, payments)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
-from services.applications.db.tables import ClaimHistoryRow
+from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 from services.applications.domain import status as st
 from shared.events import (
     CLAIM_BATCHED,
@@ -16,6 +18,7 @@ from shared.events import (
     PAYMENT_SETTLED,
     CloudEvent,
 )
+from shared.consumer import bound_delivery
 from shared.logging import get_logger
 
 log = get_logger("applications.timeline")
@@ -23,24 +26,32 @@ log = get_logger("applications.timeline")
 PAYMENT_STATUS = {PAYMENT_ISSUED: st.PAYMENT_ISSUED, PAYMENT_SETTLED: st.PAID, PAYMENT_FAILED: st.PAYMENT_FAILED}
 
 
-def apply_decision(session: Session, event: CloudEvent) -> None:
+@dataclass(frozen=True)
+class Move:
+    claim_id: str
+    status: str
+    decision: dict | None = None
+    detail: str | None = None
+
+
+def decision_move(event: CloudEvent) -> Move:
     decision = event.data["decision"]
     outcome = decision["outcome"]
     if outcome not in (st.ELIGIBLE, st.REJECTED):
         raise ValueError(f"unknown decision outcome {outcome!r}")
-    _move(session, event, event.data["claim_id"], outcome, decision=decision)
+    return Move(event.data["claim_id"], outcome, decision=decision)
 
 
-def apply_payment(session: Session, event: CloudEvent) -> None:
-    _move(session, event, event.data["claim_id"], PAYMENT_STATUS[event.type],
-          detail=_failure_reason(event.data) if event.type == PAYMENT_FAILED else None)
+def payment_move(event: CloudEvent) -> Move:
+    return Move(event.data["claim_id"], PAYMENT_STATUS[event.type],
+                detail=_failure_reason(event.data) if event.type == PAYMENT_FAILED else None)
 
 
-def apply_batching(session: Session, event: CloudEvent) -> None:
+def batching_move(event: CloudEvent) -> Move:
     """In a batch (in_batch), or out of it again (eligible): removed from a draft, batch rejected, payee corrected."""
     batched = event.type == CLAIM_BATCHED
-    _move(session, event, event.data["claim_id"], st.IN_BATCH if batched else st.ELIGIBLE,
-          detail=None if batched else event.data.get("reason"))
+    return Move(event.data["claim_id"], st.IN_BATCH if batched else st.ELIGIBLE,
+                detail=None if batched else event.data.get("reason"))
 
 
 def _failure_reason(data: dict) -> str | None:
@@ -48,22 +59,41 @@ def _failure_reason(data: dict) -> str | None:
     return f"bank reason {code}" if code else None
 
 
-def _move(session: Session, event: CloudEvent, claim_id: str, new_status: str, *, decision: dict | None = None,
-          detail: str | None = None) -> None:
-    claim = claims_repo.by_claim_id(session, claim_id, for_update=True)
-    if claim is None:
-        raise LookupError(f"no claim {claim_id}")
-    if not st.can_move(claim.status, new_status):
-        log.warning("applications.status_move_ignored", claim_id=claim_id, current=claim.status, new=new_status)
+MOVES: dict[str, Callable[[CloudEvent], Move]] = {
+    CLAIM_DECIDED: decision_move, PAYMENT_ISSUED: payment_move, PAYMENT_SETTLED: payment_move,
+    PAYMENT_FAILED: payment_move, CLAIM_BATCHED: batching_move, CLAIM_UNBATCHED: batching_move}
+
+
+def apply_events(session: Session, events: list[CloudEvent]) -> None:
+    """Apply a polled batch's events in arrival order: their claims locked in one statement, moved in memory,
+    written when the transaction flushes. A claim that does not exist fails the batch (the consumer then
+    applies its events one by one, and only the event naming it is dead-lettered)."""
+    moves = [(event, MOVES[event.type](event)) for event in events]
+    claims = claims_repo.lock_many(session, sorted({move.claim_id for _, move in moves}))
+    for event, move in moves:
+        claim = claims.get(move.claim_id)
+        if claim is None:
+            raise LookupError(f"no claim {move.claim_id}")
+        with bound_delivery(event):
+            _move(session, claim, event, move)
+
+
+def apply_event(session: Session, event: CloudEvent) -> None:
+    apply_events(session, [event])
+
+
+HANDLERS = dict.fromkeys(MOVES, apply_event)
+
+
+def _move(session: Session, claim: ClaimRow, event: CloudEvent, move: Move) -> None:
+    if not st.can_move(claim.status, move.status):
+        log.warning("applications.status_move_ignored", claim_id=claim.claim_id, current=claim.status, new=move.status)
         return
     now = datetime.now(UTC)
-    claim.status, claim.updated_at = new_status, now
-    if decision is not None:
-        claim.decision = decision
+    claim.status, claim.updated_at = move.status, now
+    if move.decision is not None:
+        claim.decision = move.decision
     session.add(claim)
-    session.add(ClaimHistoryRow(claim_id=claim_id, status=new_status, at=now, event_id=event.id, detail=detail))
-    log.info("applications.claim_status_moved", claim_id=claim_id, status=new_status)
-
-
-HANDLERS = {CLAIM_DECIDED: apply_decision, PAYMENT_ISSUED: apply_payment, PAYMENT_SETTLED: apply_payment,
-            PAYMENT_FAILED: apply_payment, CLAIM_BATCHED: apply_batching, CLAIM_UNBATCHED: apply_batching}
+    session.add(ClaimHistoryRow(claim_id=claim.claim_id, status=move.status, at=now, event_id=event.id,
+                                detail=move.detail))
+    log.info("applications.claim_status_moved", claim_id=claim.claim_id, status=move.status)

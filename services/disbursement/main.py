@@ -9,6 +9,7 @@ from services.disbursement.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.deciding import Decider
+from services.disbursement.messaging.claim_events import claim_events_handler
 from services.disbursement.messaging.payee_changes import apply_payee_change
 from shared.catalog import load_catalog
 from shared.consumer import ConsumerSpec
@@ -22,10 +23,10 @@ SERVICE = "disbursement"
 
 
 def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
+    others = {CLAIM_PAYEE_CHANGED: apply_payee_change}
     return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
-                         topic_suffixes=["claims.v1"],
-                         handlers={CLAIM_SUBMITTED: decider, CLAIM_PAYEE_CHANGED: apply_payee_change},
-                         prefetch=decider.prefetch)]
+                         topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decider, **others},
+                         batch_handler=claim_events_handler(decider, others), prefetch=decider.prefetch)]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:

@@ -30,4 +30,4 @@ def deliver(engine, claim_id: str, *event_types: str) -> None:  # type: ignore[n
     for event_type in event_types:
         event = new_event(event_type, "grants/disbursement", claim_id, DATA[event_type](claim_id))
         with unit_of_work(engine) as session:
-            timeline.HANDLERS[event_type](session, event)
+            timeline.apply_events(session, [event])

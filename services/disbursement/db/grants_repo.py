@@ -1,6 +1,8 @@
 """Queries on decisions, grants and subject locks (all SQL of deciding lives here)."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -24,26 +26,49 @@ def lock_subjects(session: Session, refs: list[str]) -> None:
                     .with_for_update()).all()
 
 
-def history(session: Session, refs: list[str]) -> list[GrantRecord]:
+def grants_by_ref(session: Session, refs: list[str]) -> list[tuple[GrantRecord, set[str]]]:
+    """The active grants findable by any of these refs, oldest first, each with the refs it was found by."""
     if not refs:
         return []
-    claim_ids = select(GrantRef.claim_id).where(GrantRef.ref.in_(refs))
     rows = session.execute(
-        select(GrantRow.record).where(GrantRow.claim_id.in_(claim_ids), GrantRow.active.is_(True))
-        .order_by(GrantRow.id)
-    ).scalars()
-    return [GrantRecord.model_validate(record) for record in rows]
+        select(GrantRow.id, GrantRow.record, GrantRef.ref).join(GrantRef, GrantRef.claim_id == GrantRow.claim_id)
+        .where(GrantRef.ref.in_(refs), GrantRow.active.is_(True)).order_by(GrantRow.id))
+    found: dict[int, tuple[GrantRecord, set[str]]] = {}
+    for grant_id, record, ref in rows:
+        if grant_id not in found:
+            found[grant_id] = (GrantRecord.model_validate(record), set())
+        found[grant_id][1].add(ref)
+    return list(found.values())
 
 
-def add_grant(session: Session, record: GrantRecord, created_at) -> None:  # type: ignore[no-untyped-def]
-    session.add(GrantRow(claim_id=record.claim_id, programme=record.programme, policy_id=record.policy_id,
-                         fund=record.fund, beneficiary_ref=record.beneficiary_ref, subject_ref=record.subject_ref,
-                         qualifying_key=record.qualifying_key, qualifying_date=record.qualifying_date,
-                         amount_fen=record.amount_fen, record=record.model_dump(mode="json"), active=True,
-                         created_at=created_at))
-    for ref in sorted(set(record.lookup_refs) | {record.subject_ref}):
-        session.add(GrantRef(claim_id=record.claim_id, ref=ref))
+def history(session: Session, refs: list[str]) -> list[GrantRecord]:
+    return [record for record, _ in grants_by_ref(session, refs)]
 
 
-def decision_for(session: Session, claim_id: str) -> DecisionRow | None:
-    return session.get(DecisionRow, claim_id)
+def refs_of(record: GrantRecord) -> set[str]:
+    """Every ref a grant is findable by: its subject and the parties in its lookup refs."""
+    return set(record.lookup_refs) | {record.subject_ref}
+
+
+def add_decisions(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(DecisionRow.__table__), rows)
+
+
+def add_grants(session: Session, granted: list[tuple[GrantRecord, datetime]]) -> None:
+    """Store grants (in this order: their ids are the order history reads them in) and every ref they are found by."""
+    if not granted:
+        return
+    session.execute(insert(GrantRow.__table__), [dict(
+        claim_id=record.claim_id, programme=record.programme, policy_id=record.policy_id, fund=record.fund,
+        beneficiary_ref=record.beneficiary_ref, subject_ref=record.subject_ref, qualifying_key=record.qualifying_key,
+        qualifying_date=record.qualifying_date, amount_fen=record.amount_fen, record=record.model_dump(mode="json"),
+        active=True, created_at=created_at) for record, created_at in granted])
+    session.execute(insert(GrantRef.__table__), [{"claim_id": record.claim_id, "ref": ref}
+                                                for record, _ in granted for ref in sorted(refs_of(record))])
+
+
+def decided_claim_ids(session: Session, claim_ids: list[str]) -> set[str]:
+    if not claim_ids:
+        return set()
+    return set(session.execute(select(DecisionRow.claim_id).where(DecisionRow.claim_id.in_(claim_ids))).scalars())
