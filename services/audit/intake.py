@@ -71,10 +71,12 @@ class _Intake:
 
     def ingest(self, events: list[CloudEvent]) -> None:
         payloads = [event.model_dump(mode="json") for event in events]
-        kept = received_repo.record(self.session, [received_repo.received_row(e.id, e.type, e.subject, p)
-                                                   for e, p in zip(events, payloads)])
+        facts = [_read(p) for p in payloads]
+        kept = received_repo.record(self.session, [
+            received_repo.received_row(e.id, e.type, e.subject, p, None if isinstance(f, UnpostableEvent) else f)
+            for e, p, f in zip(events, payloads, facts)])
         # An event not kept now was kept by a twin consumer first; the consumer's inbox claim rolls this back.
-        read = [(e.type, _read(p)) for e, p in zip(events, payloads) if e.id in kept]
+        read = [(e.type, f) for e, f in zip(events, facts) if e.id in kept]
         payments = [f for _, f in read if isinstance(f, (IssuedPayment, PaymentOutcome))]
         self.ledger = LedgerBatch(self.session, {f.fund for f in payments}, {f.payment_id for f in payments})
         self._load_waiting([f.payment_id for f in payments if isinstance(f, IssuedPayment)])

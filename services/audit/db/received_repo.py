@@ -28,17 +28,26 @@ def record(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     return set(insert_many(session, RECEIVED, rows, conflict_on=["event_id"], returning="event_id"))
 
 
-def received_row(event_id: str, event_type: str, subject: str | None, payload: dict[str, Any]) -> dict[str, Any]:
-    """The received_events row of one event: the payload as received plus the columns indexed from it."""
+_UNREAD: Any = object()
+
+
+def received_row(event_id: str, event_type: str, subject: str | None, payload: dict[str, Any],
+                 fact: EventFact | None = _UNREAD) -> dict[str, Any]:
+    """The received_events row of one event: the payload as received plus the columns indexed from it.
+
+    `fact`: the payload as the caller already read it (None: it does not read as a fact), to save reading it twice."""
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
     return {"event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
             "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC),
-            **fact_columns(payload)}
+            **columns_of_fact(read_fact(payload) if fact is _UNREAD else fact)}
 
 
 def fact_columns(payload: dict[str, Any]) -> dict[str, Any]:
     """What reconciliation aggregates of an event: its fact, fund, amount and moment; all None if it does not read."""
-    fact = read_fact(payload)
+    return columns_of_fact(read_fact(payload))
+
+
+def columns_of_fact(fact: EventFact | None) -> dict[str, Any]:
     if isinstance(fact, IssuedPayment):
         kind, amount_fen, at = ISSUED, fact.amount_fen, fact.issued_at
     elif isinstance(fact, PaymentOutcome):
