@@ -63,10 +63,11 @@ def _plain_marker(value: bytes) -> bool:
 
 
 def read_to_markers(bootstrap: str, topics: list[str], *, timeout: float = 120, keep: bool = True,
-                    is_marker: Callable[[bytes], bool] = _plain_marker) -> Read:
+                    is_marker: Callable[[bytes], bool] = _plain_marker, **consumer_settings: Any) -> Read:
     """Every message of the topics up to each partition's marker, through a consumer group with the
-    settings the services' consumers use (make_consumer), so its rate is kafka-python's ceiling for them."""
-    consumer = make_consumer(bootstrap, f"bench-raw-{uuid.uuid4().hex[:8]}", topics)
+    settings the services' consumers use (make_consumer, plus consumer_settings), so its rate is
+    kafka-python's ceiling for them."""
+    consumer = make_consumer(bootstrap, f"bench-raw-{uuid.uuid4().hex[:8]}", topics, **consumer_settings)
     values: list[bytes] = []
     count, first_at, last_at = 0, 0.0, 0.0
     open_partitions: set[TopicPartition] | None = None
