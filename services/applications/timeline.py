@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
-from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 from services.applications.domain import status as st
 from shared.events import (
     CLAIM_BATCHED,
@@ -66,16 +65,30 @@ MOVES: dict[str, Callable[[CloudEvent], Move]] = {
 
 def apply_events(session: Session, events: list[CloudEvent]) -> None:
     """Apply a polled batch's events in arrival order: their claims locked in one statement, moved in memory,
-    written when the transaction flushes. A claim that does not exist fails the batch (the consumer then
-    applies its events one by one, and only the event naming it is dead-lettered)."""
+    then written with one statement per kind of change. A claim that does not exist fails the batch (the
+    consumer then applies its events one by one, and only the event naming it is dead-lettered)."""
     moves = [(event, MOVES[event.type](event)) for event in events]
-    claims = claims_repo.lock_many(session, sorted({move.claim_id for _, move in moves}))
+    statuses = claims_repo.lock_statuses(session, sorted({move.claim_id for _, move in moves}))
+    changes: list[dict] = []
+    history: list[dict] = []
     for event, move in moves:
-        claim = claims.get(move.claim_id)
-        if claim is None:
+        current = statuses.get(move.claim_id)
+        if current is None:
             raise LookupError(f"no claim {move.claim_id}")
         with bound_delivery(event):
-            _move(session, claim, event, move)
+            if not st.can_move(current, move.status):
+                log.warning("applications.status_move_ignored", claim_id=move.claim_id, current=current,
+                            new=move.status)
+                continue
+            now = datetime.now(UTC)
+            statuses[move.claim_id] = move.status
+            changes.append({"claim_id": move.claim_id, "status": move.status, "updated_at": now,
+                            "decision": move.decision})
+            history.append({"claim_id": move.claim_id, "status": move.status, "at": now, "event_id": event.id,
+                            "detail": move.detail})
+            log.info("applications.claim_status_moved", claim_id=move.claim_id, status=move.status)
+    claims_repo.move_claims(session, changes)
+    claims_repo.add_history(session, history)
 
 
 def apply_event(session: Session, event: CloudEvent) -> None:
@@ -83,17 +96,3 @@ def apply_event(session: Session, event: CloudEvent) -> None:
 
 
 HANDLERS = dict.fromkeys(MOVES, apply_event)
-
-
-def _move(session: Session, claim: ClaimRow, event: CloudEvent, move: Move) -> None:
-    if not st.can_move(claim.status, move.status):
-        log.warning("applications.status_move_ignored", claim_id=claim.claim_id, current=claim.status, new=move.status)
-        return
-    now = datetime.now(UTC)
-    claim.status, claim.updated_at = move.status, now
-    if move.decision is not None:
-        claim.decision = move.decision
-    session.add(claim)
-    session.add(ClaimHistoryRow(claim_id=claim.claim_id, status=move.status, at=now, event_id=event.id,
-                                detail=move.detail))
-    log.info("applications.claim_status_moved", claim_id=claim.claim_id, status=move.status)

@@ -42,3 +42,17 @@ def test_a_failed_payment_shows_the_banks_reason_code(client):
     deliver(client.app.state.runtime.engine, claim_id, CLAIM_DECIDED, CLAIM_BATCHED, PAYMENT_ISSUED, PAYMENT_FAILED)
     history = client.get(f"/v1/claims/{claim_id}", headers=auth()).json()["history"]
     assert (history[-1]["status"], history[-1]["detail"]) == ("payment_failed", "bank reason AC04")
+
+
+def test_moves_polled_together_leave_the_claim_as_moves_polled_one_by_one(client):
+    engine = client.app.state.runtime.engine
+    apart, together = _claim(client), client.post("/v1/claims", json=skill_upgrade_body(2),
+                                                  headers={**auth(), "Idempotency-Key": "t2"}).json()["claim_id"]
+    moves = (CLAIM_DECIDED, CLAIM_BATCHED, CLAIM_UNBATCHED, CLAIM_BATCHED, PAYMENT_ISSUED, CLAIM_BATCHED)
+    deliver(engine, apart, *moves)
+    deliver(engine, together, *moves, together=True)
+    views = [client.get(f"/v1/claims/{c}", headers=auth()).json() for c in (apart, together)]
+    assert views[1]["status"] == views[0]["status"] == "payment_issued"
+    assert views[1]["decision"] == views[0]["decision"] is not None
+    assert [h["status"] for h in views[1]["history"]] == [h["status"] for h in views[0]["history"]] == [
+        "submitted", "eligible", "in_batch", "eligible", "in_batch", "payment_issued"]

@@ -25,9 +25,10 @@ DATA = {
 }
 
 
-def deliver(engine, claim_id: str, *event_types: str) -> None:  # type: ignore[no-untyped-def]
-    """Apply these events to the claim, in order, as the timeline consumer would."""
-    for event_type in event_types:
-        event = new_event(event_type, "grants/disbursement", claim_id, DATA[event_type](claim_id))
+def deliver(engine, claim_id: str, *event_types: str, together: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Apply these events to the claim, in order, as the timeline consumer would: each in a poll of its
+    own, or (together) all in one polled batch."""
+    events = [new_event(t, "grants/disbursement", claim_id, DATA[t](claim_id)) for t in event_types]
+    for batch in ([events] if together else [[e] for e in events]):
         with unit_of_work(engine) as session:
-            timeline.apply_events(session, [event])
+            timeline.apply_events(session, batch)

@@ -2,12 +2,14 @@
 
 import functools
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+
+CLAIMS = ClaimRow.__table__
 
 
 def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) -> ClaimRow | None:
@@ -17,10 +19,30 @@ def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) ->
     return session.execute(query).scalar_one_or_none()
 
 
-def lock_many(session: Session, claim_ids: list[str]) -> dict[str, ClaimRow]:
-    """These claims, locked FOR UPDATE in claim id order (two consumers locking overlapping sets cannot deadlock)."""
-    query = select(ClaimRow).where(ClaimRow.claim_id.in_(claim_ids)).order_by(ClaimRow.claim_id).with_for_update()
-    return {row.claim_id: row for row in session.execute(query).scalars()}
+def lock_statuses(session: Session, claim_ids: list[str]) -> dict[str, str]:
+    """claim id -> status of these claims, locked FOR UPDATE in claim id order (two consumers locking
+    overlapping sets cannot deadlock)."""
+    query = (select(CLAIMS.c.claim_id, CLAIMS.c.status).where(CLAIMS.c.claim_id.in_(claim_ids))
+             .order_by(CLAIMS.c.claim_id).with_for_update())
+    return {claim_id: status for claim_id, status in session.execute(query)}
+
+
+def move_claims(session: Session, changes: list[dict]) -> None:
+    """Apply status changes made in this order: {claim_id, status, updated_at, decision (None: unchanged)}.
+
+    A claim moved twice (decided, then batched) is written once, in its final state."""
+    final: dict[str, dict] = {}
+    for change in changes:
+        row = final.setdefault(change["claim_id"], {"key": change["claim_id"], "decision": None})
+        row.update(status=change["status"], updated_at=change["updated_at"])
+        if change["decision"] is not None:
+            row["decision"] = change["decision"]
+    decided = [row for row in final.values() if row["decision"] is not None]
+    moved = [{k: v for k, v in row.items() if k != "decision"} for row in final.values() if row["decision"] is None]
+    statement = update(CLAIMS).where(CLAIMS.c.claim_id == bindparam("key"))
+    for rows in (decided, moved):
+        if rows:
+            session.execute(statement, rows)
 
 
 def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimRow | None:
@@ -34,8 +56,9 @@ def insert_unless_key_taken(session: Session, values: dict) -> bool:
     return session.execute(_insert_claim(session.get_bind().dialect.name), values).rowcount == 1
 
 
-def add_history(session: Session, values: dict) -> None:
-    session.execute(_insert_history(), values)
+def add_history(session: Session, rows: dict | list[dict]) -> None:
+    if rows:
+        session.execute(_insert_history(), rows)
 
 
 # Built once (values go as parameters): intake is the hot path, and building a statement costs more than running it.
