@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.disbursement.db.tables import DecisionRow, GrantRef, GrantRow, SubjectLock
 from services.disbursement.domain.rules import GrantRecord
+from shared.bulk import insert_many
 
 
 def lock_subjects(session: Session, refs: list[str]) -> None:
@@ -51,21 +52,18 @@ def refs_of(record: GrantRecord) -> set[str]:
 
 
 def add_decisions(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert(DecisionRow.__table__), rows)
+    insert_many(session, DecisionRow.__table__, rows)
 
 
 def add_grants(session: Session, granted: list[tuple[GrantRecord, datetime]]) -> None:
     """Store grants (in this order: their ids are the order history reads them in) and every ref they are found by."""
-    if not granted:
-        return
-    session.execute(insert(GrantRow.__table__), [dict(
+    insert_many(session, GrantRow.__table__, [dict(
         claim_id=record.claim_id, programme=record.programme, policy_id=record.policy_id, fund=record.fund,
         beneficiary_ref=record.beneficiary_ref, subject_ref=record.subject_ref, qualifying_key=record.qualifying_key,
         qualifying_date=record.qualifying_date, amount_fen=record.amount_fen, record=record.model_dump(mode="json"),
         active=True, created_at=created_at) for record, created_at in granted])
-    session.execute(insert(GrantRef.__table__), [{"claim_id": record.claim_id, "ref": ref}
-                                                for record, _ in granted for ref in sorted(refs_of(record))])
+    insert_many(session, GrantRef.__table__, [{"claim_id": record.claim_id, "ref": ref}
+                                              for record, _ in granted for ref in sorted(refs_of(record))])
 
 
 def decided_claim_ids(session: Session, claim_ids: list[str]) -> set[str]:

@@ -1,4 +1,4 @@
-"""Staging many events at once: one multi-row insert per thousand events instead of one insert each.
+"""Staging many events at once: one insert per thousand events (shared.bulk) instead of one insert each.
 
 Same rows as shared.outbox.enqueue writes (the relay cannot tell them apart); a batch of 10,000
 payments stages 10,001 events in the approving transaction.
@@ -7,9 +7,10 @@ payments stages 10,001 events in the approving transaction.
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from shared.bulk import insert_many
 from shared.events import TOPIC_OF_TYPE, CloudEvent
 from shared.logging import current_correlation_id
 
@@ -23,5 +24,5 @@ def enqueue_many(session: Session, outbox: Table, events: Iterable[tuple[CloudEv
              "payload": event.to_bytes().decode(), "correlation_id": correlation_id, "created_at": now}
             for event, key in events]
     for start in range(0, len(rows), CHUNK):
-        session.execute(insert(outbox), rows[start:start + CHUNK])
+        insert_many(session, outbox, rows[start:start + CHUNK])
     return len(rows)
