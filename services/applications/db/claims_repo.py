@@ -8,6 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from shared.bulk import insert_many
 
 CLAIMS = ClaimRow.__table__
 
@@ -57,8 +58,11 @@ def insert_unless_key_taken(session: Session, values: dict) -> bool:
 
 
 def add_history(session: Session, rows: dict | list[dict]) -> None:
-    if rows:
+    """One status change (intake's hot path: a statement built once), or a consumer batch's (one statement)."""
+    if isinstance(rows, dict):
         session.execute(_insert_history(), rows)
+    else:
+        insert_many(session, ClaimHistoryRow.__table__, rows)
 
 
 # Built once (values go as parameters): intake is the hot path, and building a statement costs more than running it.

@@ -3,13 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.disbursement.db.tables import DecisionRow, GrantRef, GrantRow, SubjectLock
 from services.disbursement.domain.rules import GrantRecord
-from shared.bulk import insert_many
+from shared.bulk import among, insert_many
 
 
 def lock_subjects(session: Session, refs: list[str]) -> None:
@@ -20,11 +18,9 @@ def lock_subjects(session: Session, refs: list[str]) -> None:
     """
     if not refs:
         return
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(SubjectLock).values([{"ref": r} for r in sorted(refs)]).on_conflict_do_nothing())
-    session.execute(select(SubjectLock.ref).where(SubjectLock.ref.in_(sorted(refs))).order_by(SubjectLock.ref)
-                    .with_for_update()).all()
+    insert_many(session, SubjectLock.__table__, [{"ref": r} for r in sorted(refs)], conflict_on=["ref"])
+    session.execute(select(SubjectLock.ref).where(among(session, SubjectLock.ref, sorted(refs)))
+                    .order_by(SubjectLock.ref).with_for_update()).all()
 
 
 def grants_by_ref(session: Session, refs: list[str]) -> list[tuple[GrantRecord, set[str]]]:
