@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from services.applications.db import claims_repo
 from services.applications.domain import status as st
+from shared.consumer import bound_delivery
 from shared.events import (
     CLAIM_BATCHED,
     CLAIM_DECIDED,
@@ -17,7 +18,6 @@ from shared.events import (
     PAYMENT_SETTLED,
     CloudEvent,
 )
-from shared.consumer import bound_delivery
 from shared.logging import get_logger
 
 log = get_logger("applications.timeline")

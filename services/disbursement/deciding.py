@@ -14,8 +14,8 @@ from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.catalog import Catalog
 from shared.claims import Claim, parse_claim
 from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, CloudEvent, new_event
-from shared.identifiers import pseudonymise
 from shared.consumer import bound_delivery
+from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 
 log = get_logger("disbursement.deciding")
