@@ -10,13 +10,13 @@ from services.disbursement.db import grants_repo
 from services.disbursement.db.tables import outbox
 from services.disbursement.parameters import operator_values
 from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, grant_record, history_refs
-from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.catalog import Catalog
 from shared.claims import Claim, parse_claim
 from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, CloudEvent, new_event
 from shared.consumer import bound_delivery
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
+from shared.outbox import enqueue_many
 
 log = get_logger("disbursement.deciding")
 SOURCE = "grants/disbursement"

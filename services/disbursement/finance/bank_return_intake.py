@@ -33,10 +33,10 @@ from services.disbursement.domain.bank_returns import (
     parse_returns_pain002,
 )
 from services.disbursement.finance import event_data
-from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.auth import Principal
 from shared.events import PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
+from shared.outbox import enqueue_many
 
 log = get_logger("disbursement.bank_returns")
 SOURCE = "grants/disbursement"

@@ -18,12 +18,12 @@ from services.disbursement.domain.approval_policy import same_person
 from services.disbursement.finance import event_data
 from services.disbursement.finance.business_time import new_batch_id
 from services.disbursement.finance.errors import BatchState, ClaimsNotBatchable, NotTheMaker
-from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, new_event
 from shared.logging import get_logger
 from shared.money import format_fen
+from shared.outbox import enqueue_many
 from shared.web.problems import NotFound, ValidationFailed
 
 log = get_logger("disbursement.batches")

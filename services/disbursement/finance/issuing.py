@@ -14,10 +14,10 @@ from services.disbursement.domain import batch_states as bs
 from services.disbursement.finance import event_data
 from services.disbursement.finance.business_time import business_year, new_payment_id
 from services.disbursement.finance.errors import BatchState
-from services.disbursement.messaging.outbox_bulk import enqueue_many
 from shared.catalog import Catalog
 from shared.events import BATCH_APPROVED, PAYMENT_ISSUED, new_event
 from shared.money import CURRENCY
+from shared.outbox import enqueue_many
 
 SOURCE = "grants/disbursement"
 
