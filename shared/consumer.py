@@ -27,6 +27,7 @@ from shared.events import CloudEvent, parse_event, topic
 from shared.inbox import claim_event, claim_events, processed_ids
 from shared.kafka_clients import ensure_topics, make_consumer
 from shared.logging import bind_correlation_id, get_logger
+from shared.retrying import until_stopped
 
 log = get_logger("shared.consumer")
 
@@ -59,6 +60,15 @@ class RetryLater(Exception):
     """A transient failure (a dependency is down): the message is retried, never dead-lettered."""
 
 
+class _StoppedAt(Exception):
+    """Applying a polled batch stopped at the record at `offset` (those before it are applied) because of
+    `cause`, a transient failure."""
+
+    def __init__(self, offset: int, cause: BaseException):
+        super().__init__(offset)
+        self.offset, self.cause = offset, cause
+
+
 class _AppliedElsewhere(Exception):
     """Another consumer instance recorded an event of this batch first; our transaction is rolled back."""
 
@@ -88,37 +98,68 @@ class IdempotentConsumer:
         self._consumer = None
 
     def run(self) -> None:
-        backoff = 0.2
+        retrying = until_stopped(self.stop_event, on_retry=self._log_retry)
         while not self.stop_event.is_set():
             try:
-                self._connect()
-                self.poll_once()
-                backoff = 0.2
-            except (KafkaError, OSError) as exc:
-                log.warning("consumer.broker_unavailable", consumer=self.spec.name, error=type(exc).__name__)
-                self._disconnect()
-                self.stop_event.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+                retrying(self._step)
+            except Exception:  # noqa: BLE001 - only reached once stopping; the step was retried until then
+                break
         self._disconnect()
 
+    def _step(self) -> None:
+        self._connect()
+        try:
+            self.poll_once()
+        except self.spec.transient:
+            raise  # the polled partitions were sought back; the same consumer retries them
+        except Exception:
+            # Broker trouble or a failure we did not foresee: a new consumer resumes from the committed
+            # offsets, which only ever cover what was applied or dead-lettered.
+            self._disconnect()
+            raise
+
+    def _log_retry(self, exc: BaseException, wait: float) -> None:
+        event = ("consumer.retry_later" if isinstance(exc, self.spec.transient)
+                 else "consumer.broker_unavailable" if isinstance(exc, (KafkaError, OSError))
+                 else "consumer.unexpected_error")
+        log.warning(event, consumer=self.spec.name, error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    retry_in=round(wait, 2))
+
     def poll_once(self, timeout_ms: int = 200) -> int:
-        """Apply one poll's worth of messages, partition by partition; returns how many were handled."""
+        """Apply one poll's worth of messages, partition by partition; returns how many were handled.
+
+        The poll moved the position of every partition it returned records of. If applying stops part-way,
+        each partition not wholly applied is sought back to its first record not applied, so the next poll
+        returns it again (re-applied records are skipped by the inbox), and the failure is raised."""
+        pending = list(self._consumer.poll(timeout_ms=timeout_ms).items())
         handled = 0
-        for tp, messages in self._consumer.poll(timeout_ms=timeout_ms).items():
-            try:
+        try:
+            while pending:
+                tp, messages = pending[0]
                 self.apply_batch(messages)
-            except self.spec.transient as exc:
-                log.warning("consumer.retry_later", consumer=self.spec.name, error=str(exc)[:200])
-                self._consumer.seek(tp, messages[0].offset)
-                self.stop_event.wait(0.5)
-                return handled
-            for message in messages:
-                self.after_apply(message)
-            self._consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})
-            handled += len(messages)
-        if handled and self.spec.on_batch_committed:
-            self.spec.on_batch_committed()
+                for message in messages:
+                    self.after_apply(message)
+                self._consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})
+                handled += len(messages)
+                pending.pop(0)
+        except _StoppedAt as stopped:
+            self._seek_back(pending, first_offset=stopped.offset)
+            raise stopped.cause from None
+        except BaseException:
+            self._seek_back(pending)
+            raise
+        finally:
+            if handled and self.spec.on_batch_committed:
+                self.spec.on_batch_committed()
         return handled
+
+    def _seek_back(self, pending: list, first_offset: int | None = None) -> None:  # type: ignore[type-arg]
+        try:
+            for i, (tp, messages) in enumerate(pending):
+                self._consumer.seek(tp, first_offset if i == 0 and first_offset is not None else messages[0].offset)
+        except Exception:  # noqa: BLE001 - a partition revoked meanwhile: a new consumer starts from the commits
+            log.warning("consumer.seek_failed", consumer=self.spec.name)
+            self._disconnect()
 
     def process(self, message) -> None:  # type: ignore[no-untyped-def]
         """Apply a single message on its own (tests, tools); the loop applies whole batches."""
@@ -141,11 +182,14 @@ class IdempotentConsumer:
         try:
             with unit_of_work(self.engine) as session:
                 self._apply(session, events)
-        except self.spec.transient:
-            raise
+        except self.spec.transient as exc:
+            raise _StoppedAt(messages[0].offset, exc) from exc
         except Exception:  # noqa: BLE001 - retried one by one below, where a poison message is isolated
             for message, event in events:
-                self.apply_one(message, event)
+                try:
+                    self.apply_one(message, event)
+                except self.spec.transient as exc:
+                    raise _StoppedAt(message.offset, exc) from exc
 
     def apply_one(self, message, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
         try:

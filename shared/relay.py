@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from shared.events import topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
+from shared.retrying import until_stopped
 
 log = get_logger("shared.relay")
 
@@ -26,24 +27,31 @@ class OutboxRelay:
         self._producer = None
 
     def run(self) -> None:
-        backoff = 0.2
+        retrying = until_stopped(self.stop_event, maximum=self.max_backoff, on_retry=self._log_retry)
         while not self.stop_event.is_set():
             try:
-                sent = self.relay_once()
-                backoff = 0.2
-                if sent == 0:
-                    self.wake_event.wait(self.idle_seconds)
-                    self.wake_event.clear()
-            except (KafkaError, OSError) as exc:
-                log.warning("relay.publish_failed", error=type(exc).__name__, retry_in=backoff)
-                self._drop_producer()
-                self.stop_event.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
-            except Exception:
-                log.exception("relay.unexpected_error", retry_in=backoff)
-                self.stop_event.wait(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                sent = retrying(self._step)
+            except Exception:  # noqa: BLE001 - only reached once stopping; the step was retried until then
+                break
+            if sent == 0:
+                self.wake_event.wait(self.idle_seconds)
+                self.wake_event.clear()
         self._drop_producer()
+
+    def _step(self) -> int:
+        try:
+            return self.relay_once()
+        except (KafkaError, OSError):
+            self._drop_producer()  # a producer that saw the broker go away is not trusted again
+            raise
+
+    @staticmethod
+    def _log_retry(exc: BaseException, wait: float) -> None:
+        if isinstance(exc, (KafkaError, OSError)):
+            log.warning("relay.publish_failed", error=type(exc).__name__, retry_in=round(wait, 2))
+        else:
+            log.error("relay.unexpected_error", error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                      retry_in=round(wait, 2))
 
     def relay_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published."""
