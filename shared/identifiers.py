@@ -1,12 +1,16 @@
 """Chinese identifiers (GB 11643 resident id, GB 32100 USCC) and the keyed pseudonym used in events and logs."""
 
+import functools
 import hmac
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_ID_CHECK = "10X98765432"
+from stdnum import numdb
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
 _ID_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+CHINA = timezone(timedelta(hours=8))
 
 _USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -22,26 +26,55 @@ def normalise_id(value: str) -> str:
 
 
 def resident_id_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK[total % 11]
+    return ric.calc_check_digit(first17 + "0")  # python-stdnum's GB 11643 check digit (it ignores the last char)
 
 
-def validate_resident_id(value: str) -> str:
-    """Return the normalised 18-character resident id, or raise ValueError saying what is wrong."""
+def validate_resident_id(value: str, *, today: date | None = None) -> str:
+    """Return the normalised 18-character resident id, or raise ValueError saying what is wrong.
+
+    Checked: the shape, the GB 11643 check digit and birth date (python-stdnum), a birth date no later than
+    today in China, and the address code (GB 11643 §6.2) against the GB/T 2260 division codes.
+    """
     ident = normalise_id(value)
     if not _ID_SHAPE.match(ident):
         raise ValueError("resident id must be 17 digits followed by a digit or X")
-    birth_date_from_resident_id(ident)
+    born = birth_date_from_resident_id(ident)
     if resident_id_check_char(ident[:17]) != ident[17]:
         raise ValueError("resident id checksum (GB 11643) does not match")
+    if born > (today or datetime.now(CHINA).date()):
+        raise ValueError(f"resident id carries a birth date in the future ({born.isoformat()})")
+    problem = _division_problem(ident[:6], born.year)
+    if problem:
+        raise ValueError(problem)
     return ident
 
 
+@functools.lru_cache(maxsize=8192)
+def _division_problem(code: str, born_year: int) -> str | None:
+    """Why a 6-digit address code cannot be in a resident id of someone born that year, or None.
+
+    The list is python-stdnum's GB/T 2260 division codes with the years each was in use (stdnum/cn/loc.dat).
+    A number keeps the code of the county where it was first assigned (居民身份证法 §3: 终身不变), which can be
+    later than the birth year, so a code first used after the birth year is accepted; one abolished before the
+    person was born cannot have been assigned to them.
+    """
+    counties = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}.get("county")
+    if counties is None:
+        return f"resident id address code {code} is not a GB/T 2260 administrative division"
+    for county in counties.split(","):
+        if not county.startswith("["):
+            return None
+        ended = county[1:].split("]")[0].split("-")[1]
+        if not ended or int(ended) >= born_year:
+            return None
+    return f"resident id address code {code} names a division abolished before the birth year {born_year}"
+
+
 def birth_date_from_resident_id(ident: str) -> date:
-    """The birth date encoded at positions 7-14; raises ValueError for an impossible date."""
+    """The birth date encoded at positions 7-14 (python-stdnum); raises ValueError for an impossible date."""
     try:
-        born = date(int(ident[6:10]), int(ident[10:12]), int(ident[12:14]))
-    except ValueError as exc:
+        born = ric.get_birth_date(ident)
+    except (StdnumError, ValueError) as exc:
         raise ValueError("resident id carries an impossible birth date") from exc
     if born.year < 1900:
         raise ValueError("resident id carries an impossible birth date")
