@@ -58,7 +58,10 @@ def describe(catalog: Catalog) -> list[str]:
         lines.append(f"{policy.policy_id} [{policy.status}] period {policy.period.describe()}")
         for programme in policy.programmes:
             period = (programme.period or policy.period).describe()
-            lines.append(f"  {programme.code} {programme.name} | clause {programme.clause} | fund {programme.fund.code} | {period}")
+            draft = f" | draft until {programme.activation} is active" if programme.activation else ""
+            lines.append(f"  {programme.code} {programme.name} | clause {programme.clause} | fund {programme.fund.code} | {period}{draft}")
+            if programme.qualifying_after is not None:
+                lines.append(f"    qualifies {programme.qualifying_after.months} months after {programme.qualifying_date}")
             units = programme.amount.units
             if units is None:
                 per = ""
@@ -66,6 +69,9 @@ def describe(catalog: Catalog) -> list[str]:
                 per = f" x {units.rule or units.fact}" + (f" / {units.per_rate}" if units.per_rate > 1 else "")
             else:
                 per = f" per claim (counting {units.fact})"
+            if units is not None and units.months is not None:
+                window = f", within {units.months.window.months} months of qualifying" if units.months.window else ""
+                per += f" (calendar months {'from ' + units.months.start if units.months.start else 'ending ' + (units.months.end or '')}{window})"
             lines.append(f"    amount{per}:")
             lines += _rate_lines(catalog, programme.amount.rate, "      ")
             for cap in programme.caps:

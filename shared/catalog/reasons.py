@@ -15,6 +15,8 @@ ReasonCode = Literal[
     "ALREADY_GRANTED",
     "EXCLUSIVE_PROGRAMME",
     "CONTRACT_TOO_SHORT",
+    # Added by issue 13: a stated month count longer than the claim's own dates show.
+    "MONTHS_EXCEED_PERIOD",
 ]
 
 REASON_CODES: tuple[str, ...] = ReasonCode.__args__  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ _OPERAND_UNITS = {
     "age_between": ("age",),
     "months_between": ("months",),
     "same_year": ("year",),
+    "ratio_at_most": ("count",),
 }
 _FACT_KINDS = {"at_least": ("int",), "same_year": ("date",)}
 
@@ -89,12 +90,27 @@ class _ProgrammeChecker:
             default = ("bool",) if kind == "is_true" else ("text", "int")
             self.fact(condition.fact, (*loc, "fact"), _FACT_KINDS.get(kind, default))
         if kind == "age_between":
-            self.fact(condition.person, (*loc, "person"), ("person",))
+            if condition.person == "claimant":
+                if self.programme.claimant != "person":
+                    self.problems.append(((*loc, "person"), "person: claimant needs a person claimant"))
+            else:
+                self.fact(condition.person, (*loc, "person"), ("person",))
             self.fact(condition.on, (*loc, "on"), ("date",))
-        if kind == "months_between":
+        if kind in ("months_between", "months_within"):
             self.fact(condition.start, (*loc, "from"), ("date",))
             if condition.end != "as_of":
                 self.fact(condition.end, (*loc, "to"), ("date",))
+        if kind == "months_within":
+            self.fact(condition.months, (*loc, "months"), ("int",))
+        if kind == "ratio_at_most":
+            self.fact(condition.numerator, (*loc, "numerator"), ("int",))
+            self.fact(condition.denominator, (*loc, "denominator"), ("int",))
+            for name in ("max", "small_max"):
+                if getattr(condition, name) is not None:
+                    self.parameter(getattr(condition, name), (*loc, name), ("ratio",))
+            if condition.small_size is not None:
+                self.operand(condition.small_size, (*loc, "small_size"), ("count",))
+            return
         for bound in ("min", "max", "year"):
             operand = getattr(condition, bound, None)
             if isinstance(operand, Operand):
@@ -162,10 +178,27 @@ class _ProgrammeChecker:
                 self.fact(units.fact, (*loc, "amount", "units", "fact"), ("int",))
             if units.max is not None:
                 self.operand(units.max, (*loc, "amount", "units", "max"), ("months", "count"))
+            if units.months is not None:
+                self._month_span(units.months, (*loc, "amount", "units", "months"))
+        if programme.qualifying_after is not None and programme.qualifying_date == "as_of":
+            self.problems.append(((*loc, "qualifying_after"), "qualifying_after needs a date fact"))
         for index, cap in enumerate(programme.caps):
             if cap.limit is not None:
                 self.parameter(cap.limit, (*loc, "caps", index, "limit"), ("count", "months"))
+            if cap.kind == "months" and (units is None or units.months is None):
+                self.problems.append(((*loc, "caps", index, "kind"), "a months cap needs amount.units.months (which months are paid)"))
+        if programme.activation is not None:
+            self.parameter(programme.activation, (*loc, "activation"), ("switch",))
+            if self.params.get(programme.activation) is not None and self.params[programme.activation].source != "operator":
+                self.problems.append(((*loc, "activation"), "an activation is an operator's act: its parameter has source operator"))
         return self.problems
+
+    def _month_span(self, span, loc: Loc) -> None:
+        for name in ("start", "end"):
+            if getattr(span, name) is not None:
+                self.fact(getattr(span, name), (*loc, name), ("date",))
+        for index, path in enumerate(span.not_before):
+            self.fact(path, (*loc, "not_before", index), ("date",))
 
 
 def check_policy(doc: PolicyDocument, file_stem: str) -> list[Problem]:
@@ -195,5 +228,7 @@ def check_policy(doc: PolicyDocument, file_stem: str) -> list[Problem]:
         if programme.code in codes:
             problems.append((("programmes", index, "code"), f"programme {programme.code!r} appears twice"))
         codes.add(programme.code)
+        if (doc.status == "draft" or programme.status == "draft") and programme.activation is None:
+            problems.append((("programmes", index), f"draft programme {programme.code} names no activation parameter"))
         problems += _ProgrammeChecker(doc, programme, ("programmes", index)).run()
     return problems

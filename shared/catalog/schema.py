@@ -13,6 +13,15 @@ from shared.catalog.schema_rules import Amount, Cap, ExclusiveGroup, FundRef
 PolicyStatus = Literal["in_force", "draft", "suspended", "revoked"]
 
 
+class QualifyingAfter(Closed):
+    """The qualifying date is this many months after the date fact (正常经营1年以上: the day the business
+    completes one year, not the day it registered)."""
+
+    months: Annotated[int, Field(ge=1, le=120)]
+    clause: Id
+    note: Note | None = None
+
+
 class Programme(Closed):
     code: Id
     name: Annotated[str, Field(min_length=1, max_length=60)]
@@ -22,6 +31,7 @@ class Programme(Closed):
     subject: Id
     fund: FundRef
     qualifying_date: Id
+    qualifying_after: QualifyingAfter | None = None
     # Facts that identify what was paid for; person and USCC facts are stored as keyed pseudonyms.
     qualifying_key: list[Id] = Field(min_length=1)
     period: Period | None = None
@@ -29,6 +39,10 @@ class Programme(Closed):
     amount: Amount
     caps: list[Cap] = []
     interpretations: list[Interpretation] = []
+    # A draft programme (or any programme of a draft policy) pays only while this operator parameter (unit
+    # switch) is "active": activation is an operator's recorded act (PUT /v1/parameters), not a catalog edit.
+    status: Literal["in_force", "draft"] = "in_force"
+    activation: Id | None = None
 
     @model_validator(mode="after")
     def _top_level_reasons(self) -> "Programme":

@@ -3,8 +3,10 @@
 Every model forbids unknown fields, so a typo in a catalog file fails at load instead of being ignored.
 """
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
@@ -15,16 +17,20 @@ Id = Annotated[str, Field(min_length=1, max_length=120)]
 Note = Annotated[str, Field(min_length=1, max_length=2000)]
 
 # What a parameter's value measures; decides how its text is read (money is always a yuan string, never a float).
-Unit = Literal["fen", "months", "count", "age", "year", "ratio"]
+# A `switch` is an operator's act: "active" makes a draft programme pay (see Programme.activation).
+Unit = Literal["fen", "months", "count", "age", "year", "ratio", "switch"]
 INTEGER_UNITS = ("months", "count", "age", "year")
+SWITCH_VALUES = ("active", "inactive")
+_FRACTION = re.compile(r"^\d{1,3}/\d{1,3}$")
 
 
 class Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-def parse_parameter_value(unit: str, raw: object) -> int | Decimal:
-    """Read a parameter value for its unit: fen from a yuan string, whole numbers, or an exact ratio."""
+def parse_parameter_value(unit: str, raw: object) -> int | Decimal | Fraction | str:
+    """Read a parameter value for its unit: fen from a yuan string, whole numbers, an exact ratio (a decimal,
+    or a fraction such as "2/3" that no decimal writes exactly), or a switch."""
     if isinstance(raw, bool) or isinstance(raw, float):
         raise ValueError("a parameter value is a quoted string or a whole number, never a float or a bool")
     if unit == "fen":
@@ -42,6 +48,15 @@ def parse_parameter_value(unit: str, raw: object) -> int | Decimal:
                 raise ValueError(f"a {unit} value cannot be negative")
             return raw
         raise ValueError(f"a {unit} value is a whole number")
+    if unit == "switch":
+        if raw not in SWITCH_VALUES:
+            raise ValueError(f"a switch is one of {', '.join(SWITCH_VALUES)}")
+        return raw
+    if isinstance(raw, str) and _FRACTION.match(raw.strip()):
+        numerator, denominator = (int(x) for x in raw.strip().split("/"))
+        if denominator == 0 or Fraction(numerator, denominator) > 10:
+            raise ValueError("a ratio is a fraction between 0 and 10 with a non-zero denominator")
+        return Fraction(numerator, denominator)
     try:
         ratio = Decimal(str(raw).strip())
     except InvalidOperation as exc:

@@ -36,13 +36,16 @@ class AtLeastCondition(_Condition):
 
 
 class AgeBetweenCondition(_Condition):
-    """Completed years of age of a person fact (from the resident id) on a date fact, bounds inclusive."""
+    """Completed years of age of a person fact (from the resident id) on a date fact, bounds inclusive.
+
+    `person` may be the word claimant (a person claimant); `max` absent means no upper bound.
+    """
 
     kind: Literal["age_between"]
     person: Id
     on: Id
     min: Operand
-    max: Operand
+    max: Operand | None = None
 
 
 class MonthsBetweenCondition(_Condition):
@@ -61,6 +64,34 @@ class MonthsBetweenCondition(_Condition):
     def _a_bound(self) -> "MonthsBetweenCondition":
         if self.min is None and self.max is None:
             raise ValueError("months_between needs min, max or both")
+        return self
+
+
+class MonthsWithinCondition(_Condition):
+    """A stated month count (int fact) is at most the completed calendar months from `from` to `to` (a date
+    fact, or as_of): 6 months of a contract "actually performed" cannot be claimed 3 months after it started."""
+
+    kind: Literal["months_within"]
+    months: Id
+    start: Id = Field(alias="from")
+    end: Id = Field(alias="to")
+
+
+class RatioAtMostCondition(_Condition):
+    """numerator / denominator (whole-number facts, computed exactly, never stated) is at most `max`; a unit of
+    at most `small_size` (the denominator) may reach `small_max` instead (30人(含)以下 ... 20%)."""
+
+    kind: Literal["ratio_at_most"]
+    numerator: Id
+    denominator: Id
+    max: Id
+    small_size: Operand | None = None
+    small_max: Id | None = None
+
+    @model_validator(mode="after")
+    def _small_pair(self) -> "RatioAtMostCondition":
+        if (self.small_size is None) != (self.small_max is None):
+            raise ValueError("small_size and small_max come together")
         return self
 
 
@@ -96,6 +127,8 @@ Condition = Annotated[
         AtLeastCondition,
         AgeBetweenCondition,
         MonthsBetweenCondition,
+        MonthsWithinCondition,
+        RatioAtMostCondition,
         SameYearCondition,
         NotEvidencedCondition,
         AnyOfCondition,

@@ -92,6 +92,38 @@ Share.model_rebuild()
 Capped.model_rebuild()
 
 
+class MonthWindow(Closed):
+    """Only the months from the month of the qualifying date through `months` - 1 months later are paid
+    ("最长不超过3年" from the month the claimant qualified); claimed months outside it are left out."""
+
+    months: Annotated[int, Field(ge=1, le=120)]
+    clause: Id
+    note: Note | None = None
+
+
+class MonthSpan(Closed):
+    """Which calendar months the units are: `units` months from the month of `start`, or ending with the month
+    of `end` (a date fact each). The months are written YYYY-MM in the grant, so a later claim for the same
+    qualifying key is paid only for months no grant covers yet (cap kind `months`).
+
+    `not_before` names date facts the first month may not precede: a stated count longer than the claim's own
+    dates show (12 months claimed for a post held since last month) is refused with MONTHS_EXCEED_PERIOD.
+    """
+
+    start: Id | None = None
+    end: Id | None = None
+    not_before: list[Id] = []
+    window: MonthWindow | None = None
+    clause: Id
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> "MonthSpan":
+        if (self.start is None) == (self.end is None):
+            raise ValueError("a month span is anchored by exactly one of start, end")
+        return self
+
+
 class Units(Closed):
     """How many rate units a claim pays for: a whole-number fact, or a named rule the engine implements."""
 
@@ -101,6 +133,8 @@ class Units(Closed):
     # False: the rate already pays for the whole claim and units are only counted (for units_total caps).
     multiply: bool = True
     max: Operand | None = None
+    # The units are calendar months: which ones (recorded in the grant; see MonthSpan).
+    months: MonthSpan | None = None
     clause: Id
     note: Note | None = None
 
@@ -121,10 +155,12 @@ class Cap(Closed):
     """A limit over earlier grants of the listed programmes that share the `same` fields with this claim.
 
     `same` holds `subject` (the person or organisation the grant is about) and/or qualifying-key fields.
+    Kind `months`: no calendar month is paid twice; a claim is paid only for the months of its span that no
+    matching grant covers (and refused with the cap's reason when none is left).
     """
 
     id: Id
-    kind: Literal["once", "count_per_year", "units_total"]
+    kind: Literal["once", "count_per_year", "units_total", "months"]
     programmes: list[Id] = Field(min_length=1)
     same: list[Id] = Field(min_length=1)
     limit: Id | None = None
@@ -134,8 +170,8 @@ class Cap(Closed):
 
     @model_validator(mode="after")
     def _limit_when_counting(self) -> "Cap":
-        if (self.kind == "once") != (self.limit is None):
-            raise ValueError("count_per_year and units_total name a limit parameter; once does not")
+        if (self.kind in ("once", "months")) != (self.limit is None):
+            raise ValueError("count_per_year and units_total name a limit parameter; once and months do not")
         return self
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from shared.claims import facts as f
+from shared.claims import facts_enterprise as e
 from shared.claims.fields import Claimant, Jurisdiction, PayeeAccount, Strict
 
 PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
@@ -26,6 +27,11 @@ PROGRAMMES: dict[str, tuple[str, type[Strict]]] = {
     "grassroots_post_subsidy": ("person", f.GrassrootsPostFacts),
     "labour_export_award": ("organisation", f.LabourExportFacts),
     "temporary_living_allowance": ("person", f.TemporaryLivingAllowanceFacts),
+    "job_retention_refund": ("organisation", e.JobRetentionRefundFacts),
+    "job_retention_refund_epidemic": ("organisation", e.EpidemicJobRetentionRefundFacts),
+    "epidemic_supply_hiring": ("organisation", e.EpidemicSupplyHiringFacts),
+    "hiring_social_insurance_subsidy": ("organisation", e.HiringSocialInsuranceFacts),
+    "flexible_employment_social_insurance": ("person", e.FlexibleEmploymentSocialInsuranceFacts),
 }
 
 

@@ -66,12 +66,17 @@ class StartupFacts(Strict):
         return validate_uscc(value)
 
 
+EnterpriseSize = Literal["micro", "small", "medium", "large"]
+
+
 class HiringFacts(_GraduateOrYouth):
     employee: Person
     employee_category: Literal["graduate", "unemployed_youth"]
     contract_start: IsoDate
     contract_months: Months
     insurance_paid_months: Months
+    # Optional (issue 13): pingdingshan-2020 §(九) pays SMEs (中小微企业) only.
+    enterprise_size: EnterpriseSize | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "HiringFacts":
@@ -84,6 +89,10 @@ class LongTermUnemployedHiringFacts(Strict):
     unemployed_registered_on: IsoDate
     contract_start: IsoDate
     contract_months: Months
+    # Optional (issue 13): months of social insurance paid for the employee (chongqing-2020 §23 按规定缴纳社会保险),
+    # and the employer's size (pingdingshan-2020 §(九) 中小微企业). A claim without them is refused where they count.
+    insurance_paid_months: Months | None = None
+    enterprise_size: EnterpriseSize | None = None
 
 
 # Programmes added after the contract's table (issue 3), in the same style: strict, bounded, dates as IsoDate.
@@ -127,7 +136,7 @@ class LabourTransferFacts(Strict):
 class GraduateHiringFacts(Strict):
     employee: Person
     graduated_on: IsoDate
-    enterprise_size: Literal["micro", "small", "medium", "large"]
+    enterprise_size: EnterpriseSize
     contract_start: IsoDate
     contract_months: Months
     employed_months: Months
@@ -211,4 +220,3 @@ class TemporaryLivingAllowanceFacts(Strict):
     assessed_on: IsoDate
 
 
-# programme code -> (claimant kind, facts model). More programmes are added here the same way.

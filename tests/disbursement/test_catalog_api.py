@@ -8,8 +8,8 @@ def _startup_chongqing() -> dict:
     body = skill_upgrade_body(3)
     body.update(programme="startup", jurisdiction="chongqing", facts={
         "founder_category": "returning_migrant_worker", "business_uscc": "91350100M000100Y43",
-        "business_registered_on": "2020-03-01", "first_business": True})
-    body["as_of"] = "2021-06-01"  # operating over a year by then
+        "business_registered_on": "2019-03-01", "first_business": True})
+    body["as_of"] = "2021-06-01"  # one year of operation reached in 2020 (chongqing-2020 §29's cohort)
     return body
 
 

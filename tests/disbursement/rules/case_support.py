@@ -53,6 +53,7 @@ class RawGrant(_Closed):
     subject: Any = "claimant"
     key: dict[str, Any] = {}
     units: int = 1
+    months: list[str] = []  # the calendar months (YYYY-MM) the grant paid for
 
 
 class HistoryItem(_Closed):
@@ -133,7 +134,7 @@ def _raw_grant(grant: RawGrant, body: dict[str, Any], index: int) -> GrantRecord
     return GrantRecord(
         claim_id=f"raw-{index}", programme=grant.programme, policy_id=grant.policy_id, beneficiary_ref=claimant_ref,
         subject_ref=subject, qualifying_key=encode_key(key), qualifying_date=grant.qualifying_date,
-        amount_fen=parse_fen(grant.amount), fund=grant.fund, units=grant.units, lookup_refs=sorted({subject, *key.values()}),
+        amount_fen=parse_fen(grant.amount), fund=grant.fund, units=grant.units, months=grant.months, lookup_refs=sorted({subject, *key.values()}),
     )
 
 

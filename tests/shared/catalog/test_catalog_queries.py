@@ -47,8 +47,11 @@ def test_periods_caps_and_exclusive_groups() -> None:
     assert (period.starts, period.to, period.clause) == (date(2023, 1, 1), date(2023, 12, 31), "qingyang-2023 §18")
     assert CATALOG.policy_period("yongchuan-2020").to == date(2020, 12, 31)
     assert {c.kind for c in CATALOG.caps("qingyang-2023", "skill_upgrade")} == {"count_per_year", "once"}
-    [group] = CATALOG.exclusive_groups("qingyang-2023")
-    assert set(group.programmes) == {"hiring", "job_expansion"} and group.clause == "qingyang-2023 §8"
+    groups = CATALOG.exclusive_groups("qingyang-2023")
+    # §8's exclusion: job_expansion against the one-time hiring subsidy of §8 and of §22 (issue 13, point 3)
+    assert {frozenset(g.programmes) for g in groups} == {frozenset({"hiring", "job_expansion"}),
+                                                        frozenset({"hiring_long_term_unemployed", "job_expansion"})}
+    assert {g.clause for g in groups} == {"qingyang-2023 §8"}
 
 
 def test_jurisdictions_map_to_policies_most_specific_first() -> None:

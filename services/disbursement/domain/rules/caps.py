@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from shared.catalog.schema_rules import Cap
 
+from services.disbursement.domain.rules.amounts import Computed, for_months
 from services.disbursement.domain.rules.context import Evaluation, Undecidable
 from services.disbursement.domain.rules.decision import GrantRecord
 from services.disbursement.domain.rules.keys import key_map
@@ -48,13 +49,35 @@ def _apply_cap(ev: Evaluation, cap: Cap, matching: list[GrantRecord], units: int
         ev.reject(cap.reason, f"{used} unit(s) already granted + {units} claimed exceed the limit of {limit}", cap.clause)
 
 
-def apply_caps(ev: Evaluation, history: Sequence[GrantRecord], subject_ref: str, fields: dict[str, str], units: int) -> None:
-    """Record a reason for every cap reached and every exclusive programme already held."""
+def _months_left(ev: Evaluation, cap: Cap, matching: list[GrantRecord], computed: Computed | None) -> Computed | None:
+    """The claim paid only for months no matching grant covers; refused when none is left."""
+    if computed is None or not computed.months:
+        return computed
+    over = ", ".join(cap.same)
+    taken = {m for r in matching for m in r.months}
+    overlapping = [r for r in matching if taken.intersection(r.months).intersection(computed.months)]
+    left = [m for m in computed.months if m not in taken]
+    ev.step(f"cap {cap.id}", f"{len(computed.months) - len(left)} of {len(computed.months)} month(s) already granted "
+            f"for the same {over}; {len(left)} not yet: {', '.join(left) or 'none'}", cap.clause)
+    if not left:
+        ev.reject(cap.reason, f"every month claimed is granted already for the same {over}: {_describe(overlapping)}", cap.clause)
+        return computed
+    return computed if len(left) == len(computed.months) else for_months(ev, computed, left)
+
+
+def apply_caps(ev: Evaluation, history: Sequence[GrantRecord], subject_ref: str, fields: dict[str, str],
+               computed: Computed | None) -> Computed | None:
+    """Record a reason for every cap reached and every exclusive programme already held; return the claim as
+    it can be paid (only its months not yet granted, under a months cap)."""
     code = ev.programme.code
-    for cap in ev.programme.caps:
+    caps = sorted(ev.programme.caps, key=lambda c: c.kind != "months")  # months first: the others count what is left
+    for cap in caps:
         matching = [r for r in history if r.programme in cap.programmes and _same(r, cap.same, subject_ref, fields)]
+        if cap.kind == "months":
+            computed = _months_left(ev, cap, matching, computed)
+            continue
         try:
-            _apply_cap(ev, cap, matching, units)
+            _apply_cap(ev, cap, matching, computed.units if computed else 1)
         except Undecidable as exc:
             ev.reject(exc.reason.code, exc.reason.message, exc.reason.clause)
     for group in ev.policy.exclusive_groups:
@@ -65,3 +88,4 @@ def apply_caps(ev: Evaluation, history: Sequence[GrantRecord], subject_ref: str,
         ev.shared_step(f"exclusive {group.id}", f"{len(held)} grant(s) of {', '.join(p for p in group.programmes if p != code)}", group.clause)
         if held:
             ev.reject("EXCLUSIVE_PROGRAMME", f"{code} cannot be combined with {_describe(held)}", group.clause)
+    return computed

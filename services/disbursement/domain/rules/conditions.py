@@ -6,6 +6,7 @@ decided (an unset parameter, a missing input) becomes that reason instead, never
 
 from collections.abc import Callable
 from datetime import date
+from fractions import Fraction
 
 from shared.catalog.schema_conditions import (
     AgeBetweenCondition,
@@ -14,13 +15,16 @@ from shared.catalog.schema_conditions import (
     InCondition,
     IsTrueCondition,
     MonthsBetweenCondition,
+    MonthsWithinCondition,
     NotEvidencedCondition,
+    RatioAtMostCondition,
     SameYearCondition,
 )
 from shared.identifiers import age_on, birth_date_from_resident_id
 
+from services.disbursement.domain.rules.amounts import percent
 from services.disbursement.domain.rules.context import Evaluation, Undecidable
-from services.disbursement.domain.rules.dates import add_months
+from services.disbursement.domain.rules.dates import add_months, whole_months_between
 
 Result = tuple[bool, str]  # (met, what was compared)
 
@@ -43,11 +47,36 @@ def _at_least(ev: Evaluation, c: AtLeastCondition, code: str) -> Result:
 
 
 def _age_between(ev: Evaluation, c: AgeBetweenCondition, code: str) -> Result:
-    person = ev.require_fact(c.person, code, c.clause)
+    id_number = ev.claim.body.claimant.id_number if c.person == "claimant" else ev.require_fact(c.person, code, c.clause).id_number
     on: date = ev.require_fact(c.on, code, c.clause)
-    low, high = ev.operand(c.min, code, c.clause), ev.operand(c.max, code, c.clause)
-    age = age_on(birth_date_from_resident_id(person.id_number), on)
-    return low <= age <= high, f"{c.person} is {age} on {on.isoformat()} ({c.on}); covered ages {low} to {high}"
+    low = ev.operand(c.min, code, c.clause)
+    high = ev.operand(c.max, code, c.clause) if c.max is not None else None
+    age = age_on(birth_date_from_resident_id(id_number or ""), on)
+    covered = f"{low} to {high}" if high is not None else f"{low} and over"
+    met = low <= age and (high is None or age <= high)
+    return met, f"{c.person} is {age} on {on.isoformat()} ({c.on}); covered ages {covered}"
+
+
+def _months_within(ev: Evaluation, c: MonthsWithinCondition, code: str) -> Result:
+    stated = int(ev.require_fact(c.months, code, c.clause))
+    start: date = ev.require_fact(c.start, code, c.clause)
+    end: date = ev.require_fact(c.end, code, c.clause)
+    shown = whole_months_between(start, end)
+    return stated <= shown, (f"{c.months} {stated}; the claim's own dates show {shown} completed month(s) from {c.start} "
+                             f"{start.isoformat()} to {c.end} {end.isoformat()}")
+
+
+def _ratio_at_most(ev: Evaluation, c: RatioAtMostCondition, code: str) -> Result:
+    numerator = int(ev.require_fact(c.numerator, code, c.clause))
+    denominator = int(ev.require_fact(c.denominator, code, c.clause))
+    if denominator == 0:
+        return numerator == 0, f"{c.numerator} {numerator} of {c.denominator} 0: no rate"
+    ratio = Fraction(numerator, denominator)
+    limit, which = Fraction(ev.require_parameter(c.max)), ""
+    if c.small_size is not None and denominator <= ev.operand(c.small_size, code, c.clause):
+        limit, which = Fraction(ev.require_parameter(c.small_max or "")), f" ({c.denominator} at most {ev.operand(c.small_size, code, c.clause)})"
+    return ratio <= limit, (f"{c.numerator} / {c.denominator} = {numerator}/{denominator} = {percent(ratio)} (computed); "
+                            f"at most {percent(limit)}{which}")
 
 
 def _months_between(ev: Evaluation, c: MonthsBetweenCondition, code: str) -> Result:
@@ -100,6 +129,8 @@ _KINDS: dict[str, Callable[..., Result]] = {
     "at_least": _at_least,
     "age_between": _age_between,
     "months_between": _months_between,
+    "months_within": _months_within,
+    "ratio_at_most": _ratio_at_most,
     "same_year": _same_year,
     "not_evidenced": _not_evidenced,
     "any_of": _any_of,

@@ -18,3 +18,18 @@ def whole_months_between(start: date, end: date) -> int:
     if months > 0 and add_months(start, months) > end:
         months -= 1
     return max(months, 0)
+
+
+def month_of(day: date) -> str:
+    """The calendar month a date falls in, as grants record it (YYYY-MM)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_from(first: date, count: int) -> list[str]:
+    """`count` consecutive calendar months starting with the month of `first` (YYYY-MM each)."""
+    return [month_of(add_months(first.replace(day=1), i)) for i in range(count)]
+
+
+def months_ending(last: date, count: int) -> list[str]:
+    """`count` consecutive calendar months ending with the month of `last`."""
+    return months_from(add_months(last.replace(day=1), 1 - count), count) if count > 0 else []

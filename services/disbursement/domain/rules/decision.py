@@ -46,6 +46,7 @@ class Decision(_Frozen):
     qualifying_date: date | None
     tier: str | None = None
     units: int = 1
+    months: list[str] = []  # the calendar months (YYYY-MM) an eligible decision pays for, where units are months
     lookup_refs: list[str] = []
 
     def to_contract_json(self) -> dict[str, Any]:
@@ -80,6 +81,8 @@ class GrantRecord(_Frozen):
     fund: str
     tier: str | None = None
     units: int = Field(default=1, ge=0)
+    # The calendar months (YYYY-MM) the grant paid for: a months cap pays a later claim only for the others.
+    months: list[str] = []
     lookup_refs: list[str] = []
 
 
@@ -99,5 +102,6 @@ def grant_record(decision: Decision, *, claim_id: str) -> GrantRecord:
         fund=decision.fund or "",
         tier=decision.tier,
         units=decision.units,
+        months=decision.months,
         lookup_refs=decision.lookup_refs,
     )

@@ -50,23 +50,32 @@ def evaluate(
     overrides = parse_overrides(catalog, parameters)
     refs = Pseudonyms(pii_key)
     beneficiary = beneficiary_ref(claim, refs)
-    chosen = choose_policy(catalog, claim, as_of)
+    chosen = choose_policy(catalog, claim, as_of, overrides)
     if isinstance(chosen, Refused):
         return _refusal(chosen, claim, catalog, beneficiary)
     policy, programme = chosen.policy, chosen.programme
     ev = Evaluation(claim, catalog, as_of, policy, programme, chosen.qualifying_date, overrides)
     period = programme.period or policy.period
-    ev.shared_step("policy", f"{policy.policy_id} (in force; period {period.describe()})", period.clause)
-    ev.shared_step(f"qualifying date ({programme.qualifying_date})", chosen.qualifying_date.isoformat(), programme.clause)
+    state = "in force" if chosen.activation is None else "draft, activated by an operator"
+    ev.shared_step("policy", f"{policy.policy_id} ({state}; period {period.describe()})", period.clause)
+    if chosen.activation is not None:
+        ev.shared_step(f"activation {programme.activation}", f"draft activated: {chosen.activation.shown}", programme.clause)
+    after = programme.qualifying_after
+    if after is not None:
+        ev.step(f"qualifying date ({programme.qualifying_date} + {after.months} months)", chosen.qualifying_date.isoformat(),
+                after.clause)
+    else:
+        ev.shared_step(f"qualifying date ({programme.qualifying_date})", chosen.qualifying_date.isoformat(), programme.clause)
     subject = subject_ref(claim, programme, refs)
     fields = key_fields(claim, programme, refs)
     apply_conditions(ev)
-    amount, tier, units = 0, None, 1
+    computed = None
     try:
-        amount, tier, units = compute_amount(ev)
+        computed = compute_amount(ev)
     except Undecidable as exc:
         ev.reject(exc.reason.code, exc.reason.message, exc.reason.clause)
-    apply_caps(ev, history, subject, fields, units)
+    computed = apply_caps(ev, history, subject, fields, computed)
+    amount, tier, units, months = computed[:4] if computed else (0, None, 1, [])
     eligible = not ev.reasons
     ev.shared_step("fund", programme.fund.code, programme.fund.clause)
     ev.shared_step("amount", format_fen(amount if eligible else 0), programme.amount.clause)
@@ -75,6 +84,6 @@ def evaluate(
         programme=programme.code, fund=programme.fund.code, policy_id=policy.policy_id, clause=programme.clause,
         reasons=ev.reasons, computation=ev.steps, catalog_hash=catalog.content_hash,
         beneficiary_ref=beneficiary, subject_ref=subject, qualifying_key=encode_key(fields),
-        qualifying_date=chosen.qualifying_date, tier=tier, units=units,
+        qualifying_date=chosen.qualifying_date, tier=tier, units=units, months=months if eligible else [],
         lookup_refs=sorted({subject, *party_refs(claim, programme, fields)}),
     )
