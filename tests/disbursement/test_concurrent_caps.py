@@ -2,17 +2,18 @@
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
 from services.disbursement.db.tables import DecisionRow, GrantRow
 from services.disbursement.deciding import decide
+from services.disbursement.domain.rules.dates import add_months
 from shared.catalog import load_catalog
 from shared.claims import parse_claim
 from shared.db import make_engine, unit_of_work
 from shared.migrations import upgrade_service
-from tests.support import hiring_body, skill_upgrade_body
+from tests.support import hiring_body, person_id, skill_upgrade_body
 
 PII_KEY = "test-pii-key"
 FILED = datetime(2023, 11, 1, 9, 0, tzinfo=UTC)
@@ -59,3 +60,26 @@ def test_hundred_concurrent_hiring_and_job_expansion_claims_for_one_hire_yield_e
         bodies.append(body)
     outcomes = _decide_all(pg_url, bodies)
     assert outcomes.count("eligible") == 1
+
+
+def test_forty_concurrent_overlapping_period_claims_for_one_business_pay_each_month_once(pg_url):
+    """yongchuan-2020 §23 claims of 12 months ending in each month of 2020-2021, filed by forty founders of one
+    business at once: every month of 2020-2021 is paid exactly once, whatever order the claims are decided in."""
+    bodies = []
+    for i in range(40):
+        end = add_months(date(2020, 1, 31), i % 24)
+        bodies.append({
+            "programme": "startup_social_insurance", "jurisdiction": "yongchuan",
+            "claimant": {"kind": "person", "id_number": person_id(3000 + i, born=date(1990, 1, 1 + i % 28)), "name": "创业者"},
+            "payee_account": {"account_number": f"62270038{i:011d}", "account_name": "创业者", "bank": "CQRCB"},
+            "facts": {"founder_category": "graduate", "business_uscc": "92500118MA60C0D1FQ", "business_registered_on": "2019-01-01",
+                      "first_business": True, "contribution_period_end": end.isoformat(), "contribution_months": 12,
+                      "employer_contributions_paid": "12000.00"}})
+    _decide_all(pg_url, bodies)
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:
+        covered = [m for months in conn.execute(select(GrantRow.covered_months)).scalars() for m in months]
+        paid = conn.execute(select(func.sum(GrantRow.amount_fen))).scalar()
+    engine.dispose()
+    assert sorted(covered) == [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
+    assert paid == 24 * 20000  # 200.00 a month (20% of 1000.00), never a month twice

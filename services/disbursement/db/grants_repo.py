@@ -28,12 +28,13 @@ def grants_by_ref(session: Session, refs: list[str]) -> list[tuple[GrantRecord, 
     if not refs:
         return []
     rows = session.execute(
-        select(GrantRow.id, GrantRow.record, GrantRef.ref).join(GrantRef, GrantRef.claim_id == GrantRow.claim_id)
+        select(GrantRow.id, GrantRow.record, GrantRow.covered_months, GrantRef.ref)
+        .join(GrantRef, GrantRef.claim_id == GrantRow.claim_id)
         .where(GrantRef.ref.in_(refs), GrantRow.active.is_(True)).order_by(GrantRow.id))
     found: dict[int, tuple[GrantRecord, set[str]]] = {}
-    for grant_id, record, ref in rows:
-        if grant_id not in found:
-            found[grant_id] = (GrantRecord.model_validate(record), set())
+    for grant_id, record, months, ref in rows:
+        if grant_id not in found:  # the months column is what a months cap counts
+            found[grant_id] = (GrantRecord.model_validate({**record, "months": months or []}), set())
         found[grant_id][1].add(ref)
     return list(found.values())
 
@@ -57,7 +58,7 @@ def add_grants(session: Session, granted: list[tuple[GrantRecord, datetime]]) ->
         claim_id=record.claim_id, programme=record.programme, policy_id=record.policy_id, fund=record.fund,
         beneficiary_ref=record.beneficiary_ref, subject_ref=record.subject_ref, qualifying_key=record.qualifying_key,
         qualifying_date=record.qualifying_date, amount_fen=record.amount_fen, record=record.model_dump(mode="json"),
-        active=True, created_at=created_at) for record, created_at in granted])
+        covered_months=record.months, active=True, created_at=created_at) for record, created_at in granted])
     insert_many(session, GrantRef.__table__, [{"claim_id": record.claim_id, "ref": ref}
                                               for record, _ in granted for ref in sorted(refs_of(record))])
 

@@ -52,6 +52,8 @@ class GrantRow(Base, table=True):
     qualifying_date: date = Field(sa_column=Column(Date, nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     record: dict = Field(sa_column=Column(JSON, nullable=False))
+    # The calendar months (YYYY-MM) the grant paid for: what a months cap reads (see GrantRecord.months).
+    covered_months: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
     active: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=text("true")))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
