@@ -21,6 +21,7 @@ APPS = "http://127.0.0.1:8001"
 DISBURSEMENT = "http://127.0.0.1:8002"
 AUDIT = "http://127.0.0.1:8003"
 DEMO_VAR = Path("var/demo")
+SHOWN_STEPS = ("months claimed", "months within", "prorated by months", "condition ratio_at_most")
 
 
 def start_system() -> subprocess.Popen:
@@ -79,6 +80,9 @@ def show_decisions(filed: list[tuple[str, str]], decided: dict[str, dict]) -> in
         if d["outcome"] == "rejected":
             for reason in d["reasons"]:
                 print(f"  {'':<50}   {reason['code']}: {reason['message']} [{reason['clause']}]")
+        for step in d["computation"]:  # how months were counted and layoff rates computed
+            if step["step"].startswith(SHOWN_STEPS) or step["step"].endswith("no_month_twice"):
+                print(f"  {'':<50}   {step['step']}: {step['value']} [{step['clause']}]")
     return missing
 
 

@@ -92,6 +92,24 @@ def other_programmes() -> list[tuple[str, dict[str, Any]]]:
             "founder_category": "graduate", "business_uscc": make_uscc("92500118MA60C0D1F"),
             "business_registered_on": "2019-01-15", "first_business": True, "contribution_period_end": "2020-06-30",
             "contribution_months": 6, "employer_contributions_paid": "5432.10"})),
+        *law_round_two(),
+    ]
+
+
+def law_round_two() -> list[tuple[str, dict[str, Any]]]:
+    """Issue 13 in the demo: a period overlapping months already granted is paid only for its new months, and an
+    enterprise gets its job-retention refund (the layoff rate computed from its headcount and layoffs)."""
+    return [
+        ("start-up SI, Apr-Sep overlaps Apr-Jun (yongchuan §23)", _for_person(221, date(1993, 3, 3), "startup_social_insurance", "yongchuan", {
+            "founder_category": "graduate", "business_uscc": make_uscc("92500118MA60C0D1F"),
+            "business_registered_on": "2019-01-15", "first_business": True, "contribution_period_end": "2020-09-30",
+            "contribution_months": 6, "employer_contributions_paid": "6000.00"})),
+        ("job-retention refund, SME, 4 of 120 laid off (qingyang §1)", _for_org(22, "庆阳市某某制造有限公司", "job_retention_refund", "qingyang", {
+            "size_class": "sme", "insured_staff_last_year": 120, "layoffs_last_year": 4,
+            "ui_premiums_paid_last_year": "36800.00", "applied_on": "2023-05-10"})),
+        ("job-retention refund, 12 of 120 laid off (qingyang §1)", _for_org(23, "庆阳市某某建材有限公司", "job_retention_refund", "qingyang", {
+            "size_class": "large", "insured_staff_last_year": 120, "layoffs_last_year": 12,
+            "ui_premiums_paid_last_year": "90000.00", "applied_on": "2023-06-01"})),
     ]
 
 
