@@ -6,7 +6,16 @@ from kafka.errors import TopicAlreadyExistsError
 
 from shared.events import all_topics
 
-PARTITIONS = 3
+PARTITIONS = 3  # of the topics the embedded broker gets; production's come from deploy/topics.sh
+
+
+class MissingTopics(RuntimeError):
+    """Production never creates topics: a missing one is an operator's step left undone, said at start."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(f"Kafka topic(s) missing: {', '.join(missing)}; in production the services never create "
+                         "topics: create them with deploy/topics.sh (or the KafkaTopic manifests)")
+        self.missing = missing
 
 
 def make_producer(bootstrap: str) -> KafkaProducer:
@@ -42,10 +51,26 @@ def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_
     return consumer
 
 
+def _admin(bootstrap: str) -> KafkaAdminClient:
+    return KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=5000, bootstrap_timeout_ms=5000)
+
+
+def require_topics(bootstrap: str, topics: list[str]) -> None:
+    """Raise MissingTopics naming every one of `topics` the cluster does not have; creates nothing."""
+    admin = _admin(bootstrap)
+    try:
+        existing = set(admin.list_topics())
+    finally:
+        admin.close()
+    missing = sorted(t for t in topics if t not in existing)
+    if missing:
+        raise MissingTopics(missing)
+
+
 def ensure_topics(bootstrap: str, prefix: str, partitions: int = PARTITIONS) -> None:
-    """Create the contract's topics if missing (an in-memory broker loses them when it restarts)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=5000,
-                             bootstrap_timeout_ms=5000)
+    """Create the contract's topics if missing (an in-memory broker loses them when it restarts).
+    Development and tests only: in production the relay and consumers are built with create_topics=False."""
+    admin = _admin(bootstrap)
     try:
         existing = set(admin.list_topics())
         missing = [t for t in all_topics(prefix) if t not in existing]

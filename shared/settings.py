@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "grants-development-jwt-secret-change-me"
@@ -19,6 +19,12 @@ class ServiceSettings(BaseSettings):
     grants_pii_key: str = DEV_PII_KEY
     grants_run_workers: bool = True
     grants_bind_host: str = "127.0.0.1"
+    # where `grants up` starts the embedded broker when GRANTS_KAFKA_BOOTSTRAP is unset
+    grants_embedded_broker_port: int = 9092
+    # `grants worker`: the port of its health endpoint, and how old a consumer's last poll (or the relay's
+    # last pass) may be before the worker reports itself unhealthy
+    grants_worker_health_port: int = 8090
+    grants_worker_stale_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("grants_topic_prefix")
     @classmethod
@@ -40,4 +46,10 @@ class ServiceSettings(BaseSettings):
 
     @property
     def kafka_bootstrap(self) -> str:
-        return self.grants_kafka_bootstrap or "127.0.0.1:9092"
+        return self.grants_kafka_bootstrap or f"127.0.0.1:{self.grants_embedded_broker_port}"
+
+    @property
+    def creates_topics(self) -> bool:
+        """The embedded broker loses its topics when it restarts, so outside production the relay and the
+        consumers create them; in production they must exist already (deploy/topics.sh) and nothing creates them."""
+        return self.grants_env != "production"
