@@ -1,10 +1,13 @@
 """kafka-python client factories: one place that knows our producer and consumer settings."""
 
+from functools import lru_cache
+
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from shared.events import all_topics
+from shared.settings import KafkaSecurity
 
 PARTITIONS = 3  # of the topics the embedded broker gets; production's come from deploy/topics.sh
 
@@ -18,6 +21,12 @@ class MissingTopics(RuntimeError):
         self.missing = missing
 
 
+@lru_cache
+def security() -> dict[str, str]:
+    """Every client's authentication options (GRANTS_KAFKA_SECURITY_PROTOCOL, ...), read once per process."""
+    return KafkaSecurity().client_options()
+
+
 def make_producer(bootstrap: str) -> KafkaProducer:
     """acks=all with idempotence: a retried send never duplicates or reorders within a partition."""
     return KafkaProducer(
@@ -29,6 +38,7 @@ def make_producer(bootstrap: str) -> KafkaProducer:
         request_timeout_ms=5000,
         delivery_timeout_ms=15000,
         bootstrap_timeout_ms=5000,
+        **security(),
     )
 
 
@@ -46,13 +56,15 @@ def make_consumer(bootstrap: str, group_id: str, topics: list[str], *, max_poll_
         max_partition_fetch_bytes=max_partition_fetch_bytes,
         request_timeout_ms=30000,
         bootstrap_timeout_ms=5000,
+        **security(),
     )
     consumer.subscribe(topics)
     return consumer
 
 
 def _admin(bootstrap: str) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=5000, bootstrap_timeout_ms=5000)
+    return KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=5000, bootstrap_timeout_ms=5000,
+                            **security())
 
 
 def require_topics(bootstrap: str, topics: list[str]) -> None:
