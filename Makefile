@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	sed -e '/--hash/d' -e 's/ \\$$//' $(LOCK) > $(VENV)/constraints.txt
 	$(BIN)/python -m pip install --quiet -e '.[embedded,test,bench]' -c $(VENV)/constraints.txt
+	@command -v kubectl >/dev/null 2>&1 || command -v kustomize >/dev/null 2>&1 || \
+	  echo "warning: neither kubectl nor kustomize is on PATH: tests/deploy/test_kubernetes.py will fail"
 	touch $(STAMP)
 
 install: $(STAMP)
