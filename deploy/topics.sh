@@ -1,9 +1,22 @@
 #!/usr/bin/env sh
-# Creates the contract's topics (contract §6) on an Apache Kafka cluster; idempotent.
+# Creates the contract's topics (contract §6) on an Apache Kafka cluster; idempotent. The services never
+# create topics in production (they stop at start naming a missing one), so this runs before them.
+#
+# GRANTS_TOPIC_PARTITIONS is the one place the partition count is set (default 12: the most consumer
+# replicas of one service that can share the work). Partitions can be added later, never removed, and
+# adding them moves keys to other partitions: choose before the first event. Every topic is replicated
+# three times and takes a write only when two replicas have it (acks=all), so one broker can be lost.
 set -eu
-BOOTSTRAP="${GRANTS_KAFKA_BOOTSTRAP:-kafka:9092}"
+BOOTSTRAP="${GRANTS_KAFKA_BOOTSTRAP:-kafka-1:9092}"
 PREFIX="${GRANTS_TOPIC_PREFIX:-grants}"
+PARTITIONS="${GRANTS_TOPIC_PARTITIONS:-12}"
+REPLICATION_FACTOR=3
+MIN_INSYNC_REPLICAS=2
+PATH="/opt/kafka/bin:$PATH"  # where the apache/kafka image keeps kafka-topics.sh
+
 for t in claims.v1 payments.v1 batches.v1 deadletter.v1; do
-  /opt/kafka/bin/kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
-    --topic "$PREFIX.$t" --partitions 3 --replication-factor 1 --config min.insync.replicas=1
+  kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$PREFIX.$t" \
+    --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
+    --config "min.insync.replicas=$MIN_INSYNC_REPLICAS"
 done
+echo "topics ready: $PREFIX.{claims,payments,batches,deadletter}.v1 ($PARTITIONS partitions, rf $REPLICATION_FACTOR)"

@@ -28,6 +28,7 @@ from shared.inbox import claim_event, claim_events, processed_ids
 from shared.kafka_clients import ensure_topics, make_consumer
 from shared.logging import bind_correlation_id, get_logger
 from shared.retrying import until_stopped
+from shared.workers import Heartbeat
 
 log = get_logger("shared.consumer")
 
@@ -91,8 +92,11 @@ class ConsumerSpec:
 
 
 class IdempotentConsumer:
-    def __init__(self, engine: Engine, inbox: Table, spec: ConsumerSpec, bootstrap: str, prefix: str):
+    def __init__(self, engine: Engine, inbox: Table, spec: ConsumerSpec, bootstrap: str, prefix: str, *,
+                 create_topics: bool = True):
         self.engine, self.inbox, self.spec, self.bootstrap, self.prefix = engine, inbox, spec, bootstrap, prefix
+        self.create_topics = create_topics
+        self.heartbeat = Heartbeat()
         self.stop_event = threading.Event()
         self.dead_letters = DeadLetters(bootstrap, prefix, spec.name)
         self._consumer = None
@@ -107,6 +111,7 @@ class IdempotentConsumer:
         self._disconnect()
 
     def _step(self) -> None:
+        self.heartbeat.tried()
         self._connect()
         try:
             self.poll_once()
@@ -132,6 +137,7 @@ class IdempotentConsumer:
         each partition not wholly applied is sought back to its first record not applied, so the next poll
         returns it again (re-applied records are skipped by the inbox), and the failure is raised."""
         pending = list(self._consumer.poll(timeout_ms=timeout_ms).items())
+        self.heartbeat.succeeded()
         handled = 0
         try:
             while pending:
@@ -260,7 +266,8 @@ class IdempotentConsumer:
 
     def _connect(self) -> None:
         if self._consumer is None:
-            ensure_topics(self.bootstrap, self.prefix)
+            if self.create_topics:
+                ensure_topics(self.bootstrap, self.prefix)
             topics = [topic(self.prefix, s) for s in self.spec.topic_suffixes]
             self._consumer = make_consumer(self.bootstrap, self.spec.group_id, topics,
                                            max_poll_records=self.spec.max_poll_records,

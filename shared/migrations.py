@@ -38,9 +38,29 @@ def run_env(context, metadata: MetaData) -> None:  # type: ignore[no-untyped-def
             context.run_migrations()
 
 
-def upgrade_service(service: str, url: str) -> None:
-    """Apply services/<service>/db/migrations to the database at url."""
+def _migrations_dir(service: str) -> Path:
     import importlib
 
-    package = importlib.import_module(f"services.{service}.db")
-    upgrade(Path(package.__file__).parent / "migrations", url)
+    return Path(importlib.import_module(f"services.{service}.db").__file__).parent / "migrations"
+
+
+def upgrade_service(service: str, url: str) -> None:
+    """Apply services/<service>/db/migrations to the database at url."""
+    upgrade(_migrations_dir(service), url)
+
+
+def schema_is_current(service: str, url: str) -> bool:
+    """True when the database at url is at the head of the service's history (read-only; any role that
+    may SELECT alembic_version can ask)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from shared.db import make_engine
+
+    heads = set(ScriptDirectory.from_config(alembic_config(_migrations_dir(service), url)).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads()) == heads
+    finally:
+        engine.dispose()

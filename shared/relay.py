@@ -11,6 +11,7 @@ from shared.events import topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
 from shared.retrying import until_stopped
+from shared.workers import Heartbeat
 
 log = get_logger("shared.relay")
 
@@ -19,8 +20,10 @@ class OutboxRelay:
     """Publish-then-mark: a crash between the two re-sends a row, and consumers dedup on the event id."""
 
     def __init__(self, engine: Engine, outbox: Table, bootstrap: str, prefix: str, *, batch_size: int = 500,
-                 idle_seconds: float = 0.05, max_backoff: float = 5.0):
+                 idle_seconds: float = 0.05, max_backoff: float = 5.0, create_topics: bool = True):
         self.engine, self.outbox, self.bootstrap, self.prefix = engine, outbox, bootstrap, prefix
+        self.create_topics = create_topics
+        self.heartbeat = Heartbeat()
         self.batch_size, self.idle_seconds, self.max_backoff = batch_size, idle_seconds, max_backoff
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
@@ -39,8 +42,11 @@ class OutboxRelay:
         self._drop_producer()
 
     def _step(self) -> int:
+        self.heartbeat.tried()
         try:
-            return self.relay_once()
+            sent = self.relay_once()
+            self.heartbeat.succeeded()
+            return sent
         except (KafkaError, OSError):
             self._drop_producer()  # a producer that saw the broker go away is not trusted again
             raise
@@ -94,7 +100,8 @@ class OutboxRelay:
 
     def _ensure_producer(self):  # type: ignore[no-untyped-def]
         if self._producer is None:
-            ensure_topics(self.bootstrap, self.prefix)
+            if self.create_topics:
+                ensure_topics(self.bootstrap, self.prefix)
             self._producer = make_producer(self.bootstrap)
         return self._producer
 

@@ -7,6 +7,8 @@ from shared.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     applications_database_url: str = "sqlite:///var/applications.db"
+    # the owner role's URL, used by `grants migrate` alone (default: APPLICATIONS_DATABASE_URL)
+    applications_migration_database_url: str | None = None
     applications_port: int = 8001
 
 

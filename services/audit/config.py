@@ -8,6 +8,8 @@ from shared.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     audit_database_url: str = "sqlite:///var/audit.db"
+    # the owner role's URL, used by `grants migrate` alone (default: AUDIT_DATABASE_URL)
+    audit_migration_database_url: str | None = None
     audit_port: int = 8003
     # The same variable disbursement enforces: the anomaly rules look for batches kept just under it.
     grants_dual_approval_threshold: Decimal = Decimal("1000000.00")

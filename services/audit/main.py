@@ -29,7 +29,8 @@ class AuditRuntime(Runtime):
 
     def build_workers(self) -> WorkerSet:
         workers = super().build_workers()
-        workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix)
+        workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix,
+                                         create_topics=w.create_topics)
                            if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
         return workers
 

@@ -30,6 +30,8 @@ def _placeholder_accounts() -> dict[str, FundAccount]:
 
 class Settings(ServiceSettings):
     disbursement_database_url: str = "sqlite:///var/disbursement.db"
+    # the owner role's URL, used by `grants migrate` alone (default: DISBURSEMENT_DATABASE_URL)
+    disbursement_migration_database_url: str | None = None
     disbursement_port: int = 8002
     # where the claim bodies live (claim check: identifiers never travel in events)
     applications_url: str = "http://127.0.0.1:8001"

@@ -1,6 +1,7 @@
 """What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints."""
 
 import base64
+import os
 import socket
 from collections.abc import Callable
 
@@ -72,14 +73,14 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
 
     @app.get("/healthz/live", tags=["health"])
     def live() -> dict:
-        return {"status": "live", "service": service}
+        return {"status": "live", "service": service, "pid": os.getpid()}
 
     @app.get("/healthz/ready", tags=["health"])
     def ready() -> JSONResponse:
         checks = {"database": database_reachable(engine_of()), "broker": broker_reachable(bootstrap_of())}
         ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not_ready", "service": service, "checks": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse({"status": "ready" if ok else "not_ready", "service": service, "pid": os.getpid(),
+                             "checks": checks}, status_code=200 if ok else 503)
 
 
 def encode_cursor(value: str) -> str:

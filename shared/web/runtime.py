@@ -30,8 +30,10 @@ class Runtime:
 
     def build_workers(self) -> WorkerSet:
         s = self.settings
-        self.relay = OutboxRelay(self.engine, self.outbox, s.kafka_bootstrap, s.grants_topic_prefix)
-        consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix)
+        self.relay = OutboxRelay(self.engine, self.outbox, s.kafka_bootstrap, s.grants_topic_prefix,
+                                 create_topics=s.creates_topics)
+        consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
+                                        create_topics=s.creates_topics)
                      for spec in self.consumer_specs]
         return WorkerSet([self.relay, *consumers])
 
