@@ -1,13 +1,19 @@
 """Reading a fund's Merkle log back, and the log its chain's entries should have built."""
 
-from sqlalchemy import select
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from services.audit.db import ledger_repo
 from services.audit.db.ledger_reads import iter_chain
 from services.audit.db.merkle_tables import MerkleNodeRow
+from services.audit.domain.accounts import expense_account, payable_account
+from services.audit.domain.chain import FundHead, link
 from services.audit.domain.entry_leaves import entry_leaf
 from services.audit.domain.merkle import append_leaves
+from services.audit.domain.postings import EntryDraft, Posting, entry_id_for
 
 NODES = MerkleNodeRow.__table__
 
@@ -25,3 +31,30 @@ def nodes_of_the_chain(engine: Engine) -> dict[tuple[str, int, int], str]:
             by_fund.setdefault(entry.fund, []).append(entry_leaf(entry))
     return {(fund, level, idx): digest.hex() for fund, leaves in by_fund.items()
             for (level, idx), digest in append_leaves([], leaves)[0]}
+
+
+def grow(engine: Engine, fund: str, size: int, chunk: int = 20_000) -> None:
+    """Post issue entries to the fund through the ledger repository until its log holds `size` entries.
+
+    Built as the service would write a huge consumed batch (drafts linked after the locked head, then
+    ledger_repo.append), without a broker or per-event parsing: a 100,001-entry log in seconds.
+    Statistics are refreshed first, as autovacuum would: a pooled connection that checked a posting's
+    foreign key while the ledger was tiny has cached a sequential scan for it, quadratic in a huge batch.
+    """
+    with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(text("ANALYZE ledger_entries"))
+        while (head := ledger_repo.lock_head(session, fund)).seq < size:
+            entries, last = [], head
+            for seq in range(head.seq + 1, min(size, head.seq + chunk) + 1):
+                event_id = f"ev-{fund}-{seq}"
+                draft = EntryDraft(entry_id_for(event_id), fund, event_id, f"{fund}-p{seq}", (
+                    Posting(expense_account(fund, "hiring"), 100_000 + seq, 0),
+                    Posting(payable_account(fund), 0, 100_000 + seq)), GROWN_AT + timedelta(seconds=seq))
+                entries.append(entry := link(draft, last))
+                last = FundHead(entry.seq, entry.hash)
+            ledger_repo.append(session, entries, {fund: head})
+            session.commit()
+
+
+GROWN_AT = datetime(2024, 1, 1, tzinfo=UTC)

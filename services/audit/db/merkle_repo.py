@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
+from services.audit.db.ledger_tables import LedgerEntryRow
 from services.audit.db.merkle_tables import MerkleNodeRow
 from services.audit.domain import merkle
 from services.audit.domain.chain import ChainEntry
 from services.audit.domain.entry_leaves import entry_leaf
 from shared.bulk import insert_many
 
-NODES = MerkleNodeRow.__table__
+NODES, ENTRIES = MerkleNodeRow.__table__, LedgerEntryRow.__table__
 
 
 def append_leaves(session: Session, entries: Sequence[ChainEntry]) -> None:
@@ -58,3 +59,9 @@ def log_size(session: Session, fund: str) -> int:
     """How many leaves the fund's log holds (0: none, or no such fund)."""
     last = session.execute(select(func.max(NODES.c.idx)).where(NODES.c.fund == fund, NODES.c.level == 0)).scalar()
     return 0 if last is None else last + 1
+
+
+def entry_position(session: Session, entry_id: str) -> tuple[str, int] | None:
+    """The fund and seq of an entry (its leaf is seq - 1 of that fund's log), None when there is no such entry."""
+    row = session.execute(select(ENTRIES.c.fund, ENTRIES.c.seq).where(ENTRIES.c.entry_id == entry_id)).one_or_none()
+    return None if row is None else (row.fund, row.seq)
