@@ -1,11 +1,15 @@
-"""Reading a fund's Merkle log back, and the log its chain's entries should have built."""
+"""Merkle log test support: the log read back, the log a chain should have built, huge logs built fast, files
+an auditor saves, and the offline verifier run in process."""
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from cli import audit as audit_cli
 from services.audit.db import ledger_repo
 from services.audit.db.ledger_reads import iter_chain
 from services.audit.db.merkle_tables import MerkleNodeRow
@@ -33,11 +37,12 @@ def nodes_of_the_chain(engine: Engine) -> dict[tuple[str, int, int], str]:
             for (level, idx), digest in append_leaves([], leaves)[0]}
 
 
-def grow(engine: Engine, fund: str, size: int, chunk: int = 20_000) -> None:
+def grow(engine: Engine, fund: str, size: int, chunk: int = 20_000, events: str = "ev") -> None:
     """Post issue entries to the fund through the ledger repository until its log holds `size` entries.
 
     Built as the service would write a huge consumed batch (drafts linked after the locked head, then
-    ledger_repo.append), without a broker or per-event parsing: a 100,001-entry log in seconds.
+    ledger_repo.append), without a broker or per-event parsing: a 100,001-entry log in seconds. Entry seq s
+    pays payment "<fund>-p<s>" for event "<events>-<fund>-<s>".
     Statistics are refreshed first, as autovacuum would: a pooled connection that checked a posting's
     foreign key while the ledger was tiny has cached a sequential scan for it, quadratic in a huge batch.
     """
@@ -47,7 +52,7 @@ def grow(engine: Engine, fund: str, size: int, chunk: int = 20_000) -> None:
         while (head := ledger_repo.lock_head(session, fund)).seq < size:
             entries, last = [], head
             for seq in range(head.seq + 1, min(size, head.seq + chunk) + 1):
-                event_id = f"ev-{fund}-{seq}"
+                event_id = f"{events}-{fund}-{seq}"
                 draft = EntryDraft(entry_id_for(event_id), fund, event_id, f"{fund}-p{seq}", (
                     Posting(expense_account(fund, "hiring"), 100_000 + seq, 0),
                     Posting(payable_account(fund), 0, 100_000 + seq)), GROWN_AT + timedelta(seconds=seq))
@@ -58,3 +63,17 @@ def grow(engine: Engine, fund: str, size: int, chunk: int = 20_000) -> None:
 
 
 GROWN_AT = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def saved(folder: Path, name: str, document: object) -> str:
+    """Write a JSON document an auditor would have saved; returns its path."""
+    path = folder / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+def run_audit_cli(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """`grants audit …` in process: its exit code and what it printed (stderr when it failed)."""
+    code = audit_cli.main(list(argv))
+    printed = capsys.readouterr()
+    return code, printed.err if code else printed.out

@@ -7,37 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.audit.db.tables import outbox
 from services.audit.domain import checkpoints as signing
 from services.audit.domain.merkle import append_leaves, range_hash
-from services.audit.main import create_app
 from services.audit.service import checkpoints
 from services.audit.service.checkpoint_schedule import CheckpointSchedule
-from services.audit.service.signing_key import write_new_key
 from shared.relay import OutboxRelay
 from tests.audit.domain.factories import EU, UI
 from tests.audit.merkle_support import grow, nodes_of_the_chain
-from tests.audit.support import audit_settings, wait_for
+from tests.audit.support import wait_for
 from tests.support import auth, read_topic
 
 AUDITOR = auth("auditor", "auditor-1")
-
-
-@pytest.fixture
-def log_key(tmp_path) -> signing.Signer:
-    return write_new_key(tmp_path / "checkpoint-key.pem")
-
-
-@pytest.fixture
-def keyed_client(audit_url, standards, tmp_path, log_key):  # type: ignore[no-untyped-def]
-    """The audit API signing with a key of this test's own, from a key file."""
-    settings = audit_settings(audit_url, audit_checkpoint_key_file=str(tmp_path / "checkpoint-key.pem"))
-    with TestClient(create_app(settings, run_workers=False, standards=standards)) as client:
-        yield client
 
 
 def root_of(engine, fund: str) -> str:  # type: ignore[no-untyped-def]
