@@ -1,6 +1,7 @@
 """Where the checkpoint signing key comes from: a secret or a file, a development key under ./var, never nothing
 in production."""
 
+import json
 import stat
 
 import pytest
@@ -43,3 +44,15 @@ def test_a_key_that_is_not_ed25519_is_refused(tmp_path):
     other = ec.generate_private_key(ec.SECP256R1())
     with pytest.raises(ValueError, match="not an Ed25519 key"):
         load_signer(Settings(audit_checkpoint_key=private_pem(other).decode()))
+
+
+def test_keygen_writes_a_key_the_service_signs_with_and_never_overwrites_one(tmp_path, capsys):
+    from tests.audit.merkle_support import run_audit_cli
+
+    code, out = run_audit_cli(capsys, "keygen", str(tmp_path / "key.pem"))
+    assert code == 0
+    assert load_signer(Settings(audit_checkpoint_key_file=str(tmp_path / "key.pem"))).key_id == json.loads(out)[
+        "key_id"]
+    before = (tmp_path / "key.pem").read_bytes()
+    code, reason = run_audit_cli(capsys, "keygen", str(tmp_path / "key.pem"))
+    assert code == 1 and "cannot write" in reason and (tmp_path / "key.pem").read_bytes() == before
