@@ -17,8 +17,9 @@ class Settings(ServiceSettings):
     audit_anomaly_sweep_seconds: float = 60.0
     # Days after issue with no bank outcome before reconciliation reports a payment unsettled.
     audit_unsettled_after_days: int = 5
-    # A fund's Merkle log is signed once it has grown by this many entries, or this many seconds after it last
-    # grew unsigned, whichever comes first (0 or less: that trigger is off); POST /v1/ledger/checkpoints any time.
+    # A fund's Merkle log is signed once it has grown by this many entries since its last checkpoint, or this many
+    # seconds after that checkpoint if it grew at all, whichever comes first (0 or less: that trigger is off);
+    # POST /v1/ledger/checkpoints signs on demand.
     audit_checkpoint_every_entries: int = 1000
     audit_checkpoint_every_seconds: float = 60.0
     # The Ed25519 checkpoint signing key (PEM, PKCS #8): a file, or the PEM itself from a secret; never the

@@ -20,9 +20,9 @@ from services.audit.db.types import Id, UtcDateTime
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
-__all__ = ["ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow", "FundHeadRow",
-           "LedgerEntryRow", "LedgerPostingRow", "MerkleNodeRow", "QuarantinedEventRow", "ReceivedEvent", "inbox",
-           "outbox"]
+__all__ = ["ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow",
+           "FundHeadRow", "LedgerEntryRow", "LedgerPostingRow", "MerkleNodeRow", "QuarantinedEventRow", "ReceivedEvent",
+           "inbox", "outbox"]
 
 
 class ReceivedEvent(Base, table=True):
