@@ -15,8 +15,10 @@ import psycopg
 from bench.payment_events import Stream
 from bench.procs import pg_dsn
 from services.audit.db.received_repo import FACT_COLUMNS, fact_columns
+from services.audit.domain.entry_leaves import entry_leaf
 from services.audit.domain.events import BatchApproved, parse_event
 from services.audit.domain.journal import InMemoryJournal
+from services.audit.domain.merkle import append_leaves
 from services.disbursement.domain.rules import evaluate, grant_record
 from shared.catalog import load_catalog
 from shared.claims import parse_claim
@@ -66,9 +68,19 @@ def eligible_claims(url: str, count: int) -> None:
         conn.execute("ANALYZE decisions; ANALYZE grants")  # planner statistics, as autovacuum would have them
 
 
+def _merkle_nodes(journal: InMemoryJournal) -> Iterable[tuple[str, int, int, str]]:
+    """Every complete subtree of each fund's log, as the ledger's appends store them."""
+    leaves: dict[str, list[bytes]] = {}
+    for entry in journal.entries:  # each fund's in seq order
+        leaves.setdefault(entry.fund, []).append(entry_leaf(entry))
+    for fund, hashes in leaves.items():
+        yield from ((fund, level, idx, digest.hex()) for (level, idx), digest in append_leaves([], hashes)[0])
+
+
 def audit_ledger(url: str, stream: Stream) -> int:
     """The audit database as the consumer leaves it after the stream: every event as received, the
-    approvals' payment lists, the hash-chained ledger and the fund heads. Returns the entries posted."""
+    approvals' payment lists, the hash-chained ledger, the fund heads and each fund's Merkle log.
+    Returns the entries posted."""
     journal = InMemoryJournal()
     received, approved = [], []
     for n, event in enumerate(stream.events):
@@ -94,6 +106,7 @@ def audit_ledger(url: str, stream: Stream) -> int:
         copy_rows(conn, "ledger_postings", ("entry_id", "fund", "account", "debit_fen", "credit_fen"), postings)
         copy_rows(conn, "fund_heads", ("fund", "seq", "hash"),
                   [(fund, head.seq, head.hash) for fund, head in journal.heads.items()])
+        copy_rows(conn, "merkle_nodes", ("fund", "level", "idx", "hash"), _merkle_nodes(journal))
     with psycopg.connect(pg_dsn(url), autocommit=True) as conn:
         # statistics and the visibility map (index-only scans), as autovacuum keeps them on insert-only
         # tables since PostgreSQL 13; a database fresh from COPY has neither

@@ -9,11 +9,13 @@ import json
 import sys
 from typing import Any
 
+from cli import audit_proofs
 from services.audit.domain.export import result_to_json, verify_file
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register `audit verify FILE` on the grants command's subparsers; each handler is set as `func`."""
+    """Register `audit verify FILE` (and the Merkle log's commands) on the grants command's subparsers; each
+    handler is set as `func`."""
     _add_commands(subparsers.add_parser("audit", help="audit ledger tools"))
 
 
@@ -23,6 +25,7 @@ def _add_commands(audit: argparse.ArgumentParser) -> None:
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     verify.add_argument("file", metavar="FILE", help="ledger export, one JSON entry per line")
     verify.set_defaults(func=run_verify)
+    audit_proofs.add_commands(commands)
 
 
 def run_verify(args: argparse.Namespace) -> int:

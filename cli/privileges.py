@@ -11,7 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 # Tables whose rows are never changed once written (their triggers refuse it too).
-APPEND_ONLY = {"audit": ("ledger_entries", "ledger_postings")}
+APPEND_ONLY = {"audit": ("ledger_entries", "ledger_postings", "merkle_nodes", "ledger_checkpoints",
+                          "checkpoint_cosignatures")}
 READ_ONLY = ("alembic_version",)
 
 

@@ -17,7 +17,7 @@ SERVICES = ("applications", "disbursement", "audit")
 PUBLISHES = {
     "applications": ("claims.v1",),
     "disbursement": ("claims.v1", "payments.v1", "batches.v1"),
-    "audit": (),
+    "audit": ("checkpoints.v1",),
 }
 DEAD_LETTER = "deadletter.v1"
 

@@ -25,7 +25,7 @@ TOPIC_OF_TYPE = {
     PAYMENT_FAILED: "payments.v1",
     BATCH_APPROVED: "batches.v1",
 }
-TOPIC_SUFFIXES = ("claims.v1", "payments.v1", "batches.v1", "deadletter.v1")
+TOPIC_SUFFIXES = ("claims.v1", "payments.v1", "batches.v1", "deadletter.v1", "checkpoints.v1")
 
 
 def topic(prefix: str, suffix: str) -> str:
@@ -84,3 +84,7 @@ TOPIC_OF_TYPE.update({CLAIM_BATCHED: "claims.v1", CLAIM_UNBATCHED: "claims.v1", 
 # A fund's yearly budget as finance set it: the audit checks issued totals against the same figure.
 FUND_BUDGET_SET = "grants.fund.budget_set"
 TOPIC_OF_TYPE[FUND_BUDGET_SET] = "batches.v1"
+
+# The audit's signed checkpoints of each fund's Merkle log (docs/api.md), for witnesses and auditors to keep.
+LEDGER_CHECKPOINT = "grants.ledger.checkpoint"
+TOPIC_OF_TYPE[LEDGER_CHECKPOINT] = "checkpoints.v1"

@@ -3,6 +3,8 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from pydantic import SecretStr, model_validator
+
 from shared.settings import ServiceSettings
 
 
@@ -17,6 +19,22 @@ class Settings(ServiceSettings):
     audit_anomaly_sweep_seconds: float = 60.0
     # Days after issue with no bank outcome before reconciliation reports a payment unsettled.
     audit_unsettled_after_days: int = 5
+    # A fund's Merkle log is signed once it has grown by this many entries since its last checkpoint, or this many
+    # seconds after that checkpoint if it grew at all, whichever comes first (0 or less: that trigger is off);
+    # POST /v1/ledger/checkpoints signs on demand.
+    audit_checkpoint_every_entries: int = 1000
+    audit_checkpoint_every_seconds: float = 60.0
+    # The Ed25519 checkpoint signing key (PEM, PKCS #8): a file, or the PEM itself from a secret; never the
+    # database. Required in production; elsewhere a development key is made under ./var if neither is set.
+    audit_checkpoint_key_file: str | None = None
+    audit_checkpoint_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _require_a_checkpoint_key_in_production(self) -> "Settings":
+        if self.grants_env == "production" and not (self.audit_checkpoint_key_file or self.audit_checkpoint_key):
+            raise ValueError("AUDIT_CHECKPOINT_KEY_FILE or AUDIT_CHECKPOINT_KEY must give the checkpoint signing key "
+                             "in production")
+        return self
 
 
 @lru_cache

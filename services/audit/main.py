@@ -1,5 +1,7 @@
 """The audit service: consumes payment and batch events into its ledger and serves auditors."""
 
+from dataclasses import dataclass
+
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
@@ -12,6 +14,8 @@ from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
 from services.audit.messaging.consumer import AuditConsumer
 from services.audit.messaging.spec import CONSUMER, ledger_consumer_spec
+from services.audit.service.checkpoint_schedule import CheckpointSchedule
+from services.audit.service.signing_key import load_signer
 from services.audit.standards import catalog_standards
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.logging import configure_logging
@@ -24,14 +28,19 @@ SERVICE = "audit"
 __all__ = ["CONSUMER", "create_app", "ledger_consumer_spec"]
 
 
+@dataclass
 class AuditRuntime(Runtime):
-    """The shared runtime, with the audit consumer in place of the plain idempotent one."""
+    """The shared runtime, with the audit consumer in place of the plain idempotent one, and the checkpoint signer."""
+
+    checkpoint_schedule: CheckpointSchedule | None = None
 
     def build_workers(self) -> WorkerSet:
         workers = super().build_workers()
         workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix,
                                          create_topics=w.create_topics)
                            if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
+        if self.checkpoint_schedule is not None:
+            workers.workers.append(self.checkpoint_schedule)
         return workers
 
 
@@ -39,9 +48,22 @@ def rule_parameters(settings: Settings) -> RuleParameters:
     return RuleParameters(dual_approval_threshold_fen=parse_fen(settings.grants_dual_approval_threshold))
 
 
-def consumer_specs(settings: Settings, engine: Engine, standards: Standards) -> list[ConsumerSpec]:
+@dataclass
+class AfterBatch:
+    """What the consumer runs after each committed batch: the anomaly sweep, and a look at due checkpoints."""
+
+    sweep: AnomalySweep
+    schedule: CheckpointSchedule
+
+    def __call__(self) -> None:
+        self.sweep()
+        self.schedule.wake()
+
+
+def consumer_specs(settings: Settings, engine: Engine, standards: Standards,
+                   schedule: CheckpointSchedule) -> list[ConsumerSpec]:
     sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
-    return [ledger_consumer_spec(settings, sweep)]
+    return [ledger_consumer_spec(settings, AfterBatch(sweep, schedule))]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
@@ -50,13 +72,18 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     configure_logging(settings.grants_env)
     standards = standards or catalog_standards()
     engine = audit_engine(settings.audit_database_url)
+    signer = load_signer(settings)
+    schedule = CheckpointSchedule(engine, signer, settings.audit_checkpoint_every_entries,
+                                  settings.audit_checkpoint_every_seconds)
     runtime = AuditRuntime(settings=settings, engine=engine, outbox=outbox, inbox=inbox,
-                           consumer_specs=consumer_specs(settings, engine, standards))
+                           consumer_specs=consumer_specs(settings, engine, standards, schedule),
+                           checkpoint_schedule=schedule)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants audit", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
     app.state.standards = standards
     app.state.rule_parameters = rule_parameters(settings)
+    app.state.signer = signer
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine,
                    bootstrap_of=lambda: settings.kafka_bootstrap)
     for router in routers:

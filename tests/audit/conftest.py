@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from services.audit.db.engine import audit_engine
+from services.audit.domain.checkpoints import Signer
 from services.audit.main import create_app
+from services.audit.service.signing_key import write_new_key
 from services.audit.standards import CatalogStandards, catalog_standards
 from shared.migrations import upgrade_service
 from tests.audit.support import audit_settings
@@ -56,4 +58,18 @@ def client(audit_url, standards) -> Iterator[TestClient]:
     """The audit API on the migrated database, workers off."""
     app = create_app(audit_settings(audit_url), run_workers=False, standards=standards)
     with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def log_key(tmp_path) -> Signer:
+    """A checkpoint signing key of the test's own, in tmp_path/checkpoint-key.pem."""
+    return write_new_key(tmp_path / "checkpoint-key.pem")
+
+
+@pytest.fixture
+def keyed_client(audit_url, standards, tmp_path, log_key) -> Iterator[TestClient]:
+    """The audit API signing checkpoints with log_key, read from its file; workers off."""
+    settings = audit_settings(audit_url, audit_checkpoint_key_file=str(tmp_path / "checkpoint-key.pem"))
+    with TestClient(create_app(settings, run_workers=False, standards=standards)) as c:
         yield c

@@ -1,4 +1,5 @@
-"""Many writers into one fund at once (PostgreSQL, row locks): the chain stays gapless and unforked."""
+"""Many writers into one fund at once (PostgreSQL, row locks): the chain stays gapless and unforked, and its
+Merkle log holds each entry once, as its next leaf."""
 
 import threading
 
@@ -6,6 +7,7 @@ from sqlmodel import Session
 
 from services.audit.verification import verify_ledger
 from tests.audit.domain.factories import issued_event
+from tests.audit.merkle_support import nodes_of_the_chain, stored_nodes
 from tests.audit.support import entry_count, feed
 
 WRITERS, EACH = 8, 25
@@ -39,6 +41,8 @@ def test_concurrent_consumers_append_one_gapless_chain_per_fund(pg_url):
     assert entry_count(engine) == WRITERS * (EACH + 1)
     with Session(engine) as session:
         result = verify_ledger(session)
+    log_matches_chain = stored_nodes(engine) == nodes_of_the_chain(engine)
     engine.dispose()
+    assert log_matches_chain
     assert result.ok and result.entries == WRITERS * (EACH + 1)
     assert [h.seq for h in result.funds.values()] == [WRITERS * (EACH + 1)]

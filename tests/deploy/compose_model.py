@@ -5,7 +5,8 @@ ${VAR?error}, $$). Laying a container onto the host changes only what a host can
 - every compose service name is a host name: it becomes 127.0.0.1; the Kafka nodes become the suite's broker;
 - every container port (published or not) gets a free host port, because these containers share one network
   namespace here (three workers all listen on 8090) and other engineers' processes use this machine's ports;
-- every role and database name gets a per-run prefix, because the PostgreSQL server is shared.
+- every role and database name gets a per-run prefix, because the PostgreSQL server is shared;
+- a secret compose mounts at /run/secrets/NAME is read from the host file its top-level `secrets` entry names.
 Nothing is added to a container's environment, and nothing in it is left out.
 """
 
@@ -82,6 +83,7 @@ class HostLayout:
     services: dict[str, dict]
     broker: str
     db_prefix: str
+    secret_files: dict[str, str] = field(default_factory=dict)  # compose's top-level secrets: name -> file
     ports: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,6 +94,10 @@ class HostLayout:
     def value(self, container: str, key: str, value: str) -> str:
         if value.startswith("postgresql"):
             return self._database_url(value)
+        if value.startswith("/run/secrets/"):
+            name = value.removeprefix("/run/secrets/")
+            assert name in (self.services[container].get("secrets") or []), f"{container} does not mount {name}"
+            return self.secret_files[name]
         if key.endswith("_PORT") and value.isdigit() and (container, int(value)) in self.ports:
             return str(self.ports[(container, int(value))])
         if key == "GRANTS_KAFKA_BOOTSTRAP":

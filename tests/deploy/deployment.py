@@ -27,10 +27,25 @@ def operator_env() -> dict[str, str]:
 
     names = [m for m in re.findall(r"\$\{([A-Z_]+):\?", COMPOSE_FILE.read_text())]
     env = {name: secrets.token_hex(20) for name in names}
+    env["AUDIT_CHECKPOINT_KEY_PATH"] = _checkpoint_key_file()
     env["GRANTS_FUND_ACCOUNTS"] = json.dumps({f: {"name": f"{f} paying account", "bank_name": "Treasury bank",
                                                   "account_number": f"9558800000000{i:06d}"}
                                               for i, f in enumerate(FUNDS, 1)})
     return env
+
+
+def _checkpoint_key_file() -> str:
+    """An Ed25519 key as `grants audit keygen` writes it (PEM, PKCS #8), in a file of the operator's."""
+    import tempfile
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption())
+    with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as out:
+        out.write(pem)
+    return out.name
 
 
 def image_env() -> dict[str, str]:
@@ -59,9 +74,11 @@ def order(services: dict[str, dict]) -> list[str]:
 
 
 class Deployment:
-    def __init__(self, services: dict[str, dict], broker: str, workdir: Path):
+    def __init__(self, services: dict[str, dict], broker: str, workdir: Path,
+                 secret_files: dict[str, str] | None = None):
         self.services, self.workdir = services, workdir
-        self.layout = HostLayout(services, broker, db_prefix=f"gc{secrets.token_hex(4)}_")
+        self.layout = HostLayout(services, broker, db_prefix=f"gc{secrets.token_hex(4)}_",
+                                 secret_files=secret_files or {})
         self.procs: dict[str, subprocess.Popen] = {}
         self.state: dict[str, str] = {}  # name -> "healthy" | "completed"
 

@@ -59,8 +59,9 @@ def _wait(check, what: str, timeout: float = 60.0):  # type: ignore[no-untyped-d
 @pytest.fixture
 def deployment(broker, tmp_path):
     env = operator_env()
-    services = compose_model.load(env)["services"]
-    deployment = Deployment(services, broker, tmp_path)
+    model = compose_model.load(env)
+    deployment = Deployment(model["services"], broker, tmp_path,
+                            secret_files={name: s["file"] for name, s in (model.get("secrets") or {}).items()})
     deployment.secrets = env
     try:
         yield deployment

@@ -19,7 +19,9 @@ GRANTS = str(Path(sys.executable).parent / "grants")
 
 
 def _production_env(broker: str, prefix: str, tmp_path: Path) -> dict[str, str]:
-    return {"PATH": os.environ["PATH"], "GRANTS_ENV": "production", "GRANTS_KAFKA_BOOTSTRAP": broker,
+    key = tmp_path / "checkpoint-key.pem"
+    subprocess.run([GRANTS, "audit", "keygen", str(key)], check=True, capture_output=True)
+    return {"AUDIT_CHECKPOINT_KEY_FILE": str(key), "PATH": os.environ["PATH"], "GRANTS_ENV": "production", "GRANTS_KAFKA_BOOTSTRAP": broker,
             "GRANTS_TOPIC_PREFIX": prefix, "GRANTS_JWT_SECRET": "j" * 40, "GRANTS_PII_KEY": "p" * 40,
             "AUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/audit.db", "GRANTS_WORKER_HEALTH_PORT": str(free_port())}
 
@@ -37,7 +39,7 @@ def test_a_production_worker_without_its_topics_stops_naming_them_and_creates_no
     done = subprocess.run([GRANTS, "worker", "audit"], env=env, cwd=tmp_path, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 1
-    for suffix in ("payments.v1", "batches.v1", "deadletter.v1"):
+    for suffix in ("payments.v1", "batches.v1", "deadletter.v1", "checkpoints.v1"):
         assert f"{topic_prefix}.{suffix}" in done.stderr
     assert "deploy/topics.sh" in done.stderr
     assert not {t for t in _topics(broker) if t.startswith(topic_prefix)}
@@ -45,7 +47,8 @@ def test_a_production_worker_without_its_topics_stops_naming_them_and_creates_no
 
 def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix, tmp_path):
     admin = KafkaAdminClient(bootstrap_servers=broker)
-    admin.create_topics([NewTopic(f"{topic_prefix}.{s}", 3, 1) for s in ("payments.v1", "batches.v1", "deadletter.v1")])
+    admin.create_topics([NewTopic(f"{topic_prefix}.{s}", 3, 1) for s in ("payments.v1", "batches.v1", "deadletter.v1",
+                                                                      "checkpoints.v1")])
     admin.close()
     env = _production_env(broker, topic_prefix, tmp_path)
     subprocess.run([GRANTS, "migrate", "audit"], env=env, cwd=tmp_path, check=True, capture_output=True)
@@ -58,7 +61,7 @@ def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix,
             assert time.monotonic() < deadline, "the audit worker never became ready"
             time.sleep(0.2)
         health = httpx.get(url).json()
-        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger"}
+        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "CheckpointSchedule"}
     finally:
         proc.terminate()
         proc.wait(15)

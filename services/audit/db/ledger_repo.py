@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.audit.db import merkle_repo
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
 from services.audit.db.upsert import insert_ignore
 from services.audit.domain.chain import GENESIS_HASH, ChainEntry, FundHead
@@ -33,7 +34,8 @@ def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str,
     """Insert linked entries (each fund's in seq order) and their postings, and move each fund's head.
 
     The caller holds the heads' locks, taken when they were `locked`; entries, postings and heads are one
-    statement each per batch (the heads one per fund).
+    statement each per batch (the heads one per fund). Each fund's Merkle log takes the entries as its next
+    leaves in the same transaction.
     """
     if not entries:
         return
@@ -43,6 +45,7 @@ def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str,
     insert_many(session, POSTINGS, [
         {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
          "credit_fen": p.credit_fen} for e in entries for p in e.postings])
+    merkle_repo.append_leaves(session, entries)
     last = {e.fund: e for e in entries}
     for fund, entry in sorted(last.items()):
         moved = session.execute(update(HEADS).where(HEADS.c.fund == fund, HEADS.c.seq == locked[fund].seq)

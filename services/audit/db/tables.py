@@ -14,13 +14,15 @@ from sqlmodel import Field
 
 from services.audit.db.base import Base
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
+from services.audit.db.merkle_tables import CheckpointRow, CosignatureRow, MerkleNodeRow
 from services.audit.db.review_tables import ApprovedPaymentRow, FindingRow, FundBudgetRow, QuarantinedEventRow
 from services.audit.db.types import Id, UtcDateTime
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
-__all__ = ["ApprovedPaymentRow", "Base", "FindingRow", "FundBudgetRow", "FundHeadRow", "LedgerEntryRow",
-           "LedgerPostingRow", "QuarantinedEventRow", "ReceivedEvent", "inbox", "outbox"]
+__all__ = ["ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow",
+           "FundHeadRow", "LedgerEntryRow", "LedgerPostingRow", "MerkleNodeRow", "QuarantinedEventRow", "ReceivedEvent",
+           "inbox", "outbox"]
 
 
 class ReceivedEvent(Base, table=True):
