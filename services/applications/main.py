@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.applications import timeline
+from services.applications.service import claim_timeline
 from services.applications.api import internal_routes, payee_routes
 from services.applications.api.routes import router
 from services.applications.config import Settings, get_settings
@@ -18,8 +18,8 @@ SERVICE = "applications"
 
 def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
     return [ConsumerSpec(name="applications.timeline", group_id=f"{settings.grants_topic_prefix}.applications",
-                         topic_suffixes=["claims.v1", "payments.v1"], handlers=timeline.HANDLERS,
-                         batch_handler=timeline.apply_events)]
+                         topic_suffixes=["claims.v1", "payments.v1"], handlers=claim_timeline.HANDLERS,
+                         batch_handler=claim_timeline.apply_events)]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Request
 from services.applications.api.routes import DB, Caller
 from services.applications.api.schemas import ClaimPublic, to_public
 from services.applications.db import claims_repo
-from services.applications.payee_change import change_payee
+from services.applications.service.payee_correction import change_payee
 from shared.web.runtime import get_runtime
 from shared.web.security import require_role
 

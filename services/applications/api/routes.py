@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.db import claims_repo
-from services.applications.intake import file_claim
+from services.applications.service.claim_filing import file_claim
 from shared.auth import Principal
 from shared.web.app import decode_cursor, encode_cursor
 from shared.web.problems import NotFound, ValidationFailed

@@ -6,7 +6,7 @@ from shared.events import (
     PAYMENT_ISSUED,
     PAYMENT_SETTLED,
 )
-from tests.applications.timeline_support import deliver
+from tests.applications.messaging.timeline_support import deliver
 from tests.support import auth, skill_upgrade_body
 
 

@@ -6,7 +6,7 @@ from services.applications.db.tables import outbox
 from shared.events import CLAIM_BATCHED, CLAIM_DECIDED, CLAIM_UNBATCHED, PAYMENT_FAILED, PAYMENT_ISSUED
 from shared.identifiers import pseudonymise
 from shared.settings import DEV_PII_KEY
-from tests.applications.timeline_support import deliver
+from tests.applications.messaging.timeline_support import deliver
 from tests.support import auth, skill_upgrade_body
 
 NEW_ACCOUNT = {"account_number": "6222 0202 0009 9999 999", "account_name": "张三", "bank": "ICBC"}
