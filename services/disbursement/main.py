@@ -3,12 +3,12 @@
 from fastapi import FastAPI
 
 from services.disbursement.api import bank_return_routes, batch_routes, entitlement_routes, fund_routes
-from services.disbursement.api import parameters as parameters_api
+from services.disbursement.api import parameter_routes
 from services.disbursement.api.routes import router
-from services.disbursement.claim_source import ClaimSource
+from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
-from services.disbursement.deciding import Decider
+from services.disbursement.service.claim_deciding import Decider
 from services.disbursement.messaging.claim_events import claim_events_handler
 from services.disbursement.messaging.payee_changes import apply_payee_change
 from shared.catalog import load_catalog
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     app.state.claim_source = ClaimSource(settings.applications_url, settings.grants_jwt_secret)
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
-    app.include_router(parameters_api.router)
+    app.include_router(parameter_routes.router)
     for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes):
         app.include_router(finance.router)
     return app

@@ -10,11 +10,11 @@ from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.db import batch_repo
 from services.disbursement.domain.batch_states import BATCH_STATUSES
-from services.disbursement.finance.approving import approve_batch
-from services.disbursement.finance.batch_view import batch_detail, batch_summary
-from services.disbursement.finance.business_time import business_day
-from services.disbursement.finance.drafting import draft_batch, reject_batch, remove_item
-from services.disbursement.finance.payment_files import payment_file
+from services.disbursement.service.batch_approval import approve_batch
+from services.disbursement.service.batch_view import batch_detail, batch_summary
+from services.disbursement.domain.iso20022_ids import business_day
+from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
+from services.disbursement.service.payment_file_export import payment_file
 from shared.web.app import decode_cursor, encode_cursor
 from shared.web.problems import NotFound, ValidationFailed
 from shared.web.security import require_role

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import BudgetAmount
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.finance.budgets import fund_view, funds_view, set_budget
-from services.disbursement.finance.business_time import business_year
+from services.disbursement.service.fund_budgets import fund_view, funds_view, set_budget
+from services.disbursement.domain.iso20022_ids import business_year
 from shared.web.security import require_role
 
 router = APIRouter(tags=["funds"])

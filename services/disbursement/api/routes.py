@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from services.disbursement.api.catalog_view import programme_items
 from services.disbursement.db import grants_repo
-from services.disbursement.parameters import operator_values
+from services.disbursement.service.operator_parameters import operator_values
 from services.disbursement.domain.rules import UnknownParameter, evaluate, history_refs
 from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from services.disbursement.deciding import Decider
+from services.disbursement.service.claim_deciding import Decider
 from shared.consumer import bound_delivery
 from shared.events import CLAIM_SUBMITTED, CloudEvent
 

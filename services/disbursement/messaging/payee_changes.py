@@ -11,7 +11,7 @@ from sqlmodel import Session
 from services.disbursement.db import payments_repo
 from services.disbursement.db.tables import DecisionRow, outbox
 from services.disbursement.domain import batch_states as bs
-from services.disbursement.finance import event_data
+from services.disbursement.service import finance_event_data
 from shared.events import CLAIM_UNBATCHED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
@@ -34,6 +34,6 @@ def apply_payee_change(session: Session, event: CloudEvent) -> None:
     decision.payee_ref, decision.status = payee_ref, bs.ELIGIBLE
     session.add(decision)
     failed = payments_repo.latest_failed(session, claim_id)
-    data = event_data.claim_unbatched(claim_id, failed.batch_id if failed else None, "payee_corrected")
+    data = finance_event_data.claim_unbatched(claim_id, failed.batch_id if failed else None, "payee_corrected")
     enqueue(session, outbox, new_event(CLAIM_UNBATCHED, SOURCE, claim_id, data), key=claim_id)
     log.info("disbursement.payee_corrected", claim_id=claim_id)

@@ -5,7 +5,7 @@ import httpx
 from sqlalchemy import func, select
 
 from services.disbursement.db.batch_tables import PaymentRow
-from tests.disbursement.finance.factories import add_eligible, staged
+from tests.disbursement.factories import add_eligible, staged
 from tests.live_server import serve
 from tests.support import auth
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from services.disbursement.db.batch_tables import PaymentRow
 from services.disbursement.db.tables import outbox
-from tests.disbursement.finance.factories import add_eligible, staged, statuses
+from tests.disbursement.factories import add_eligible, staged, statuses
 from tests.support import auth
 
 MAKER, CHECKER, SECOND = auth("officer", "maker-1"), auth("officer", "checker-1"), auth("officer", "checker-2")

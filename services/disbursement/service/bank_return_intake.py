@@ -32,7 +32,7 @@ from services.disbursement.domain.bank_returns import (
     parse_returns_csv,
     parse_returns_pain002,
 )
-from services.disbursement.finance import event_data
+from services.disbursement.service import finance_event_data
 from shared.auth import Principal
 from shared.events import PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
@@ -89,7 +89,7 @@ def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: dat
     batch_repo.set_decision_status(session, [payment.claim_id], bs.CLAIM_STATUS_OF_PAYMENT[payment.status])
     if not settled:  # the claim may be batched again once its payee account is corrected
         batch_repo.release_items(session, payment.batch_id, now, [payment.claim_id])
-    data = event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
+    data = finance_event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
     event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, SOURCE, payment.payment_id, data)
     return event, payment.beneficiary_ref  # keyed like grants.payment.issued: a payee's events stay in order
 

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from services.disbursement.main import create_app
 from shared.migrations import upgrade_service
 from tests.disbursement.domain.test_bank_returns import Row, csv_file
-from tests.disbursement.finance.factories import add_eligible, finance_settings, statuses
+from tests.disbursement.factories import add_eligible, finance_settings, statuses
 from tests.support import auth
 
 

@@ -7,7 +7,7 @@ from shared.events import CLAIM_PAYEE_CHANGED, new_event
 from shared.identifiers import pseudonymise
 from shared.settings import DEV_PII_KEY
 from tests.disbursement.domain.test_bank_returns import Row, csv_file
-from tests.disbursement.finance.factories import add_eligible, staged, statuses
+from tests.disbursement.factories import add_eligible, staged, statuses
 from tests.support import auth
 
 MAKER, CHECKER = auth("officer", "maker-1"), auth("officer", "checker-1")

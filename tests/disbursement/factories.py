@@ -70,7 +70,7 @@ def statuses(engine: Engine, claim_ids: list[str]) -> dict[str, str]:
 
 def decide_filed(engine: Engine, bodies: dict[str, dict[str, Any]]) -> None:
     """Decide claims filed with the applications service (claim id -> body), as the decider would."""
-    from services.disbursement.deciding import decide
+    from services.disbursement.service.claim_deciding import decide
     from shared.catalog import load_catalog
     from shared.claims import parse_claim
     from shared.db import unit_of_work

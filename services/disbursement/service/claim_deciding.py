@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlmodel import Session
 
-from services.disbursement.claim_source import ClaimSource
+from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.db import grants_repo
 from services.disbursement.db.tables import outbox
-from services.disbursement.parameters import operator_values
+from services.disbursement.service.operator_parameters import operator_values
 from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
 from shared.claims import Claim, parse_claim

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from services.disbursement.db.tables import DecisionRow, GrantRow, outbox
-from services.disbursement.deciding import Submitted, decide_many
+from services.disbursement.service.claim_deciding import Submitted, decide_many
 from shared.catalog import load_catalog
 from shared.claims import parse_claim
 from shared.db import make_engine, unit_of_work

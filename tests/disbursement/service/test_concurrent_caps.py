@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from services.disbursement.db.tables import DecisionRow, GrantRow
-from services.disbursement.deciding import decide
+from services.disbursement.service.claim_deciding import decide
 from shared.catalog import load_catalog
 from shared.claims import parse_claim
 from shared.db import make_engine, unit_of_work

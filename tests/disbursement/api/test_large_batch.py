@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from services.disbursement.db.tables import outbox
 from shared.events import topic
 from shared.kafka_clients import make_producer
-from tests.disbursement.finance.factories import add_eligible
+from tests.disbursement.factories import add_eligible
 from tests.support import auth
 
 MARKER = b"end-of-test-marker"

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from services.disbursement.claim_source import ClaimSource
+from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import FundAccount
 from services.disbursement.db import batch_repo, payments_repo
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.payment_file import DebtorAccount, PaymentFileError, PaymentLine, render_pain001
-from services.disbursement.finance.business_time import business_day
-from services.disbursement.finance.errors import ApplicationsUnavailable, BatchState, PaymentFileUnavailable
+from services.disbursement.domain.iso20022_ids import business_day
+from services.disbursement.domain.finance_errors import ApplicationsUnavailable, BatchState, PaymentFileUnavailable
 from shared.consumer import RetryLater
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger

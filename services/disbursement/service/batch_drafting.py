@@ -15,9 +15,9 @@ from services.disbursement.db.finance_locks import serialise_writers_on_sqlite
 from services.disbursement.db.tables import DecisionRow, outbox
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.approval_policy import same_person
-from services.disbursement.finance import event_data
-from services.disbursement.finance.business_time import new_batch_id
-from services.disbursement.finance.errors import BatchState, ClaimsNotBatchable, NotTheMaker
+from services.disbursement.service import finance_event_data
+from services.disbursement.domain.iso20022_ids import new_batch_id
+from services.disbursement.domain.finance_errors import BatchState, ClaimsNotBatchable, NotTheMaker
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, new_event
@@ -61,7 +61,7 @@ def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str
         raise ClaimsNotBatchable("a claim is already held by another batch; draft again") from exc
     batch_repo.set_decision_status(session, [r.claim_id for r in rows], bs.IN_BATCH)
     enqueue_many(session, outbox, ((new_event(CLAIM_BATCHED, SOURCE, r.claim_id,
-                                              event_data.claim_batched(r.claim_id, batch)), r.claim_id) for r in rows))
+                                              finance_event_data.claim_batched(r.claim_id, batch)), r.claim_id) for r in rows))
     record(session, batch, bs.DRAFTED, None, maker, detail={"count": batch.count, "total": format_fen(batch.total_fen)})
     log.info("disbursement.batch_drafted", batch_id=batch.batch_id, fund=fund, count=batch.count)
     return batch
@@ -126,7 +126,7 @@ def record(session: Session, batch: BatchRow, action: str, from_status: str | No
 
 def _announce_unbatched(session: Session, claim_ids: list[str], batch_id: str, reason: str) -> None:
     enqueue_many(session, outbox, ((new_event(CLAIM_UNBATCHED, SOURCE, cid,
-                                              event_data.claim_unbatched(cid, batch_id, reason)), cid)
+                                              finance_event_data.claim_unbatched(cid, batch_id, reason)), cid)
                                    for cid in claim_ids))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from services.applications.db.tables import ClaimRow
 from services.disbursement.domain.payment_file import PAIN001_NAMESPACE, validate_pain001
 from shared.db import make_engine
-from tests.disbursement.finance.factories import decide_filed
+from tests.disbursement.factories import decide_filed
 from tests.support import auth, skill_upgrade_body
 
 NS = {"p": PAIN001_NAMESPACE}

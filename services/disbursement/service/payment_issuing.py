@@ -11,9 +11,9 @@ from services.disbursement.db import batch_repo, payments_repo
 from services.disbursement.db.batch_tables import BatchRow
 from services.disbursement.db.tables import outbox
 from services.disbursement.domain import batch_states as bs
-from services.disbursement.finance import event_data
-from services.disbursement.finance.business_time import business_year, new_payment_id
-from services.disbursement.finance.errors import BatchState
+from services.disbursement.service import finance_event_data
+from services.disbursement.domain.iso20022_ids import business_year, new_payment_id
+from services.disbursement.domain.finance_errors import BatchState
 from shared.catalog import Catalog
 from shared.events import BATCH_APPROVED, PAYMENT_ISSUED, new_event
 from shared.money import CURRENCY
@@ -38,7 +38,7 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
                    "currency": CURRENCY, "beneficiary_ref": row.beneficiary_ref, "payee_ref": row.payee_ref,
                    "status": bs.ISSUED, "budget_year": year, "issued_at": now}
         payments.append(payment)
-        data = event_data.payment_issued(
+        data = finance_event_data.payment_issued(
             payment, policy_id=row.policy_id, clause=row.clause, qualifying_key=row.qualifying_key,
             qualifying_date=row.qualifying_date, grant=row.record, beneficiary_kind=kinds(row.policy_id, row.programme),
             maker=batch.maker, checkers=checkers, checker_role=checker_role)
@@ -47,7 +47,7 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
     payments_repo.add_payments(session, payments)
     batch_repo.set_decision_status(session, [p["claim_id"] for p in payments], bs.PAYMENT_ISSUED)
     payment_ids = [p["payment_id"] for p in payments]
-    approved = event_data.batch_approved(batch, payment_ids, checkers, now)
+    approved = finance_event_data.batch_approved(batch, payment_ids, checkers, now)
     events.append((new_event(BATCH_APPROVED, SOURCE, batch.batch_id, approved), batch.batch_id))
     enqueue_many(session, outbox, events)
     return payment_ids

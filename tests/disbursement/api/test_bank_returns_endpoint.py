@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from services.disbursement.db.tables import outbox
 from services.disbursement.domain.bank_returns import validate_pain002
 from tests.disbursement.domain.test_bank_returns import Row, csv_file, pain002_file
-from tests.disbursement.finance.factories import add_eligible, staged, statuses
+from tests.disbursement.factories import add_eligible, staged, statuses
 from tests.support import auth
 
 MAKER, CHECKER = auth("officer", "maker-1"), auth("officer", "checker-1")

@@ -4,7 +4,7 @@ import httpx
 from sqlalchemy import func, select
 
 from services.disbursement.db.batch_tables import BatchItemRow
-from tests.disbursement.finance.factories import HIRING, add_eligible, staged, statuses
+from tests.disbursement.factories import HIRING, add_eligible, staged, statuses
 from tests.live_server import serve
 from tests.support import auth
 

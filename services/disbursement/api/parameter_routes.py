@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.parameters import operator_values, set_operator_value
+from services.disbursement.service.operator_parameters import operator_values, set_operator_value
 from shared.web.security import require_role
 
 router = APIRouter(tags=["parameters"])
