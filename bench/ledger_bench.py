@@ -31,7 +31,7 @@ from bench.services import broker, databases
 from bench.topics import publish, read_to_markers
 from services.audit.db.engine import audit_engine
 from services.audit.messaging.spec import MAX_PARTITION_FETCH_BYTES, MAX_POLL_RECORDS
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 from shared.db import unit_of_work
 from shared.events import TOPIC_OF_TYPE, topic
 from tests.audit.support import all_processed, send_markers

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from services.audit.anomaly_run import AnomalySweep
+from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from services.audit.db.engine import audit_engine
@@ -12,7 +12,7 @@ from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
 from services.audit.messaging.consumer import AuditConsumer
 from services.audit.messaging.spec import CONSUMER, ledger_consumer_spec
-from services.audit.standards import catalog_standards
+from services.audit.service.catalog_standards import catalog_standards
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.logging import configure_logging
 from shared.money import parse_fen

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 
 from services.audit.db.engine import audit_engine
 from services.audit.main import create_app
-from services.audit.standards import CatalogStandards, catalog_standards
+from services.audit.service.catalog_standards import CatalogStandards, catalog_standards
 from shared.migrations import upgrade_service
 from tests.audit.support import audit_settings
 from tests.support import PG_ADMIN, create_pg_database, drop_pg_database

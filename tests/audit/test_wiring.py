@@ -3,7 +3,7 @@
 import argparse
 
 from cli import audit as audit_cli
-from services.audit.anomaly_run import AnomalySweep
+from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.main import create_app
 from services.audit.messaging.consumer import AuditConsumer
 from tests.audit.support import audit_settings

@@ -13,7 +13,7 @@ from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balanc
 from services.audit.db import ledger_reads
 from services.audit.domain.chain import format_utc
 from services.audit.domain.export import entry_line, result_to_json
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"], dependencies=[Depends(auditor)])
 EXPORT_CHUNK = 500  # lines per chunk written to the response

@@ -9,8 +9,8 @@ from fastapi.responses import StreamingResponse
 from services.audit.api.deps import DB, From, Moment, auditor, business_now, invalid, parse_day
 from services.audit.api.report_formats import report_csv, report_json
 from services.audit.domain.chain import format_utc
-from services.audit.fund_usage import fund_usage_report
-from services.audit.reconciliation_report import reconciliation
+from services.audit.service.fund_usage_report import fund_usage_report
+from services.audit.service.reconciliation_report import reconciliation
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(auditor)])
 

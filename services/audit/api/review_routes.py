@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from services.audit.anomaly_run import run_and_store
+from services.audit.service.anomaly_sweep import run_and_store
 from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, invalid, make_cursor
 from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
                                         QuarantinePage)
@@ -13,7 +13,7 @@ from services.audit.db import review_repo
 from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
 from services.audit.domain.chain import format_utc
-from services.audit.intake import UNPOSTABLE_RULE
+from services.audit.service.ledger_ingest import UNPOSTABLE_RULE
 from shared.money import format_fen, parse_fen
 
 router = APIRouter(tags=["anomalies"])

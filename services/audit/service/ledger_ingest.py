@@ -7,7 +7,7 @@ the transaction commits. An outcome that arrives before its payment's issue wait
 is posted when the issue is.
 
 Set-based: a polled batch is kept with one insert, the ledger is read and locked once for it
-(services.audit.ledger), its facts are posted one by one in arrival order in memory, and what they
+(services.audit.service.ledger_batch), its facts are posted one by one in arrival order in memory, and what they
 produced is written at the end. A single event (poison isolation re-applies one at a time) is a
 batch of one.
 """
@@ -23,7 +23,7 @@ from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE, Fi
 from services.audit.domain.errors import AuditDomainError, InvalidEvent, PaymentNotIssued, UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
-from services.audit.ledger import LedgerBatch
+from services.audit.service.ledger_batch import LedgerBatch
 from shared.events import BATCH_APPROVED, FUND_BUDGET_SET, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
 from shared.logging import get_logger
 from shared.money import parse_fen

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from services.audit.db.engine import audit_engine
 from services.audit.db.tables import LedgerEntryRow, LedgerPostingRow, QuarantinedEventRow, inbox
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 from shared.migrations import upgrade_service
 from tests.audit.domain.factories import clean_stream, outcome_event
 from tests.audit.support import all_processed, processed, produce, send_markers, wait_for

@@ -4,7 +4,7 @@ import threading
 
 from sqlmodel import Session
 
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 from tests.audit.domain.factories import issued_event
 from tests.audit.support import entry_count, feed
 

@@ -3,12 +3,12 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
-from services.audit.anomaly_run import AnomalySweep
+from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.db.ledger_reads import iter_chain
 from services.audit.db.tables import FindingRow
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 from tests.audit.domain.factories import EU, UI, clean_stream, issued_event, outcome_event, ref
 from tests.audit.support import all_processed, consuming, processed, produce, send_markers, wait_for
 from tests.support import auth

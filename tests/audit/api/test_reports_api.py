@@ -2,7 +2,7 @@
 
 from tests.audit.domain.factories import EU, UI, outcome_event
 from tests.audit.support import feed
-from tests.audit.test_ledger_api import two_funds
+from tests.audit.api.test_ledger_api import two_funds
 from tests.support import auth
 
 AUDITOR = auth("auditor", "auditor-1")

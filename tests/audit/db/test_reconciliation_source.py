@@ -16,7 +16,7 @@ from services.audit.domain.events import BatchApproved, IssuedPayment, PaymentOu
 from services.audit.domain.journal import InMemoryJournal
 from services.audit.domain.reconciliation import reconcile
 from services.audit.domain.reconciliation_trails import controls_from_batches, trails_from_facts
-from services.audit.reconciliation_report import reconciliation
+from services.audit.service.reconciliation_report import reconciliation
 from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from tests.audit.domain.factories import EU, T0, batch_event, issued, issued_event, outcome_event
 from tests.audit.support import feed
