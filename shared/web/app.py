@@ -87,7 +87,7 @@ def encode_cursor(value: str) -> str:
 
 
 def decode_cursor(cursor: str) -> str:
-    from shared.web.problems import ValidationFailed
+    from shared.errors import ValidationFailed
 
     try:
         return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()

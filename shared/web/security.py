@@ -5,7 +5,7 @@ from collections.abc import Callable
 from fastapi import Request
 
 from shared.auth import InvalidToken, Principal, verify_token
-from shared.web.problems import Forbidden, Unauthorized
+from shared.errors import Forbidden, Unauthorized
 
 
 def principal_dependency(secret_of: Callable[[Request], str]) -> Callable[[Request], Principal]:

@@ -10,7 +10,7 @@ from services.applications.db import claims_repo
 from services.applications.service.claim_filing import file_claim
 from shared.auth import Principal
 from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import principal_dependency, require_role
 

@@ -17,7 +17,7 @@ from shared.events import CLAIM_SUBMITTED, new_event
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue
-from shared.web.problems import Conflict, ValidationFailed
+from shared.errors import Conflict, ValidationFailed
 
 log = get_logger("applications.intake")
 SOURCE = "grants/applications"

@@ -19,7 +19,7 @@ from shared.events import CLAIM_PAYEE_CHANGED, new_event
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue
-from shared.web.problems import Conflict, NotFound, ValidationFailed
+from shared.errors import Conflict, NotFound, ValidationFailed
 
 log = get_logger("applications.payee_change")
 SOURCE = "grants/applications"

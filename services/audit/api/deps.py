@@ -9,7 +9,7 @@ from sqlmodel import Session
 from services.audit.domain.events import BUSINESS_TZ
 from shared.auth import Principal
 from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.errors import invalid
 from shared.web.runtime import DBSession
 from shared.web.security import principal_dependency, require_role
 
@@ -33,10 +33,6 @@ Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, m
 _MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
 Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]
 From = Annotated[str | None, Query(alias="from", description=_MOMENT_HELP)]  # "from" is a Python keyword
-
-
-def invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", errors=[{"field": field, "message": message}])
 
 
 def cursor_parts(cursor: str | None, parts: int) -> list[str] | None:

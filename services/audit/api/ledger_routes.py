@@ -7,13 +7,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlmodel import Session
 
-from services.audit.api.deps import (DB, From, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment,
+from services.audit.api.deps import (DB, From, Limit, Moment, auditor, cursor_parts, make_cursor, parse_moment,
                                      window)
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
 from services.audit.db import ledger_reads
 from services.audit.domain.chain import format_utc
 from services.audit.domain.export import entry_line, result_to_json
 from services.audit.service.ledger_verification import verify_ledger
+from shared.errors import invalid
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"], dependencies=[Depends(auditor)])
 EXPORT_CHUNK = 500  # lines per chunk written to the response

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from services.audit.api.deps import DB, From, Moment, auditor, business_now, invalid, parse_day
+from services.audit.api.deps import DB, From, Moment, auditor, business_now, parse_day
 from services.audit.api.report_formats import report_csv, report_json
 from services.audit.domain.chain import format_utc
 from services.audit.service.fund_usage_report import fund_usage_report
 from services.audit.service.reconciliation_report import reconciliation
+from shared.errors import invalid
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(auditor)])
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from services.audit.service.anomaly_sweep import run_and_store
-from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, invalid, make_cursor
+from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, make_cursor
 from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
                                         QuarantinePage)
 from services.audit.db import review_repo
@@ -14,6 +14,7 @@ from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
 from services.audit.domain.chain import format_utc
 from services.audit.service.ledger_ingest import UNPOSTABLE_RULE
+from shared.errors import invalid
 from shared.money import format_fen, parse_fen
 
 router = APIRouter(tags=["anomalies"])

@@ -13,7 +13,7 @@ from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.db.batch_tables import BankReturnUploadRow
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.web.security import require_role
 
 router = APIRouter(tags=["bank-returns"])

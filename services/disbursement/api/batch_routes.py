@@ -16,7 +16,7 @@ from services.disbursement.domain.iso20022_ids import business_day
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
 from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])

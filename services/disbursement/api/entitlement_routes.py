@@ -10,7 +10,7 @@ from services.disbursement.db import entitlements_repo
 from services.disbursement.domain import batch_states as bs
 from shared.money import CURRENCY, format_fen
 from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.errors import ValidationFailed
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])

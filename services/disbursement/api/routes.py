@@ -13,7 +13,7 @@ from services.disbursement.domain.rules import UnknownParameter, evaluate, histo
 from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim
 from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.errors import ValidationFailed
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import principal_dependency, require_role
 

@@ -1,7 +1,7 @@
 """Finance refusals as problem details: a stable type per refusal, figures in the body."""
 
 from services.disbursement.domain.approval_policy import ApprovalRefused
-from shared.web.problems import Conflict, DomainError, Forbidden
+from shared.errors import Conflict, DomainError, Forbidden
 
 
 class MakerCannotApprove(Forbidden):

@@ -24,7 +24,7 @@ from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, new_event
 from shared.logging import get_logger
 from shared.money import format_fen
 from shared.outbox import enqueue_many
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 
 log = get_logger("disbursement.batches")
 SOURCE = "grants/disbursement"

@@ -17,7 +17,7 @@ from shared.events import FUND_BUDGET_SET, new_event
 from shared.logging import get_logger
 from shared.money import CURRENCY, format_fen
 from shared.outbox import enqueue
-from shared.web.problems import NotFound
+from shared.errors import NotFound
 
 log = get_logger("disbursement.budgets")
 SOURCE = "grants/disbursement"

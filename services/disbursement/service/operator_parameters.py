@@ -8,7 +8,7 @@ from sqlmodel import Session
 from services.disbursement.db.parameter_tables import OperatorParameter, ParameterChange
 from shared.catalog import Catalog
 from shared.logging import get_logger
-from shared.web.problems import Conflict, NotFound, ValidationFailed
+from shared.errors import Conflict, NotFound, ValidationFailed
 
 log = get_logger("disbursement.parameters")
 

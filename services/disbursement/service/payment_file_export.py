@@ -20,7 +20,7 @@ from services.disbursement.domain.finance_errors import ApplicationsUnavailable,
 from shared.consumer import RetryLater
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
-from shared.web.problems import NotFound
+from shared.errors import NotFound
 
 log = get_logger("disbursement.payment_files")
 
