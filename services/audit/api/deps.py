@@ -1,15 +1,15 @@
 """What every audit route needs: the auditor/admin gate, the session, cursors and time windows."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
 from sqlmodel import Session
 
-from services.audit.domain.events import BUSINESS_TZ
 from shared.auth import Principal
-from shared.web.app import decode_cursor, encode_cursor
+from shared.china_time import day_start
 from shared.errors import invalid
+from shared.web.app import decode_cursor, encode_cursor
 from shared.web.runtime import DBSession
 from shared.web.security import principal_dependency, require_role
 
@@ -57,7 +57,7 @@ def parse_moment(field: str, value: str | None, *, end_of_day: bool) -> datetime
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
-            return datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), BUSINESS_TZ)
+            return day_start(day + timedelta(days=1 if end_of_day else 0))
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise invalid(field, "expected YYYY-MM-DD or an ISO 8601 timestamp with offset") from exc
@@ -81,7 +81,3 @@ def parse_day(field: str, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise invalid(field, "expected YYYY-MM-DD") from exc
-
-
-def business_now() -> datetime:
-    return datetime.now(BUSINESS_TZ)

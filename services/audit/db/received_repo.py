@@ -11,8 +11,8 @@ from services.audit.db.review_tables import ApprovedPaymentRow
 from services.audit.db.tables import ReceivedEvent
 from services.audit.domain.errors import UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
-from services.audit.domain.reconciliation import business_date
 from shared.bulk import insert_many
+from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
 
 RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
@@ -57,7 +57,7 @@ def columns_of_fact(fact: EventFact | None) -> dict[str, Any]:
     else:
         return dict.fromkeys(FACT_COLUMNS)
     return {"fact": kind, "fund": fact.fund, "amount_fen": amount_fen, "occurred_at": at,
-            "business_day": business_date(at)}
+            "business_day": business_day(at)}
 
 
 def record_approvals(session: Session, approvals: list[BatchApproved]) -> None:

@@ -1,12 +1,12 @@
 """The fund-usage report: a calendar year (China time) of the ledger, per fund and programme."""
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.audit.db import review_repo, usage_reads
-from services.audit.domain.events import BUSINESS_TZ
+from shared.china_time import day_start
 from shared.money import CURRENCY, format_fen
 
 TOTALS = ("issued", "reversed", "net", "settled")
@@ -14,8 +14,8 @@ TOTALS = ("issued", "reversed", "net", "settled")
 
 def fund_usage_report(session: Session, year: int) -> dict[str, Any]:
     """Items per fund and programme, and per fund with its budget (null when the audit holds none)."""
-    start = datetime.combine(date(year, 1, 1), time(), BUSINESS_TZ)
-    end = datetime.combine(date(year + 1, 1, 1), time(), BUSINESS_TZ)
+    start = day_start(date(year, 1, 1))
+    end = day_start(date(year + 1, 1, 1))
     usage = usage_reads.programme_usage(session, start, end)
     funds: dict[str, dict[str, int]] = {}
     items = []

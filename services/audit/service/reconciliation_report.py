@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from services.audit.db import reconciliation_source
 from services.audit.db.received_repo import facts
 from services.audit.domain.events import BatchApproved
-from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, ReconciliationReport, business_date,
+from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, ReconciliationReport,
                                                   not_overdue_from, reconcile)
+from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
 
 
@@ -28,7 +29,7 @@ def reconciliation(session: Session, *, first_day: date | None, last_day: date |
         if isinstance(fact, BatchApproved):
             approvals.setdefault(fact.batch_id, fact)  # a repeated approval of a batch: the first counts
     controls = [BatchControl(a.batch_id, a.fund, a.count, a.total_fen, len(a.payment_ids)) for a in approvals.values()
-                if in_window(business_date(a.approved_at)) and fund in (None, a.fund)]
+                if in_window(business_day(a.approved_at)) and fund in (None, a.fund)]
 
     tallies, trails = reconciliation_source.payment_trails(
         session, not_overdue_from=not_overdue_from(as_of, unsettled_after))
@@ -37,7 +38,7 @@ def reconciliation(session: Session, *, first_day: date | None, last_day: date |
     def selected() -> Iterator[PaymentTrail]:
         for trail, first_seen in trails:
             approval = approvals.get(trail.batch_id or "")
-            anchor = business_date(approval.approved_at) if approval else first_seen
+            anchor = business_day(approval.approved_at) if approval else first_seen
             owner = ((approval.fund if approval else None) or trail.issued_fund or trail.posted_fund
                      or trail.settled_fund)
             if in_window(anchor) and fund in (None, owner):

@@ -12,9 +12,9 @@ from services.disbursement.db import batch_repo
 from services.disbursement.domain.batch_states import BATCH_STATUSES
 from services.disbursement.service.batch_approval import approve_batch
 from services.disbursement.service.batch_view import batch_detail, batch_summary
-from services.disbursement.domain.iso20022_ids import business_day
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
+from shared.china_time import business_day
 from shared.web.app import decode_cursor, encode_cursor
 from shared.errors import NotFound, ValidationFailed
 from shared.web.security import require_role

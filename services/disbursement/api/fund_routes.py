@@ -9,7 +9,7 @@ from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import BudgetAmount
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.fund_budgets import fund_view, funds_view, set_budget
-from services.disbursement.domain.iso20022_ids import business_year
+from shared.china_time import business_year
 from shared.web.security import require_role
 
 router = APIRouter(tags=["funds"])

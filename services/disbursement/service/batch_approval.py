@@ -20,12 +20,12 @@ from services.disbursement.db.finance_locks import (
 )
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.approval_policy import ApprovalFigures, ApprovalRefused, Limits, judge, same_person
-from services.disbursement.domain.iso20022_ids import business_day, business_year
 from services.disbursement.service.batch_drafting import locked_batch, record
 from services.disbursement.domain.finance_errors import BatchState, MakerCannotApprove, refusal_problem
 from services.disbursement.service.payment_issuing import issue_payments
 from shared.auth import Principal
 from shared.catalog import Catalog
+from shared.china_time import business_day, business_year
 from shared.logging import get_logger
 
 log = get_logger("disbursement.approvals")

@@ -1,7 +1,7 @@
 """Deciding a submitted claim: lock the people it touches, read their grants, evaluate, record, announce."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -11,6 +11,7 @@ from services.disbursement.db.tables import outbox
 from services.disbursement.service.operator_parameters import operator_values
 from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
+from shared.china_time import business_day
 from shared.claims import Claim, parse_claim
 from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, CloudEvent, new_event
 from shared.consumer import bound_delivery
@@ -20,7 +21,6 @@ from shared.outbox import enqueue_many
 
 log = get_logger("disbursement.deciding")
 SOURCE = "grants/disbursement"
-CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
             continue
         decided.add(item.claim_id)
         with bound_delivery(item.event):
-            as_of = item.submitted_at.astimezone(CHINA).date()
+            as_of = business_day(item.submitted_at)
             decision = evaluate(item.claim, known.touching(refs[item.claim_id]), catalog, as_of, pii_key=pii_key,
                                 parameters=parameters)
             now = datetime.now(UTC)

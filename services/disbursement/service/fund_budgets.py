@@ -10,9 +10,9 @@ from services.disbursement.db.batch_tables import FundBudgetRow
 from services.disbursement.db.tables import outbox
 from services.disbursement.db.finance_locks import fund_year_lock, lock_names, serialise_writers_on_sqlite
 from services.disbursement.domain.approval_policy import Limits
-from services.disbursement.domain.iso20022_ids import business_day
 from shared.auth import Principal
 from shared.catalog import Catalog
+from shared.china_time import business_day
 from shared.events import FUND_BUDGET_SET, new_event
 from shared.logging import get_logger
 from shared.money import CURRENCY, format_fen

@@ -15,8 +15,8 @@ from services.disbursement.config import FundAccount
 from services.disbursement.db import batch_repo, payments_repo
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.payment_file import DebtorAccount, PaymentFileError, PaymentLine, render_pain001
-from services.disbursement.domain.iso20022_ids import business_day
 from services.disbursement.domain.finance_errors import ApplicationsUnavailable, BatchState, PaymentFileUnavailable
+from shared.china_time import business_day
 from shared.consumer import RetryLater
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger

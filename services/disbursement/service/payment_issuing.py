@@ -12,9 +12,10 @@ from services.disbursement.db.batch_tables import BatchRow
 from services.disbursement.db.tables import outbox
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.service import finance_event_data
-from services.disbursement.domain.iso20022_ids import business_year, new_payment_id
+from services.disbursement.domain.iso20022_ids import new_payment_id
 from services.disbursement.domain.finance_errors import BatchState
 from shared.catalog import Catalog
+from shared.china_time import business_year
 from shared.events import BATCH_APPROVED, PAYMENT_ISSUED, new_event
 from shared.money import CURRENCY
 from shared.outbox import enqueue_many

@@ -5,7 +5,7 @@ from threading import Barrier
 import httpx
 from fastapi.testclient import TestClient
 
-from services.disbursement.domain.iso20022_ids import business_year
+from shared.china_time import business_year
 from tests.disbursement.factories import add_eligible
 from tests.live_server import serve
 from tests.support import auth
