@@ -1,5 +1,8 @@
 """The disbursement service: decides claims against the policy catalog, batches and pays them."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from fastapi import FastAPI
 
 from services.disbursement.api import bank_return_routes, batch_routes, entitlement_routes, fund_routes
@@ -17,7 +20,7 @@ from shared.db import make_engine
 from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from shared.web.app import install_common
-from shared.web.runtime import Runtime, runtime_lifespan
+from shared.web.runtime import Runtime, runtime_lifespan, system_clock
 
 SERVICE = "disbursement"
 
@@ -29,13 +32,14 @@ def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
                          batch_handler=claim_events_handler(decider, others), prefetch=decider.prefetch)]
 
 
-def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
+               clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     catalog = load_catalog()
     decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
     runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider))
+                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider), clock=clock)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

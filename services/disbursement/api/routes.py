@@ -1,15 +1,12 @@
 """Disbursement routes: the policy catalog and what-if evaluations (contract §4)."""
 
-from datetime import UTC, datetime, date
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from sqlmodel import Session
 
 from services.disbursement.api.catalog_view import programme_items
-from services.disbursement.db import grants_repo
-from services.disbursement.service.operator_parameters import operator_values
-from services.disbursement.domain.rules import UnknownParameter, evaluate, history_refs
+from services.disbursement.service.claim_evaluation import what_if as evaluate_what_if
 from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim
 from shared.web.app import decode_cursor, encode_cursor
@@ -43,7 +40,7 @@ def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body(
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
     body = dict(data)
-    as_of = _as_of(body.pop("as_of", None))
+    as_of = _as_of(body.pop("as_of", None))  # None: the decider's date for a claim filed now
     overrides = body.pop("parameters", None)
     if overrides is not None and not (isinstance(overrides, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in overrides.items())):
@@ -54,21 +51,16 @@ def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body(
     except ClaimInvalid as exc:
         raise ValidationFailed(str(exc)[:1000], errors=exc.errors) from exc
     runtime = get_runtime(request)
-    catalog, pii_key = request.app.state.catalog, runtime.settings.grants_pii_key
-    earlier = grants_repo.history(db, history_refs(claim, catalog, pii_key=pii_key))
-    try:
-        parameters = {**operator_values(db), **(overrides or {})}
-        decision = evaluate(claim, earlier, catalog, as_of, pii_key=pii_key, parameters=parameters)
-    except (UnknownParameter, ValueError) as exc:
-        raise ValidationFailed(str(exc), errors=[{"field": "parameters", "message": str(exc)}]) from exc
-    db.rollback()
+    decision, as_of = evaluate_what_if(db, claim=claim, catalog=request.app.state.catalog,
+                                       pii_key=runtime.settings.grants_pii_key, now=runtime.clock(), as_of=as_of,
+                                       overrides=overrides)
     return {**decision.to_contract_json(), "as_of": as_of.isoformat(), "catalog_hash": decision.catalog_hash,
             "persisted": False}
 
 
-def _as_of(value: Any) -> date:
+def _as_of(value: Any) -> date | None:
     if value is None:
-        return datetime.now(UTC).date()
+        return None
     try:
         return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
     except ValueError:

@@ -1,7 +1,7 @@
 """Deciding a submitted claim: lock the people it touches, read their grants, evaluate, record, announce."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
@@ -38,6 +38,12 @@ class Decided:
     document: dict  # the decision as the applicant sees it (contract §3)
 
 
+def decision_date(moment: datetime) -> date:
+    """The date a claim is decided as of: the China calendar day of the moment it was filed (or, for a
+    what-if, of now), whatever the hour in UTC."""
+    return business_day(moment)
+
+
 def decide(session: Session, *, claim_id: str, claim: Claim, catalog: Catalog, pii_key: str,
            submitted_at: datetime) -> Decided:
     """Decide and record one claim in the caller's transaction (see decide_many)."""
@@ -46,7 +52,7 @@ def decide(session: Session, *, claim_id: str, claim: Claim, catalog: Catalog, p
 
 def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalog, pii_key: str,
                 decided: set[str] | None = None) -> list[Decided]:
-    """Decide and record claims in the caller's transaction, in order; the decision date is the filing date in China.
+    """Decide and record claims in the caller's transaction, in order, each as of its decision_date.
 
     Everyone the claims touch is locked at once (sorted: no deadlocks), their grants read once, and each
     claim is evaluated against them plus the grants decided before it in this call, so a cap shared by two
@@ -68,7 +74,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
             continue
         decided.add(item.claim_id)
         with bound_delivery(item.event):
-            as_of = business_day(item.submitted_at)
+            as_of = decision_date(item.submitted_at)
             decision = evaluate(item.claim, known.touching(refs[item.claim_id]), catalog, as_of, pii_key=pii_key,
                                 parameters=parameters)
             now = datetime.now(UTC)
