@@ -1,16 +1,17 @@
 """What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints."""
 
-import base64
 import socket
 from collections.abc import Callable
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.problems import install_problem_handlers, problem
+from shared.web.query import refuse_unknown_query
 
 MAX_BODY_BYTES = 64 * 1024
 log = get_logger("shared.http")
@@ -66,7 +67,12 @@ class CorrelationAndLimits:
 
 
 def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine], bootstrap_of: Callable[[], str]) -> None:
+    """Call before including the service's routers: the unknown-query check is a router-wide dependency,
+    which only routes added afterwards take."""
+    if any(isinstance(route, APIRoute) for route in app.routes):
+        raise RuntimeError("install_common must run before the service's routers are included")
     install_problem_handlers(app)
+    app.router.dependencies.append(Depends(refuse_unknown_query))
 
     app.add_middleware(CorrelationAndLimits)
 
@@ -81,15 +87,3 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
         return JSONResponse({"status": "ready" if ok else "not_ready", "service": service, "checks": checks},
                             status_code=200 if ok else 503)
 
-
-def encode_cursor(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    from shared.errors import ValidationFailed
-
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except Exception as exc:  # noqa: BLE001 - any undecodable cursor is the client's error
-        raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}]) from exc

@@ -2,15 +2,16 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 from sqlmodel import Session
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.db import claims_repo
 from services.applications.service.claim_filing import file_claim
 from shared.auth import Principal
-from shared.web.app import decode_cursor, encode_cursor
 from shared.errors import NotFound, ValidationFailed
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import principal_dependency, require_role
 
@@ -47,20 +48,13 @@ def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
 
 
 @router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
-def list_claims(caller: Caller, db: DB, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                cursor: str | None = None) -> ClaimPage:
+def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
     """The caller's own claims, oldest first."""
-    after = 0
-    if cursor:
-        decoded = decode_cursor(cursor)
-        if not decoded.isdigit():
-            raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}])
-        after = int(decoded)
+    (after,) = decode_cursor(cursor, int) or (0,)
     rows = claims_repo.page_for_applicant(db, caller.sub, after, limit + 1)
-    page, more = rows[:limit], len(rows) > limit
+    page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
     histories = claims_repo.history(db, [r.claim_id for r in page])
-    return ClaimPage(items=[to_public(r, histories[r.claim_id]) for r in page],
-                     next_cursor=encode_cursor(str(page[-1].id)) if more else None)
+    return ClaimPage(items=[to_public(r, histories[r.claim_id]) for r in page], next_cursor=next_cursor)
 
 
 @router.get("/internal/v1/claims/{claim_id}", tags=["internal"])

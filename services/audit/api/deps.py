@@ -1,15 +1,13 @@
-"""What every audit route needs: the auditor/admin gate, the session, cursors and time windows."""
+"""What every audit route needs: the auditor/admin gate, the session and time windows."""
 
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
-from sqlmodel import Session
 
 from shared.auth import Principal
 from shared.china_time import day_start
 from shared.errors import invalid
-from shared.web.app import decode_cursor, encode_cursor
 from shared.web.runtime import DBSession
 from shared.web.security import principal_dependency, require_role
 
@@ -29,24 +27,9 @@ def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Princi
 Auditor = Annotated[Principal, Depends(auditor)]
 Admin = Annotated[Principal, Depends(admin)]
 DB = DBSession
-Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
 _MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
 Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]
 From = Annotated[str | None, Query(alias="from", description=_MOMENT_HELP)]  # "from" is a Python keyword
-
-
-def cursor_parts(cursor: str | None, parts: int) -> list[str] | None:
-    """Split a cursor we issued into its parts (joined by "|"); 422 for anything else."""
-    if cursor is None:
-        return None
-    values = decode_cursor(cursor).split("|")
-    if len(values) != parts or not all(values):
-        raise invalid("cursor", "not a cursor we issued")
-    return values
-
-
-def make_cursor(*parts: object) -> str:
-    return encode_cursor("|".join(str(p) for p in parts))
 
 
 def parse_moment(field: str, value: str | None, *, end_of_day: bool) -> datetime | None:

@@ -15,8 +15,9 @@ from services.disbursement.service.batch_view import batch_detail, batch_summary
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
 from shared.china_time import business_day
-from shared.web.app import decode_cursor, encode_cursor
 from shared.errors import NotFound, ValidationFailed
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])
@@ -35,18 +36,17 @@ def post_batch(request: Request, caller: Caller, db: DB, body: Annotated[DraftBa
 
 @router.get("/v1/batches")
 def list_batches(request: Request, caller: Caller, db: DB, status: str | None = None, fund: str | None = None,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: str | None = None) -> dict[str, Any]:
+                 limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
     require_role(caller, *READERS)
     if status is not None and status not in BATCH_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
-    rows = batch_repo.page(db, status=status, fund=fund, after=decode_cursor(cursor) if cursor else None,
-                           limit=limit + 1)
-    page, more = rows[:limit], len(rows) > limit
+    (after,) = decode_cursor(cursor, str) or (None,)
+    rows = batch_repo.page(db, status=status, fund=fund, after=after, limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda batch: (batch.batch_id,))
     limits = limits_of(request)
-    return {"items": [batch_summary(b, limits) for b in page],
-            "next_cursor": encode_cursor(page[-1].batch_id) if more else None}
+    return {"items": [batch_summary(b, limits) for b in page], "next_cursor": next_cursor}
 
 
 @router.get("/v1/batches/{batch_id}")

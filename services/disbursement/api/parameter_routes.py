@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
+from shared.pagination import slice_page
+from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 router = APIRouter(tags=["parameters"])
@@ -19,7 +21,8 @@ class ParameterValue(BaseModel):
 
 
 @router.get("/v1/parameters")
-def list_parameters(request: Request, caller: Caller, db: DB) -> dict[str, Any]:
+def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    """Every parameter of the catalog's policies, with the operator's value where one is set."""
     require_role(caller, "officer", "auditor", "admin")
     catalog = request.app.state.catalog
     set_values = operator_values(db)
@@ -27,7 +30,8 @@ def list_parameters(request: Request, caller: Caller, db: DB) -> dict[str, Any]:
     for policy_id in sorted({p.policy_id for p, _ in catalog.programmes()}):
         for parameter in catalog.policy(policy_id).parameters:
             items.append({**parameter.model_dump(mode="json"), "operator_value": set_values.get(parameter.id)})
-    return {"items": items, "next_cursor": None}
+    page, next_cursor = slice_page(items, limit, cursor)
+    return {"items": page, "next_cursor": next_cursor}
 
 
 @router.put("/v1/parameters/{parameter_id}")

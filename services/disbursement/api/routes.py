@@ -3,14 +3,15 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Request
 
 from services.disbursement.api.catalog_view import programme_items
 from services.disbursement.service.claim_evaluation import what_if as evaluate_what_if
 from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim
-from shared.web.app import decode_cursor, encode_cursor
 from shared.errors import ValidationFailed
+from shared.pagination import slice_page
+from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import principal_dependency, require_role
 
@@ -21,16 +22,11 @@ DB = DBSession
 
 
 @router.get("/v1/programmes", tags=["catalog"])
-def list_programmes(request: Request, caller: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                    cursor: str | None = None) -> dict[str, Any]:
+def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every programme per policy, with its dated parameters, fund, caps, exclusivity groups and clauses."""
     catalog = request.app.state.catalog
-    items = programme_items(catalog)
-    start = int(decode_cursor(cursor)) if cursor else 0
-    page = items[start:start + limit]
-    more = start + limit < len(items)
-    return {"items": page, "next_cursor": encode_cursor(str(start + limit)) if more else None,
-            "catalog_hash": catalog.content_hash}
+    items, next_cursor = slice_page(programme_items(catalog), limit, cursor)
+    return {"items": items, "next_cursor": next_cursor, "catalog_hash": catalog.content_hash}
 
 
 @router.post("/v1/evaluations", tags=["catalog"])

@@ -50,7 +50,7 @@ def test_an_unset_operator_parameter_rejects_until_an_admin_sets_it(disbursement
     assert put.status_code == 200, put.text
     after = disbursement.post("/v1/evaluations", json=_startup_chongqing(), headers=OFFICER).json()
     assert "PARAMETER_NOT_SET" not in [r["code"] for r in after["reasons"]]
-    listed = disbursement.get("/v1/parameters", headers=OFFICER).json()["items"]
+    listed = disbursement.get("/v1/parameters?limit=500", headers=OFFICER).json()["items"]
     assert next(p for p in listed if p["id"] == "chongqing-2020.startup.amount")["operator_value"] == "5000.00"
 
 
@@ -64,3 +64,12 @@ def test_only_admins_set_parameters(disbursement):
     r = disbursement.put("/v1/parameters/chongqing-2020.startup.amount", headers=OFFICER,
                          json={"value": "1.00", "reason": "x"})
     assert r.status_code == 403
+
+
+def test_parameters_are_paged_and_the_pages_hold_each_parameter_once(disbursement):
+    first = disbursement.get("/v1/parameters?limit=50", headers=OFFICER).json()
+    rest = disbursement.get("/v1/parameters", params={"limit": 500, "cursor": first["next_cursor"]},
+                            headers=OFFICER).json()
+    whole = disbursement.get("/v1/parameters?limit=500", headers=OFFICER).json()
+    assert len(first["items"]) == 50 and rest["next_cursor"] is None and whole["next_cursor"] is None
+    assert [p["id"] for p in first["items"] + rest["items"]] == [p["id"] for p in whole["items"]]
