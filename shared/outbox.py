@@ -43,8 +43,7 @@ def enqueue_many(session: Session, outbox: Table, events: Iterable[tuple[CloudEv
     the rows are enqueue's, so the relay cannot tell them apart. Returns how many were staged."""
     now, correlation_id = datetime.now(UTC), current_correlation_id()
     rows = [_row(event, key, correlation_id, now) for event, key in events]
-    for start in range(0, len(rows), BULK_CHUNK):
-        insert_many(session, outbox, rows[start:start + BULK_CHUNK])
+    insert_many(session, outbox, rows, chunk=BULK_CHUNK)
     return len(rows)
 
 
