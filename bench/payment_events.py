@@ -15,7 +15,7 @@ from typing import Any
 
 from services.disbursement.service import finance_event_data
 from services.disbursement.domain.iso20022_ids import new_batch_id, new_payment_id
-from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
+from shared.events import BATCH_APPROVED, DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from shared.identifiers import pseudonymise
 from shared.settings import DEV_PII_KEY
 
@@ -23,7 +23,6 @@ FUND, PROGRAMME, POLICY, CLAUSE = "unemployment_insurance", "skill_upgrade", "qi
 AMOUNT_FEN = 150_000  # the skill-upgrade subsidy at level 4 (中级) in qingyang
 BATCH_CAP = 20_000  # GRANTS_MAX_BATCH_ITEMS cannot go higher (the approval event lists every payment id)
 START = datetime(2024, 1, 8, 2, 0, tzinfo=UTC)  # batches issued from then on, a day apart
-SOURCE = "grants/disbursement"
 
 
 @dataclass
@@ -77,7 +76,7 @@ def _payment(n: int, batch_id: str, issued_at: datetime) -> dict[str, Any]:
 def _event(type_: str, subject: str, data: dict[str, Any]) -> dict[str, Any]:
     # CloudEvent(...).model_dump(mode="json", exclude_none=True), written out: a third of the generation time
     time = data.get("issued_at") or data.get("approved_at") or data.get("settled_at") or data.get("failed_at")
-    return {"specversion": "1.0", "id": str(uuid.uuid4()), "source": SOURCE, "type": type_, "time": time,
+    return {"specversion": "1.0", "id": str(uuid.uuid4()), "source": DISBURSEMENT_SOURCE, "type": type_, "time": time,
             "subject": subject, "datacontenttype": "application/json", "data": data}
 
 

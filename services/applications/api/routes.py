@@ -2,24 +2,21 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Request, Response
 from sqlmodel import Session
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.db import claims_repo
 from services.applications.service.claim_filing import file_claim
-from shared.auth import Principal
+from shared.auth import STAFF, Principal
 from shared.errors import NotFound, ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import principal_dependency, require_role
+from shared.web.security import Caller, require_role
 
 router = APIRouter()
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
-Caller = Annotated[Principal, Depends(current_principal)]
 DB = DBSession
-STAFF = ("officer", "auditor", "admin")
 
 
 @router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])

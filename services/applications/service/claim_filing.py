@@ -13,14 +13,13 @@ from services.applications.db import claims_repo
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow, outbox
 from services.applications.domain.status import SUBMITTED
 from shared.claims import ClaimInvalid, parse_claim
-from shared.events import CLAIM_SUBMITTED, new_event
+from shared.events import APPLICATIONS_SOURCE, CLAIM_SUBMITTED, new_event
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue
 from shared.errors import Conflict, ValidationFailed
 
 log = get_logger("applications.intake")
-SOURCE = "grants/applications"
 
 
 def request_digest(raw: Any) -> str:
@@ -59,7 +58,7 @@ def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str,
     row = ClaimRow(**values)
     submitted = ClaimHistoryRow(claim_id=row.claim_id, status=SUBMITTED, at=now)
     claims_repo.add_history(db_session, {"claim_id": row.claim_id, "status": SUBMITTED, "at": now})
-    event = new_event(CLAIM_SUBMITTED, SOURCE, row.claim_id, {
+    event = new_event(CLAIM_SUBMITTED, APPLICATIONS_SOURCE, row.claim_id, {
         "claim_id": row.claim_id, "programme": row.programme, "jurisdiction": row.jurisdiction,
         "beneficiary_ref": row.beneficiary_ref, "submitted_at": now.isoformat(),
     })

@@ -15,14 +15,13 @@ from services.applications.db import claims_repo
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow, outbox
 from services.applications.domain.status import PAYMENT_FAILED
 from shared.claims import PayeeAccount, field_errors
-from shared.events import CLAIM_PAYEE_CHANGED, new_event
+from shared.events import APPLICATIONS_SOURCE, CLAIM_PAYEE_CHANGED, new_event
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue
 from shared.errors import Conflict, NotFound, ValidationFailed
 
 log = get_logger("applications.payee_change")
-SOURCE = "grants/applications"
 
 
 def change_payee(*, db_session: Session, claim_id: str, applicant_sub: str, raw: Any, pii_key: str) -> ClaimRow:
@@ -47,7 +46,7 @@ def change_payee(*, db_session: Session, claim_id: str, applicant_sub: str, raw:
     db_session.add(claim)
     db_session.add(ClaimHistoryRow(claim_id=claim_id, status=claim.status, at=now, detail="payee account corrected"))
     payee_ref = pseudonymise(account.account_number, pii_key)
-    event = new_event(CLAIM_PAYEE_CHANGED, SOURCE, claim_id,
+    event = new_event(CLAIM_PAYEE_CHANGED, APPLICATIONS_SOURCE, claim_id,
                       {"claim_id": claim_id, "payee_ref": payee_ref, "changed_at": now.isoformat()})
     enqueue(db_session, outbox, event, key=claim_id)
     log.info("applications.payee_account_corrected", claim_id=claim_id)

@@ -5,19 +5,15 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from shared.auth import Principal
+from shared.auth import AUDIT_READERS, Principal
 from shared.china_time import day_start
 from shared.errors import invalid
 from shared.web.runtime import DBSession
-from shared.web.security import principal_dependency, require_role
-
-READER_ROLES = ("auditor", "admin")
-
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
+from shared.web.security import current_principal, require_role
 
 
 def auditor(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    return require_role(principal, *READER_ROLES)
+    return require_role(principal, *AUDIT_READERS)
 
 
 def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:

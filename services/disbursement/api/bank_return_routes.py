@@ -13,6 +13,7 @@ from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.db.batch_tables import BankReturnUploadRow
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns
+from shared.auth import STAFF
 from shared.errors import NotFound, ValidationFailed
 from shared.web.security import require_role
 
@@ -31,7 +32,7 @@ def post_bank_returns(request: Request, caller: Caller, db: DB,
 
 @router.get("/v1/bank-returns/{upload_id}")
 def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, "officer", "admin", "auditor")
+    require_role(caller, *STAFF)
     row = db.get(BankReturnUploadRow, upload_id)
     if row is None:
         raise NotFound(f"no bank return upload {upload_id}")

@@ -14,6 +14,7 @@ from services.disbursement.service.batch_approval import approve_batch
 from services.disbursement.service.batch_view import batch_detail, batch_summary
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
+from shared.auth import STAFF
 from shared.china_time import business_day
 from shared.errors import NotFound, ValidationFailed
 from shared.pagination import decode_cursor, page_of
@@ -21,7 +22,6 @@ from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])
-READERS = ("officer", "admin", "auditor")
 
 
 @router.post("/v1/batches", status_code=201)
@@ -38,7 +38,7 @@ def post_batch(request: Request, caller: Caller, db: DB, body: Annotated[DraftBa
 def list_batches(request: Request, caller: Caller, db: DB, status: str | None = None, fund: str | None = None,
                  limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
-    require_role(caller, *READERS)
+    require_role(caller, *STAFF)
     if status is not None and status not in BATCH_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
@@ -51,7 +51,7 @@ def list_batches(request: Request, caller: Caller, db: DB, status: str | None = 
 
 @router.get("/v1/batches/{batch_id}")
 def get_batch(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *READERS)
+    require_role(caller, *STAFF)
     batch = batch_repo.batch(db, batch_id)
     if batch is None:
         raise NotFound(f"no batch {batch_id}")

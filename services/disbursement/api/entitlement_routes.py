@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.db import entitlements_repo
 from services.disbursement.domain import batch_states as bs
+from shared.auth import STAFF
 from shared.errors import ValidationFailed
 from shared.money import CURRENCY, format_fen
 from shared.pagination import decode_cursor, page_of
@@ -22,7 +23,7 @@ STATUSES = (bs.ELIGIBLE, bs.IN_BATCH, bs.PAYMENT_ISSUED, bs.PAID, bs.PAYMENT_FAI
 def list_entitlements(caller: Caller, db: DB, status: str | None = None, programme: str | None = None,
                       fund: str | None = None, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Eligible decisions, oldest first; `status=eligible` is what a new batch can take."""
-    require_role(caller, "officer", "admin", "auditor")
+    require_role(caller, *STAFF)
     if status is not None and status not in STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}",
                                errors=[{"field": "status", "message": "unknown entitlement status"}])

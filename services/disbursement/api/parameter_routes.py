@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
+from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
@@ -23,7 +24,7 @@ class ParameterValue(BaseModel):
 @router.get("/v1/parameters")
 def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every parameter of the catalog's policies, with the operator's value where one is set."""
-    require_role(caller, "officer", "auditor", "admin")
+    require_role(caller, *STAFF)
     catalog = request.app.state.catalog
     set_values = operator_values(db)
     items = []

@@ -3,21 +3,18 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Request
 
 from services.disbursement.api.catalog_view import programme_items
 from services.disbursement.service.claim_evaluation import what_if as evaluate_what_if
-from shared.auth import Principal
 from shared.claims import ClaimInvalid, parse_claim
 from shared.errors import ValidationFailed
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import principal_dependency, require_role
+from shared.web.security import Caller, require_role
 
 router = APIRouter()
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
-Caller = Annotated[Principal, Depends(current_principal)]
 DB = DBSession
 
 

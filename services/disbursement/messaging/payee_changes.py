@@ -12,12 +12,11 @@ from services.disbursement.db import payments_repo
 from services.disbursement.db.tables import DecisionRow, outbox
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.service import finance_event_data
-from shared.events import CLAIM_UNBATCHED, CloudEvent, new_event
+from shared.events import CLAIM_UNBATCHED, DISBURSEMENT_SOURCE, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
 
 log = get_logger("disbursement.payee_changes")
-SOURCE = "grants/disbursement"
 
 
 def apply_payee_change(session: Session, event: CloudEvent) -> None:
@@ -35,5 +34,5 @@ def apply_payee_change(session: Session, event: CloudEvent) -> None:
     session.add(decision)
     failed = payments_repo.latest_failed(session, claim_id)
     data = finance_event_data.claim_unbatched(claim_id, failed.batch_id if failed else None, "payee_corrected")
-    enqueue(session, outbox, new_event(CLAIM_UNBATCHED, SOURCE, claim_id, data), key=claim_id)
+    enqueue(session, outbox, new_event(CLAIM_UNBATCHED, DISBURSEMENT_SOURCE, claim_id, data), key=claim_id)
     log.info("disbursement.payee_corrected", claim_id=claim_id)

@@ -34,12 +34,11 @@ from services.disbursement.domain.bank_returns import (
 )
 from services.disbursement.service import finance_event_data
 from shared.auth import Principal
-from shared.events import PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
+from shared.events import DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue_many
 
 log = get_logger("disbursement.bank_returns")
-SOURCE = "grants/disbursement"
 ReturnForm = Literal["csv", "pain.002"]
 
 
@@ -90,7 +89,7 @@ def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: dat
     if not settled:  # the claim may be batched again once its payee account is corrected
         batch_repo.release_items(session, payment.batch_id, now, [payment.claim_id])
     data = finance_event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
-    event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, SOURCE, payment.payment_id, data)
+    event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, DISBURSEMENT_SOURCE, payment.payment_id, data)
     return event, payment.beneficiary_ref  # keyed like grants.payment.issued: a payee's events stay in order
 
 

@@ -20,14 +20,13 @@ from services.disbursement.domain.iso20022_ids import new_batch_id
 from services.disbursement.domain.finance_errors import BatchState, ClaimsNotBatchable, NotTheMaker
 from shared.auth import Principal
 from shared.catalog import Catalog
-from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, new_event
+from shared.events import CLAIM_BATCHED, CLAIM_UNBATCHED, DISBURSEMENT_SOURCE, new_event
 from shared.logging import get_logger
 from shared.money import format_fen
 from shared.outbox import enqueue_many
 from shared.errors import NotFound, ValidationFailed
 
 log = get_logger("disbursement.batches")
-SOURCE = "grants/disbursement"
 
 
 def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str | None,
@@ -60,7 +59,7 @@ def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str
     except IntegrityError as exc:  # the backstop: only reachable if the row locks above were bypassed
         raise ClaimsNotBatchable("a claim is already held by another batch; draft again") from exc
     batch_repo.set_decision_status(session, [r.claim_id for r in rows], bs.IN_BATCH)
-    enqueue_many(session, outbox, ((new_event(CLAIM_BATCHED, SOURCE, r.claim_id,
+    enqueue_many(session, outbox, ((new_event(CLAIM_BATCHED, DISBURSEMENT_SOURCE, r.claim_id,
                                               finance_event_data.claim_batched(r.claim_id, batch)), r.claim_id) for r in rows))
     record(session, batch, bs.DRAFTED, None, maker, detail={"count": batch.count, "total": format_fen(batch.total_fen)})
     log.info("disbursement.batch_drafted", batch_id=batch.batch_id, fund=fund, count=batch.count)
@@ -125,7 +124,7 @@ def record(session: Session, batch: BatchRow, action: str, from_status: str | No
 
 
 def _announce_unbatched(session: Session, claim_ids: list[str], batch_id: str, reason: str) -> None:
-    enqueue_many(session, outbox, ((new_event(CLAIM_UNBATCHED, SOURCE, cid,
+    enqueue_many(session, outbox, ((new_event(CLAIM_UNBATCHED, DISBURSEMENT_SOURCE, cid,
                                               finance_event_data.claim_unbatched(cid, batch_id, reason)), cid)
                                    for cid in claim_ids))
 

@@ -13,14 +13,13 @@ from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, 
 from shared.catalog import Catalog
 from shared.china_time import business_day
 from shared.claims import Claim, parse_claim
-from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, CloudEvent, new_event
+from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, DISBURSEMENT_SOURCE, CloudEvent, new_event
 from shared.consumer import bound_delivery
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
 from shared.outbox import enqueue_many
 
 log = get_logger("disbursement.deciding")
-SOURCE = "grants/disbursement"
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
                 record = grant_record(decision, claim_id=item.claim_id)
                 known.add(record)
                 granted.append((record, now))
-            events.append((new_event(CLAIM_DECIDED, SOURCE, item.claim_id, {
+            events.append((new_event(CLAIM_DECIDED, DISBURSEMENT_SOURCE, item.claim_id, {
                 "claim_id": item.claim_id, "programme": decision.programme,
                 "beneficiary_ref": decision.beneficiary_ref, "decision": row["document"],
                 "catalog_hash": decision.catalog_hash}), item.claim_id))

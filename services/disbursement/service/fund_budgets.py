@@ -13,14 +13,13 @@ from services.disbursement.domain.approval_policy import Limits
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.china_time import business_day
-from shared.events import FUND_BUDGET_SET, new_event
+from shared.events import DISBURSEMENT_SOURCE, FUND_BUDGET_SET, new_event
 from shared.logging import get_logger
 from shared.money import CURRENCY, format_fen
 from shared.outbox import enqueue
 from shared.errors import NotFound
 
 log = get_logger("disbursement.budgets")
-SOURCE = "grants/disbursement"
 
 
 def set_budget(session: Session, *, catalog: Catalog, fund: str, year: int, amount_fen: int, admin: Principal) -> None:
@@ -34,7 +33,7 @@ def set_budget(session: Session, *, catalog: Catalog, fund: str, year: int, amou
         row = FundBudgetRow(fund=fund, year=year, amount_fen=amount_fen, set_by=admin.sub, set_at=now)
     row.amount_fen, row.set_by, row.set_at = amount_fen, admin.sub, now
     session.add(row)
-    enqueue(session, outbox, new_event(FUND_BUDGET_SET, SOURCE, fund, {
+    enqueue(session, outbox, new_event(FUND_BUDGET_SET, DISBURSEMENT_SOURCE, fund, {
         "fund": fund, "year": year, "amount": format_fen(amount_fen), "currency": CURRENCY,
         "set_by": admin.sub, "set_at": now.isoformat()}), key=fund)
     log.info("disbursement.fund_budget_set", fund=fund, year=year, amount=format_fen(amount_fen))

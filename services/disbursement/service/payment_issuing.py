@@ -16,11 +16,10 @@ from services.disbursement.domain.iso20022_ids import new_payment_id
 from services.disbursement.domain.finance_errors import BatchState
 from shared.catalog import Catalog
 from shared.china_time import business_year
-from shared.events import BATCH_APPROVED, PAYMENT_ISSUED, new_event
+from shared.events import BATCH_APPROVED, DISBURSEMENT_SOURCE, PAYMENT_ISSUED, new_event
 from shared.money import CURRENCY
 from shared.outbox import enqueue_many
 
-SOURCE = "grants/disbursement"
 
 
 def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], checker_role: str,
@@ -44,12 +43,12 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
             qualifying_date=row.qualifying_date, grant=row.record, beneficiary_kind=kinds(row.policy_id, row.programme),
             maker=batch.maker, checkers=checkers, checker_role=checker_role)
         # The payments topic is keyed by beneficiary: one payee's payments stay in order.
-        events.append((new_event(PAYMENT_ISSUED, SOURCE, payment["payment_id"], data), row.beneficiary_ref))
+        events.append((new_event(PAYMENT_ISSUED, DISBURSEMENT_SOURCE, payment["payment_id"], data), row.beneficiary_ref))
     payments_repo.add_payments(session, payments)
     batch_repo.set_decision_status(session, [p["claim_id"] for p in payments], bs.PAYMENT_ISSUED)
     payment_ids = [p["payment_id"] for p in payments]
     approved = finance_event_data.batch_approved(batch, payment_ids, checkers, now)
-    events.append((new_event(BATCH_APPROVED, SOURCE, batch.batch_id, approved), batch.batch_id))
+    events.append((new_event(BATCH_APPROVED, DISBURSEMENT_SOURCE, batch.batch_id, approved), batch.batch_id))
     enqueue_many(session, outbox, events)
     return payment_ids
 
