@@ -12,24 +12,14 @@ from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
-from services.disbursement.messaging.claim_events import claim_events_handler
-from services.disbursement.messaging.payee_changes import apply_payee_change
+from services.disbursement.messaging.claim_events import consumer_spec
 from shared.catalog import load_catalog
-from shared.consumer import ConsumerSpec
 from shared.db import make_engine
-from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from shared.web.app import install_common
 from shared.web.runtime import Runtime, runtime_lifespan, system_clock
 
 SERVICE = "disbursement"
-
-
-def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
-    others = {CLAIM_PAYEE_CHANGED: apply_payee_change}
-    return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
-                         topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decider, **others},
-                         batch_handler=claim_events_handler(decider, others), prefetch=decider.prefetch)]
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
@@ -39,7 +29,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     catalog = load_catalog()
     decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
     runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider), clock=clock)
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

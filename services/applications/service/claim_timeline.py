@@ -1,6 +1,9 @@
-"""Claim status moves fed by events from disbursement (decisions, batches, payments)."""
+"""Claim status moves fed by disbursement's events (decisions, batches, payments), taken as typed payloads.
 
-from collections.abc import Callable
+A move only goes forward (domain.status); one that would go back (an event late or twice) is logged and
+skipped. Runs in the consumer's transaction: the consumer commits the batch once.
+"""
+
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,15 +12,8 @@ from sqlmodel import Session
 from services.applications.db import claims_repo
 from services.applications.domain import status as st
 from shared.consumer import bound_delivery
-from shared.events import (
-    CLAIM_BATCHED,
-    CLAIM_DECIDED,
-    CLAIM_UNBATCHED,
-    PAYMENT_FAILED,
-    PAYMENT_ISSUED,
-    PAYMENT_SETTLED,
-    CloudEvent,
-)
+from shared.event_payloads import ClaimBatched, ClaimDecided, ClaimUnbatched, Delivery, PaymentEvent
+from shared.events import PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from shared.logging import get_logger
 
 log = get_logger("applications.timeline")
@@ -33,41 +29,32 @@ class Move:
     detail: str | None = None
 
 
-def decision_move(event: CloudEvent) -> Move:
-    decision = event.data["decision"]
-    outcome = decision["outcome"]
-    if outcome not in (st.ELIGIBLE, st.REJECTED):
-        raise ValueError(f"unknown decision outcome {outcome!r}")
-    return Move(event.data["claim_id"], outcome, decision=decision)
+def move_of(delivered: Delivery) -> Move:
+    """Where the event sends its claim: decided, in or out of a batch (removed from a draft, batch rejected,
+    payee corrected), or paid, issued or failed."""
+    data = delivered.data
+    if isinstance(data, ClaimDecided):
+        outcome = data.decision.get("outcome")
+        if outcome not in (st.ELIGIBLE, st.REJECTED):
+            raise ValueError(f"unknown decision outcome {outcome!r}")
+        return Move(data.claim_id, outcome, decision=data.decision)
+    if isinstance(data, PaymentEvent):
+        failed = delivered.type == PAYMENT_FAILED
+        code = data.reason_code or data.reason
+        return Move(data.claim_id, PAYMENT_STATUS[delivered.type],
+                    detail=f"bank reason {code}" if failed and code else None)
+    if isinstance(data, ClaimBatched):
+        return Move(data.claim_id, st.IN_BATCH)
+    if isinstance(data, ClaimUnbatched):
+        return Move(data.claim_id, st.ELIGIBLE, detail=data.reason)
+    raise TypeError(f"no claim move for {delivered.type}")
 
 
-def payment_move(event: CloudEvent) -> Move:
-    return Move(event.data["claim_id"], PAYMENT_STATUS[event.type],
-                detail=_failure_reason(event.data) if event.type == PAYMENT_FAILED else None)
-
-
-def batching_move(event: CloudEvent) -> Move:
-    """In a batch (in_batch), or out of it again (eligible): removed from a draft, batch rejected, payee corrected."""
-    batched = event.type == CLAIM_BATCHED
-    return Move(event.data["claim_id"], st.IN_BATCH if batched else st.ELIGIBLE,
-                detail=None if batched else event.data.get("reason"))
-
-
-def _failure_reason(data: dict) -> str | None:
-    code = data.get("reason_code") or data.get("reason")
-    return f"bank reason {code}" if code else None
-
-
-MOVES: dict[str, Callable[[CloudEvent], Move]] = {
-    CLAIM_DECIDED: decision_move, PAYMENT_ISSUED: payment_move, PAYMENT_SETTLED: payment_move,
-    PAYMENT_FAILED: payment_move, CLAIM_BATCHED: batching_move, CLAIM_UNBATCHED: batching_move}
-
-
-def apply_events(session: Session, events: list[CloudEvent]) -> None:
+def apply_moves(session: Session, deliveries: list[Delivery]) -> None:
     """Apply a polled batch's events in arrival order: their claims locked in one statement, moved in memory,
     then written with one statement per kind of change. A claim that does not exist fails the batch (the
     consumer then applies its events one by one, and only the event naming it is dead-lettered)."""
-    moves = [(event, MOVES[event.type](event)) for event in events]
+    moves = [(delivered.event, move_of(delivered)) for delivered in deliveries]
     statuses = claims_repo.lock_statuses(session, sorted({move.claim_id for _, move in moves}))
     changes: list[dict] = []
     history: list[dict] = []
@@ -90,9 +77,3 @@ def apply_events(session: Session, events: list[CloudEvent]) -> None:
     claims_repo.move_claims(session, changes)
     claims_repo.add_history(session, history)
 
-
-def apply_event(session: Session, event: CloudEvent) -> None:
-    apply_events(session, [event])
-
-
-HANDLERS = dict.fromkeys(MOVES, apply_event)

@@ -24,9 +24,8 @@ from services.audit.domain.errors import AuditDomainError, InvalidEvent, Payment
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
 from services.audit.service.ledger_batch import LedgerBatch
-from shared.events import BATCH_APPROVED, FUND_BUDGET_SET, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
+from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
 from shared.logging import get_logger
-from shared.money import parse_fen
 
 log = get_logger("audit.intake")
 
@@ -48,15 +47,14 @@ class _Waiting:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def ingest_batch(session: Session, events: list[CloudEvent]) -> None:
-    """The consumer's batch handler: budgets recorded, then the ledger events ingested as one set (in arrival
-    order among themselves; a budget touches nothing the ledger reads)."""
-    ledger_events = [e for e in events if e.type in LEDGER_TYPES]
-    for event in events:
-        if event.type == FUND_BUDGET_SET:
-            record_budget(session, event)
-    if ledger_events:
-        _Intake(session).ingest(ledger_events)
+def ingest_events(session: Session, events: list[CloudEvent]) -> None:
+    """Keep, post or quarantine payment and batch events as one set, in arrival order.
+
+    Whole envelopes, not typed payloads: the audit keeps each event as received (the evidence) and reads
+    its fact itself, strictly (domain.events), so that a malformed one is quarantined and reported
+    rather than dead-lettered."""
+    if events:
+        _Intake(session).ingest(events)
 
 
 class _Intake:
@@ -175,19 +173,3 @@ def _read(payload: dict[str, Any]) -> EventFact | UnpostableEvent:
     except UnpostableEvent as exc:
         return exc
 
-
-def record_budget(session: Session, event: CloudEvent) -> None:
-    """The budget finance set for a fund and year becomes the one the budget rule checks against."""
-    data = event.data
-    review_repo.set_budget(session, fund=str(data["fund"]), year=int(data["year"]),
-                           amount_fen=parse_fen(data["amount"]), set_by=str(data.get("set_by") or event.source))
-    log.info("audit.fund_budget_recorded", fund=data["fund"], year=data["year"])
-
-
-def ingest(session: Session, event: CloudEvent) -> None:
-    """One event on its own: a batch of one."""
-    ingest_batch(session, [event])
-
-
-HANDLERS = {t: ingest for t in LEDGER_TYPES}
-HANDLERS[FUND_BUDGET_SET] = record_budget

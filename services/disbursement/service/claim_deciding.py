@@ -13,7 +13,8 @@ from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, 
 from shared.catalog import Catalog
 from shared.china_time import business_day
 from shared.claims import Claim, parse_claim
-from shared.events import CLAIM_DECIDED, CLAIM_SUBMITTED, DISBURSEMENT_SOURCE, CloudEvent, new_event
+from shared.event_payloads import ClaimSubmitted, Delivery
+from shared.events import CLAIM_DECIDED, DISBURSEMENT_SOURCE, CloudEvent, new_event
 from shared.consumer import bound_delivery
 from shared.identifiers import pseudonymise
 from shared.logging import get_logger
@@ -117,26 +118,22 @@ class Decider:
         self.catalog, self.source, self.pii_key = catalog, source, pii_key
         self._bodies: dict[str, dict] = {}
 
-    def prefetch(self, events: list[CloudEvent]) -> None:
+    def prefetch(self, claim_ids: list[str]) -> None:
         """One bulk lookup for a polled batch, before its transaction opens (no lock held over HTTP)."""
         try:
-            self._bodies = self.source.bodies([e.data["claim_id"] for e in events if e.type == CLAIM_SUBMITTED])
+            self._bodies = self.source.bodies(claim_ids)
         except LookupError:
             self._bodies = {}  # one claim is missing: each is then fetched alone, and only that one fails
 
-    def __call__(self, session: Session, event: CloudEvent) -> None:
-        self.decide_events(session, [event])
-
-    def decide_events(self, session: Session, events: list[CloudEvent]) -> None:
-        decided = grants_repo.decided_claim_ids(session, [e.data["claim_id"] for e in events])
+    def decide_submissions(self, session: Session, submissions: list[Delivery[ClaimSubmitted]]) -> None:
+        decided = grants_repo.decided_claim_ids(session, [s.data.claim_id for s in submissions])
         submitted = []
-        for event in events:
-            claim_id = event.data["claim_id"]
+        for submission in submissions:
+            claim_id = submission.data.claim_id
             if claim_id in decided:
                 continue  # decided already (a replayed submission under a new event id): no body needed
             body = self._bodies.get(claim_id) or self.source.body(claim_id)
-            submitted.append(Submitted(claim_id, parse_claim(body), datetime.fromisoformat(event.data["submitted_at"]),
-                                       event))
+            submitted.append(Submitted(claim_id, parse_claim(body), submission.data.submitted_at, submission.event))
         decide_many(session, submitted, catalog=self.catalog, pii_key=self.pii_key, decided=decided)
 
 

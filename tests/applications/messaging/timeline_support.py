@@ -10,7 +10,7 @@ from shared.events import (
     PAYMENT_SETTLED,
     new_event,
 )
-from services.applications.service import claim_timeline
+from services.applications.messaging import claim_status_events
 
 DECISION = {"outcome": "eligible", "amount": "1500.00", "currency": "CNY", "fund": "unemployment_insurance",
             "policy_id": "qingyang-2023", "clause": "qingyang-2023 §18", "reasons": [], "computation": [],
@@ -31,4 +31,4 @@ def deliver(engine, claim_id: str, *event_types: str, together: bool = False) ->
     events = [new_event(t, "grants/disbursement", claim_id, DATA[t](claim_id)) for t in event_types]
     for batch in ([events] if together else [[e] for e in events]):
         with unit_of_work(engine) as session:
-            claim_timeline.apply_events(session, batch)
+            claim_status_events.apply_events(session, batch)
