@@ -3,13 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Request, Response
-from sqlmodel import Session
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
-from services.applications.db import claims_repo
 from services.applications.service.claim_filing import file_claim
-from shared.auth import STAFF, Principal
-from shared.errors import NotFound, ValidationFailed
+from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
+from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
@@ -40,33 +38,23 @@ def post_claim(request: Request, response: Response, caller: Caller, db: DB,
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
 def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
-    row = _visible_claim(db, caller, claim_id)
-    return to_public(row, claims_repo.history(db, [claim_id])[claim_id])
+    return to_public(*visible_claim(db, claim_id, caller))
 
 
 @router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
 def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
     """The caller's own claims, oldest first."""
     (after,) = decode_cursor(cursor, int) or (0,)
-    rows = claims_repo.page_for_applicant(db, caller.sub, after, limit + 1)
-    page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
-    histories = claims_repo.history(db, [r.claim_id for r in page])
-    return ClaimPage(items=[to_public(r, histories[r.claim_id]) for r in page], next_cursor=next_cursor)
+    claims = applicant_claims(db, caller.sub, after_id=after, limit=limit + 1)
+    page, next_cursor = page_of(claims, limit, lambda claim: (claim[0].id,))
+    return ClaimPage(items=[to_public(*claim) for claim in page], next_cursor=next_cursor)
 
 
 @router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
 def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
     """The full body of a claim, for services that act on it (role admin): identifiers never travel in events."""
     require_role(caller, "admin")
-    row = claims_repo.by_claim_id(db, claim_id)
-    if row is None:
-        raise NotFound(f"no claim {claim_id}")
+    row = claim_body(db, claim_id)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}
 
-
-def _visible_claim(db: Session, caller: Principal, claim_id: str):  # type: ignore[no-untyped-def]
-    row = claims_repo.by_claim_id(db, claim_id)
-    if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
-        raise NotFound(f"no claim {claim_id} visible to you")
-    return row

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from services.audit.service.anomaly_sweep import run_and_store
 from services.audit.api.deps import DB, Admin, Auditor
 from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
                                         QuarantinePage)
-from services.audit.db import review_repo
 from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
 from services.audit.domain.chain import format_utc
+from services.audit.service.findings_review import findings_page, quarantined_page
+from services.audit.service.fund_budgets import set_budget
 from services.audit.service.ledger_ingest import UNPOSTABLE_RULE
 from shared.errors import invalid
 from shared.money import format_fen, parse_fen
@@ -33,9 +33,8 @@ def anomalies(request: Request, _: Auditor, db: DB, rule: str | None = None, sev
     if severity is not None and severity not in SEVERITIES:
         raise invalid("severity", f"one of {', '.join(SEVERITIES)}")
     (after,) = decode_cursor(cursor, int) or (0,)
-    run_and_store(db, request.app.state.standards, request.app.state.rule_parameters)
-    db.flush()
-    rows = review_repo.findings_page(db, rule=rule, severity=severity, after_id=after, limit=limit + 1)
+    rows = findings_page(db, standards=request.app.state.standards, params=request.app.state.rule_parameters,
+                         rule=rule, severity=severity, after_id=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
     items = [FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
                         payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail,
@@ -48,7 +47,7 @@ def quarantined_events(_: Auditor, db: DB, reason: str | None = None, limit: Lim
                        cursor: Cursor = None) -> QuarantinePage:
     """Events received but not posted to the ledger, and why (released_* set once a waiting outcome posted)."""
     (after,) = decode_cursor(cursor, int) or (0,)
-    rows = review_repo.quarantine_page(db, reason=reason, after_id=after, limit=limit + 1)
+    rows = quarantined_page(db, reason=reason, after_id=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
     items = [QuarantinedOut(event_id=r.event_id, event_type=r.event_type, payment_id=r.payment_id, reason=r.reason,
                             detail=r.detail, quarantined_at=format_utc(r.quarantined_at),
@@ -67,5 +66,5 @@ def put_budget(caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(
         raise invalid("amount", str(exc)) from exc
     if amount_fen < 0:
         raise invalid("amount", "must not be negative")
-    review_repo.set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
+    set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
     return BudgetOut(fund=fund, year=year, amount=format_fen(amount_fen))

@@ -8,15 +8,14 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.db import batch_repo
 from services.disbursement.domain.batch_states import BATCH_STATUSES
 from services.disbursement.service.batch_approval import approve_batch
-from services.disbursement.service.batch_view import batch_detail, batch_summary
+from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
 from shared.auth import STAFF
 from shared.china_time import business_day
-from shared.errors import NotFound, ValidationFailed
+from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
@@ -43,7 +42,7 @@ def list_batches(request: Request, caller: Caller, db: DB, status: str | None = 
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
     (after,) = decode_cursor(cursor, str) or (None,)
-    rows = batch_repo.page(db, status=status, fund=fund, after=after, limit=limit + 1)
+    rows = batches_page(db, status=status, fund=fund, after=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit, lambda batch: (batch.batch_id,))
     limits = limits_of(request)
     return {"items": [batch_summary(b, limits) for b in page], "next_cursor": next_cursor}
@@ -52,10 +51,7 @@ def list_batches(request: Request, caller: Caller, db: DB, status: str | None = 
 @router.get("/v1/batches/{batch_id}")
 def get_batch(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
     require_role(caller, *STAFF)
-    batch = batch_repo.batch(db, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch {batch_id}")
-    return batch_detail(db, batch, limits_of(request))
+    return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
 
 
 @router.delete("/v1/batches/{batch_id}/items/{claim_id}")

@@ -6,8 +6,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.db import entitlements_repo
 from services.disbursement.domain import batch_states as bs
+from services.disbursement.service.entitlements import entitlements_page
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
 from shared.money import CURRENCY, format_fen
@@ -27,8 +27,8 @@ def list_entitlements(caller: Caller, db: DB, status: str | None = None, program
     if status is not None and status not in STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}",
                                errors=[{"field": "status", "message": "unknown entitlement status"}])
-    rows = entitlements_repo.page(db, status=status, programme=programme, fund=fund,
-                                  after=decode_cursor(cursor, datetime, str), limit=limit + 1)
+    rows = entitlements_page(db, status=status, programme=programme, fund=fund,
+                             after=decode_cursor(cursor, datetime, str), limit=limit + 1)
     page, next_cursor = page_of(rows, limit, lambda row: (row.decided_at, row.claim_id))
     return {"items": [_item(r) for r in page], "next_cursor": next_cursor}
 

@@ -34,6 +34,7 @@ from services.disbursement.domain.bank_returns import (
 )
 from services.disbursement.service import finance_event_data
 from shared.auth import Principal
+from shared.errors import NotFound
 from shared.events import DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue_many
@@ -60,6 +61,14 @@ def take_returns(session: Session, *, data: bytes, form: ReturnForm, uploader: P
     session.add(row)
     log.info("disbursement.bank_return_taken", upload_id=upload_id, form=parsed.source_format, lines=len(outcomes),
              applied=len(events), outcomes=dict(Counter(o.code.value for o in outcomes)))
+    return row
+
+
+def upload(session: Session, upload_id: str) -> BankReturnUploadRow:
+    """A return file taken earlier, with what each of its lines did."""
+    row = payments_repo.upload(session, upload_id)
+    if row is None:
+        raise NotFound(f"no bank return upload {upload_id}")
     return row
 
 

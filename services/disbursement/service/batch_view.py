@@ -1,4 +1,5 @@
-"""A batch as the API shows it: control totals, items (with their payments once issued), approvals, history."""
+"""Batches as the API shows them: pages of batches, and one batch with its control totals, items (with their
+payments once issued), approvals and history."""
 
 from typing import Any
 
@@ -8,7 +9,21 @@ from services.disbursement.db import batch_repo, payments_repo
 from services.disbursement.db.batch_tables import BatchRow
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.approval_policy import Limits, needs_two_checkers
+from shared.errors import NotFound
 from shared.money import CURRENCY, format_fen
+
+
+def batches_page(session: Session, *, status: str | None, fund: str | None, after: str | None,
+                 limit: int) -> list[BatchRow]:
+    """Up to `limit` batches newest first, after the batch id `after`."""
+    return batch_repo.page(session, status=status, fund=fund, after=after, limit=limit)
+
+
+def batch_or_404(session: Session, batch_id: str) -> BatchRow:
+    batch = batch_repo.batch(session, batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}")
+    return batch
 
 
 def batch_summary(batch: BatchRow, limits: Limits) -> dict[str, Any]:
