@@ -6,9 +6,9 @@ from collections.abc import Callable
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.problems import install_problem_handlers, problem
 from shared.web.query import refuse_unknown_query
@@ -26,15 +26,6 @@ def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
         except (OSError, ValueError):
             continue
     return False
-
-
-def database_reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
-        return False
 
 
 class CorrelationAndLimits:

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlmodel import Session
 
+from services.disbursement.db import parameters_repo
 from services.disbursement.db.parameter_tables import OperatorParameter, ParameterChange
 from shared.catalog import Catalog
 from shared.logging import get_logger
@@ -14,7 +14,7 @@ log = get_logger("disbursement.parameters")
 
 
 def operator_values(session: Session) -> dict[str, str]:
-    return {p.parameter_id: p.value for p in session.execute(select(OperatorParameter)).scalars()}
+    return parameters_repo.values(session)
 
 
 def set_operator_value(session: Session, catalog: Catalog, *, parameter_id: str, value: str, reason: str,
@@ -31,13 +31,13 @@ def set_operator_value(session: Session, catalog: Catalog, *, parameter_id: str,
     except ValueError as exc:
         raise ValidationFailed(f"value: {exc}", errors=[{"field": "value", "message": str(exc)}]) from exc
     now = datetime.now(UTC)
-    current = session.get(OperatorParameter, parameter_id, with_for_update=True)
-    session.add(ParameterChange(parameter_id=parameter_id, old_value=current.value if current else None,
-                                new_value=value, set_by=set_by, set_at=now, reason=reason))
+    current = parameters_repo.lock_current(session, parameter_id)
+    change = ParameterChange(parameter_id=parameter_id, old_value=current.value if current else None,
+                             new_value=value, set_by=set_by, set_at=now, reason=reason)
     if current is None:
         current = OperatorParameter(parameter_id=parameter_id, value=value, set_by=set_by, set_at=now, reason=reason)
     else:
         current.value, current.set_by, current.set_at, current.reason = value, set_by, now, reason
-    session.add(current)
+    parameters_repo.record_change(session, change, current)
     log.info("disbursement.parameter_set", parameter_id=parameter_id, set_by=set_by)
     return current
