@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.db.tables import inbox, outbox
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     standards = standards or catalog_standards()
-    engine = audit_engine(settings.audit_database_url)
+    engine = make_engine(settings.audit_database_url)
     runtime = AuditRuntime(settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, engine, standards))
     workers = settings.grants_run_workers if run_workers is None else run_workers

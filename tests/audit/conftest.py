@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.main import create_app
 from services.audit.service.catalog_standards import CatalogStandards, catalog_standards
 from shared.migrations import upgrade_service
@@ -46,7 +46,7 @@ def audit_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def engine(audit_url) -> Iterator[Engine]:
-    engine = audit_engine(audit_url)
+    engine = make_engine(audit_url)
     yield engine
     engine.dispose()
 

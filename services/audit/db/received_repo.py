@@ -87,22 +87,6 @@ def facts(session: Session, types: tuple[str, ...]) -> Iterator[EventFact]:
             yield fact
 
 
-def payment_events(session: Session) -> Iterator[tuple[str, EventFact]]:
-    """(payment_id, fact) for every readable payment event, ordered by payment id."""
-    query = (select(RECEIVED.c.payment_id, RECEIVED.c.payload).where(RECEIVED.c.payment_id.is_not(None))
-             .order_by(RECEIVED.c.payment_id, RECEIVED.c.id))
-    for payment_id, payload in session.execute(query.execution_options(yield_per=1000)):
-        fact = read_fact(payload)
-        if fact is not None:
-            yield payment_id, fact
-
-
-def approved_members(session: Session) -> Iterator[tuple[str, str]]:
-    """(payment_id, batch_id) of every payment listed by an approval, ordered by payment id."""
-    query = select(APPROVED.c.payment_id, APPROVED.c.batch_id).order_by(APPROVED.c.payment_id, APPROVED.c.batch_id)
-    yield from session.execute(query.execution_options(yield_per=1000)).tuples()
-
-
 def read_fact(payload: dict[str, Any]) -> EventFact | None:
     try:
         return parse_event(payload)

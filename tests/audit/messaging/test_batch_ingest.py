@@ -85,12 +85,12 @@ def test_a_mixed_batch_posts_in_arrival_order_as_its_events_one_at_a_time_would(
         received = conn.execute(select(ReceivedEvent.__table__.c.event_id).order_by(ReceivedEvent.id)).scalars().all()
     assert received == list(dict.fromkeys(e["id"] for e in mixed_batch()))
 
-    from services.audit.db.engine import audit_engine
+    from shared.db import make_engine
     from shared.migrations import upgrade_service
 
     one_at_a_time_url = f"sqlite:///{tmp_path}/one-at-a-time.db"
     upgrade_service("audit", one_at_a_time_url)
-    reference = audit_engine(one_at_a_time_url)
+    reference = make_engine(one_at_a_time_url)
     feed(reference, mixed_batch())
     with Session(engine) as a, Session(reference) as b:
         assert list(iter_chain(a)) == list(iter_chain(b))

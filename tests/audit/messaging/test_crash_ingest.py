@@ -14,7 +14,7 @@ import sys
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.db.tables import LedgerEntryRow, LedgerPostingRow, QuarantinedEventRow, inbox
 from services.audit.service.ledger_verification import verify_ledger
 from shared.migrations import upgrade_service
@@ -40,7 +40,7 @@ def start_consumer(db_url: str, broker: str, prefix: str, group: str) -> subproc
 
 def test_a_consumer_killed_at_random_points_posts_every_event_exactly_once(broker, topic_prefix, pg_url):
     upgrade_service("audit", pg_url)
-    engine = audit_engine(pg_url)
+    engine = make_engine(pg_url)
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     events = payment_stream(PAYMENTS, seed)

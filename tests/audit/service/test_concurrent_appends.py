@@ -12,11 +12,11 @@ WRITERS, EACH = 8, 25
 
 
 def test_concurrent_consumers_append_one_gapless_chain_per_fund(pg_url):
-    from services.audit.db.engine import audit_engine
+    from shared.db import make_engine
     from shared.migrations import upgrade_service
 
     upgrade_service("audit", pg_url)
-    engine = audit_engine(pg_url)
+    engine = make_engine(pg_url)
     # Every writer also gets every other writer's first event: twins race on the same event id.
     shared = [issued_event(f"shared-{i}") for i in range(WRITERS)]
     batches = [[shared[w], *shared, *(issued_event(f"w{w}-{i}") for i in range(EACH))] for w in range(WRITERS)]
