@@ -1,4 +1,10 @@
-"""Claim check: events carry no identifiers, so the decider fetches the claim body from the applications service."""
+"""Claim check: events carry no identifiers, so disbursement fetches claim bodies from the applications service.
+
+Why db/: this is an outbound adapter to data the service does not own, read the way a repository reads
+its tables. Like every repository it sits below service/ (the decider and the payment file export are its
+only callers); in messaging/, the room of inbound events, service/ would have to call back up to reach it. A dependency that cannot answer is RetryLater (retried, never dead-lettered); a claim the
+applications service does not hold is a LookupError.
+"""
 
 from typing import Any
 
