@@ -12,7 +12,7 @@ from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
 from services.audit.domain.chain import format_utc
 from services.audit.service.findings_review import findings_page, quarantined_page
-from services.audit.service.fund_budgets import set_budget
+from services.audit.service.budget_records import set_budget
 from services.audit.service.ledger_ingest import UNPOSTABLE_RULE
 from shared.errors import invalid
 from shared.money import format_fen, parse_fen

@@ -1,12 +1,12 @@
 """The audit's one consumer: payment and batch events into the ledger (service.ledger_ingest), budgets into
-service.fund_budgets (their data read into the typed payload FundBudgetSet)."""
+service.budget_records (their data read into the typed payload FundBudgetSet)."""
 
 from collections.abc import Callable
 
 from sqlmodel import Session
 
 from services.audit.config import Settings
-from services.audit.service import fund_budgets, ledger_ingest
+from services.audit.service import budget_records, ledger_ingest
 from shared.consumer import ConsumerSpec
 from shared.event_payloads import FundBudgetSet
 from shared.events import FUND_BUDGET_SET, CloudEvent
@@ -22,7 +22,7 @@ def apply_batch(session: Session, events: list[CloudEvent]) -> None:
     a budget touches nothing the ledger reads)."""
     for event in events:
         if event.type == FUND_BUDGET_SET:
-            fund_budgets.record_budget(session, FundBudgetSet.model_validate(event.data), source=event.source)
+            budget_records.record_budget(session, FundBudgetSet.model_validate(event.data), source=event.source)
     ledger_ingest.ingest_events(session, [e for e in events if e.type in ledger_ingest.LEDGER_TYPES])
 
 
