@@ -29,9 +29,9 @@ from bench.payment_events import Stream, key_of, lifecycle
 from bench.procs import profiled, running, wait_for
 from bench.services import broker, databases
 from bench.topics import publish, read_to_markers
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.messaging.spec import MAX_PARTITION_FETCH_BYTES, MAX_POLL_RECORDS
-from services.audit.verification import verify_ledger
+from services.audit.service.ledger_verification import verify_ledger
 from shared.db import unit_of_work
 from shared.events import TOPIC_OF_TYPE, topic
 from tests.audit.support import all_processed, send_markers
@@ -65,7 +65,7 @@ def run() -> list[Figure]:
                                 max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES) for _ in range(RAW_READS)]
         if any(raw.count != len(stream.events) for raw in raws):
             raise RuntimeError(f"raw reads found {[r.count for r in raws]} messages, {len(stream.events)} were published")
-        engine = audit_engine(urls["audit"])
+        engine = make_engine(urls["audit"])
         try:
             env = {"AUDIT_DATABASE_URL": urls["audit"], "GRANTS_KAFKA_BOOTSTRAP": bootstrap,
                    "GRANTS_TOPIC_PREFIX": prefix}

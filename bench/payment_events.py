@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from services.disbursement.finance import event_data
-from services.disbursement.finance.business_time import new_batch_id, new_payment_id
-from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
+from services.disbursement.service import finance_event_data
+from services.disbursement.domain.iso20022_ids import new_batch_id, new_payment_id
+from shared.events import BATCH_APPROVED, DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from shared.identifiers import pseudonymise
 from shared.settings import DEV_PII_KEY
 
@@ -23,7 +23,6 @@ FUND, PROGRAMME, POLICY, CLAUSE = "unemployment_insurance", "skill_upgrade", "qi
 AMOUNT_FEN = 150_000  # the skill-upgrade subsidy at level 4 (中级) in qingyang
 BATCH_CAP = 20_000  # GRANTS_MAX_BATCH_ITEMS cannot go higher (the approval event lists every payment id)
 START = datetime(2024, 1, 8, 2, 0, tzinfo=UTC)  # batches issued from then on, a day apart
-SOURCE = "grants/disbursement"
 
 
 @dataclass
@@ -41,14 +40,14 @@ def lifecycle(payments: int, *, seed: int = 7, batch_size: int = BATCH_CAP) -> S
     batches = 0
     for first in range(0, payments, batch_size):
         issued_at, count = START + timedelta(days=batches), min(batch_size, payments - first)
-        # what event_data.batch_approved reads of a BatchRow
+        # what finance_event_data.batch_approved reads of a BatchRow
         batch = SimpleNamespace(batch_id=new_batch_id(), fund=FUND, programme=PROGRAMME, maker="officer-maker",
                                 count=count, total_fen=count * AMOUNT_FEN)
         ids = []
         for n in range(first, first + count):
             payment = _payment(n, batch.batch_id, issued_at)
             ids.append(payment["payment_id"])
-            events.append(_event(PAYMENT_ISSUED, payment["payment_id"], event_data.payment_issued(
+            events.append(_event(PAYMENT_ISSUED, payment["payment_id"], finance_event_data.payment_issued(
                 payment, policy_id=POLICY, clause=CLAUSE, qualifying_key=f"certificate_number=CERT-{n:07d};"
                 "occupation_code=4-07-01-02;level=4", qualifying_date=date(2023, 6, 15),
                 grant={"subject_ref": payment["beneficiary_ref"], "tier": "level_4", "units": 1},
@@ -60,8 +59,8 @@ def lifecycle(payments: int, *, seed: int = 7, batch_size: int = BATCH_CAP) -> S
                 row = SimpleNamespace(**payment, reason_code=None if settled else "AC04")  # a PaymentRow's fields
                 at = issued_at + timedelta(days=2 if settled else 3, minutes=n % 600)
                 outcomes.append(_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, payment["payment_id"],
-                                       event_data.payment_outcome(row, settled, at, row.reason_code, at.date())))
-        events.append(_event(BATCH_APPROVED, batch.batch_id, event_data.batch_approved(
+                                       finance_event_data.payment_outcome(row, settled, at, row.reason_code, at.date())))
+        events.append(_event(BATCH_APPROVED, batch.batch_id, finance_event_data.batch_approved(
             batch, ids, ["officer-checker-1", "officer-checker-2"], issued_at)))  # type: ignore[arg-type]
         batches += 1
     return Stream(events + outcomes, payments, payments + len(outcomes), batches)
@@ -77,7 +76,7 @@ def _payment(n: int, batch_id: str, issued_at: datetime) -> dict[str, Any]:
 def _event(type_: str, subject: str, data: dict[str, Any]) -> dict[str, Any]:
     # CloudEvent(...).model_dump(mode="json", exclude_none=True), written out: a third of the generation time
     time = data.get("issued_at") or data.get("approved_at") or data.get("settled_at") or data.get("failed_at")
-    return {"specversion": "1.0", "id": str(uuid.uuid4()), "source": SOURCE, "type": type_, "time": time,
+    return {"specversion": "1.0", "id": str(uuid.uuid4()), "source": DISBURSEMENT_SOURCE, "type": type_, "time": time,
             "subject": subject, "datacontenttype": "application/json", "data": data}
 
 

@@ -18,7 +18,7 @@ import httpx
 
 from bench.harness import Figure
 from bench.procs import running
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.domain.postings import entry_id_for
 from shared.migrations import upgrade_service
 from tests.audit.merkle_support import grow
@@ -35,7 +35,7 @@ def _database() -> str:
         name, url = create_pg_database()
         atexit.register(drop_pg_database, name)
         upgrade_service("audit", url)
-        engine = audit_engine(url)
+        engine = make_engine(url)
         try:
             grow(engine, FUND, ENTRIES, chunk=50_000)
         finally:

@@ -4,7 +4,7 @@ import signal
 import threading
 from datetime import datetime
 
-from cli.privileges import app_role_of, grant_app_role
+from shared.db_privileges import app_role_of, grant_app_role
 from cli.services import SERVICES, handle
 from shared.auth import issue_token
 from shared.migrations import schema_is_current, upgrade_service
@@ -21,7 +21,7 @@ def migrate_all(quiet: bool = False, services: tuple[str, ...] | list[str] = SER
         if role is not None:
             engine = make_engine(migration_url)
             try:
-                grant_app_role(engine, name, role)
+                grant_app_role(engine, role, handle(name).tables().APPEND_ONLY_TABLES)
             finally:
                 engine.dispose()
         if not quiet:

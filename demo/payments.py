@@ -6,7 +6,7 @@ import csv
 import io
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -14,11 +14,11 @@ from lxml import etree
 
 from services.disbursement.domain.payment_file import validate_pain001
 from shared.auth import issue_token
+from shared.china_time import CHINA_TZ
 from shared.settings import DEV_JWT_SECRET
 
 OUT = Path("var/demo")
 PAIN001 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
-CHINA = timezone(timedelta(hours=8))
 CORRECTED_ACCOUNT = {"account_number": "6222 0202 0001 9999 888", "account_name": "申请人", "bank": "中国工商银行庆阳分行"}
 
 
@@ -67,7 +67,7 @@ def _eligible_of_one_fund(apps: httpx.Client, claim_ids: list[str]) -> tuple[str
 
 def _set_budget(officer: httpx.Client, fund: str) -> None:
     admin = issue_token(DEV_JWT_SECRET, sub="demo-admin", role="admin")
-    year = datetime.now(CHINA).year
+    year = datetime.now(CHINA_TZ).year
     r = officer.put(f"/v1/funds/{fund}/budgets/{year}", json={"amount": "500000.00"},
                     headers={"Authorization": f"Bearer {admin}"})
     view = _expect(r, 200, "budget")
@@ -96,7 +96,7 @@ def _bank_return(items: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["end_to_end_id", "status", "amount", "currency", "reason_code", "reason", "value_date"])
-    today = datetime.now(CHINA).date().isoformat()
+    today = datetime.now(CHINA_TZ).date().isoformat()
     for n, item in enumerate(items, start=1):
         failed = n == len(items)
         writer.writerow([item["payment_id"], "FAILED" if failed else "SETTLED", item["amount"], "CNY",

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 import jwt
 
 ROLES = ("applicant", "officer", "auditor", "admin")
+# The role groups routes check (shared.web.security.require_role), in ROLES order.
+STAFF = ("officer", "auditor", "admin")  # may read every claim, batch, entitlement, fund and parameter
+AUDIT_READERS = ("auditor", "admin")  # may read the audit ledger, findings and reports
 
 
 @dataclass(frozen=True)

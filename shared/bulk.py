@@ -1,5 +1,5 @@
-"""Set-based SQL on both backends, for consumers applying a whole batch: many rows in one INSERT, many
-keys in one WHERE.
+"""Inserts on both backends, the one way every repository writes rows in bulk or insert-or-ignore, and
+set-based lookups: many rows in one INSERT, many keys in one WHERE.
 
 On PostgreSQL the rows travel as one JSON document, `INSERT .. SELECT .. FROM json_to_recordset(:rows)`:
 a short statement of the same text for any number of rows, so neither SQLAlchemy nor psycopg renders
@@ -8,9 +8,11 @@ parsing cost more than the database's own work), and the driver escapes no array
 (its text arrays do). The rows keep their order, so serial ids follow it.
 On SQLite, an executemany (SQLAlchemy pages it into multi-row VALUES when RETURNING is asked for).
 Likewise a lookup by many keys is `= ANY(:keys)` with one array parameter on PostgreSQL, not an IN list
-of as many placeholders.
+of as many placeholders. A single row that may already be there (an idempotency key, a lock row) goes
+through insert_or_ignore: one statement built once per table, the values as parameters.
 """
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -25,14 +27,20 @@ from sqlalchemy.orm import Session
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
-                conflict_on: Sequence[str] | None = None, returning: str | None = None) -> list[Any]:
-    """Insert rows (all with the same keys), skipping those that collide on conflict_on if given.
+                conflict_on: Sequence[str] | None = None, returning: str | None = None,
+                chunk: int | None = None) -> list[Any]:
+    """Insert rows (all with the same keys), skipping those that collide on conflict_on if given; `chunk`
+    rows a statement when given (a 20,000-row approval keeps each statement modest), else one statement.
 
     Returns the `returning` column of each row inserted, in order (empty when returning is None).
     On PostgreSQL a collision with a row another transaction has not committed yet waits for it.
     """
     if not rows:
         return []
+    if chunk is not None and len(rows) > chunk:
+        return [value for start in range(0, len(rows), chunk)
+                for value in insert_many(session, table, rows[start:start + chunk], conflict_on=conflict_on,
+                                         returning=returning)]
     columns = list(rows[0])
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
@@ -48,6 +56,33 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         session.execute(statement, params)
         return []
     return list(session.execute(statement.returning(table.c[returning]), params).scalars())
+
+
+def insert_or_ignore(session: Session, table: Table, values: dict[str, Any], conflict_on: Sequence[str]) -> bool:
+    """INSERT .. ON CONFLICT DO NOTHING of one row; True when this call inserted it. A concurrent insert of
+    the same key waits for the other transaction, then finds it taken (False)."""
+    statement = _insert_or_ignore(session.get_bind().dialect.name, table, tuple(conflict_on))
+    return session.execute(statement, values).rowcount == 1
+
+
+@functools.cache  # built once: on a hot path (filing a claim) building a statement costs more than running it
+def _insert_or_ignore(dialect: str, table: Table, conflict_on: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # SQLAlchemy 2.1 on psycopg reports an INSERT's rowcount as -1 unless asked to keep it.
+    return insert(table).on_conflict_do_nothing(index_elements=list(conflict_on)).execution_options(
+        preserve_rowcount=True)
+
+
+def lock_keys(session: Session, table: Table, key: str, values: Sequence[Any]) -> None:
+    """Hold the rows of these keys FOR UPDATE until the transaction ends, creating the missing ones first:
+    lock rows that serialise work on something with no row of its own (a person's caps, a fund's year).
+    Taken in key order, so two transactions locking overlapping sets cannot deadlock."""
+    wanted = sorted(set(values))
+    if not wanted:
+        return
+    insert_many(session, table, [{key: value} for value in wanted], conflict_on=[key])
+    keyed = table.c[key]
+    session.execute(select(keyed).where(among(session, keyed, wanted)).order_by(keyed).with_for_update()).all()
 
 
 def among(session: Session, key: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import registry
 from sqlmodel import Session, SQLModel, create_engine
@@ -39,16 +39,21 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
-
-        return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
-    # SQLAlchemy 2.1 on psycopg reports rowcount -1 for INSERT .. ON CONFLICT unless asked to keep it, and
-    # insert-or-ignore (the inbox, idempotency keys) reads "already there" from that count.
+    else:
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # SQLAlchemy 2.1 reports rowcount -1 for an INSERT .. ON CONFLICT unless asked to keep it, and
+    # insert-or-ignore (the inbox, idempotency keys, ledger heads) reads "already there" from that count.
     return engine.execution_options(preserve_rowcount=True)
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
+def database_reachable(engine: Engine) -> bool:
+    """For readiness: can a connection run a query now?"""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
+        return False
 
 
 @contextmanager

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 CONTENT_TYPE = "application/cloudevents+json"
 
+# The CloudEvents `source` of each producing service.
+APPLICATIONS_SOURCE = "grants/applications"
+DISBURSEMENT_SOURCE = "grants/disbursement"
+
 CLAIM_SUBMITTED = "grants.claim.submitted"
 CLAIM_DECIDED = "grants.claim.decided"
 PAYMENT_ISSUED = "grants.payment.issued"

@@ -32,11 +32,6 @@ def format_fen(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def yuan_to_fen(amount: Decimal) -> int:
-    """Round a computed yuan Decimal half-up to whole fen (percentages of premiums can produce sub-fen)."""
-    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
 def round_fen(value: Decimal | Fraction) -> int:
     """Round an exact amount in fen half-up to whole fen (prorated rates, shares of what was paid)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value

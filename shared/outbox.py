@@ -1,7 +1,6 @@
 """Transactional outbox: an event row committed with the state change, relayed to Kafka afterwards."""
 
 import functools
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -9,7 +8,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, S
 from sqlalchemy.orm import Session
 
 from shared.bulk import insert_many
-from shared.events import TOPIC_OF_TYPE, CloudEvent, topic
+from shared.events import TOPIC_OF_TYPE, CloudEvent
 from shared.logging import current_correlation_id
 
 BULK_CHUNK = 1000  # a batch approval stages 20,001 events; a statement each thousand keeps each one modest
@@ -43,8 +42,7 @@ def enqueue_many(session: Session, outbox: Table, events: Iterable[tuple[CloudEv
     the rows are enqueue's, so the relay cannot tell them apart. Returns how many were staged."""
     now, correlation_id = datetime.now(UTC), current_correlation_id()
     rows = [_row(event, key, correlation_id, now) for event, key in events]
-    for start in range(0, len(rows), BULK_CHUNK):
-        insert_many(session, outbox, rows[start:start + BULK_CHUNK])
+    insert_many(session, outbox, rows, chunk=BULK_CHUNK)
     return len(rows)
 
 
@@ -56,11 +54,3 @@ def _row(event: CloudEvent, key: str, correlation_id: str | None, created_at: da
 @functools.cache
 def _insert_into(outbox: Table):  # type: ignore[no-untyped-def]
     return insert(outbox)
-
-
-def payload_of(row_payload: str) -> dict:
-    return json.loads(row_payload)
-
-
-def topic_for(prefix: str, topic_suffix: str) -> str:
-    return topic(prefix, topic_suffix)

@@ -7,7 +7,7 @@ from kafka.errors import KafkaError
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Engine
 
-from shared.events import topic
+from shared.events import CONTENT_TYPE, topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
 from shared.retrying import until_stopped
@@ -75,7 +75,7 @@ class OutboxRelay:
                     topic(self.prefix, row.topic_suffix),
                     key=row.key.encode(),
                     value=row.payload.encode(),
-                    headers=[("content-type", b"application/cloudevents+json"),
+                    headers=[("content-type", CONTENT_TYPE.encode()),
                              ("correlation_id", (row.correlation_id or "").encode())],
                 )
                 for row in rows

@@ -2,12 +2,11 @@
 
 from fastapi import FastAPI
 
-from services.applications import timeline
 from services.applications.api import internal_routes, payee_routes
 from services.applications.api.routes import router
 from services.applications.config import Settings, get_settings
 from services.applications.db.tables import inbox, outbox
-from shared.consumer import ConsumerSpec
+from services.applications.messaging.claim_status_events import consumer_spec
 from shared.db import make_engine
 from shared.logging import configure_logging
 from shared.web.app import install_common
@@ -16,17 +15,11 @@ from shared.web.runtime import Runtime, runtime_lifespan
 SERVICE = "applications"
 
 
-def consumer_specs(settings: Settings) -> list[ConsumerSpec]:
-    return [ConsumerSpec(name="applications.timeline", group_id=f"{settings.grants_topic_prefix}.applications",
-                         topic_suffixes=["claims.v1", "payments.v1"], handlers=timeline.HANDLERS,
-                         batch_handler=timeline.apply_events)]
-
-
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     runtime = Runtime(settings=settings, engine=make_engine(settings.applications_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings))
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings)])
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants applications", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

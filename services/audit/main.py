@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from services.audit.anomaly_run import AnomalySweep
+from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.db.tables import inbox, outbox
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
@@ -16,7 +16,7 @@ from services.audit.messaging.consumer import AuditConsumer
 from services.audit.messaging.spec import CONSUMER, ledger_consumer_spec
 from services.audit.service.checkpoint_schedule import CheckpointSchedule
 from services.audit.service.signing_key import load_signer
-from services.audit.standards import catalog_standards
+from services.audit.service.catalog_standards import catalog_standards
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.logging import configure_logging
 from shared.money import parse_fen
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     standards = standards or catalog_standards()
-    engine = audit_engine(settings.audit_database_url)
+    engine = make_engine(settings.audit_database_url)
     signer = load_signer(settings)
     schedule = CheckpointSchedule(engine, signer, settings.audit_checkpoint_every_entries,
                                   settings.audit_checkpoint_every_seconds)

@@ -1,41 +1,35 @@
 """The disbursement service: decides claims against the policy catalog, batches and pays them."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from fastapi import FastAPI
 
 from services.disbursement.api import bank_return_routes, batch_routes, entitlement_routes, fund_routes
-from services.disbursement.api import parameters as parameters_api
+from services.disbursement.api import parameter_routes
 from services.disbursement.api.routes import router
-from services.disbursement.claim_source import ClaimSource
+from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
-from services.disbursement.deciding import Decider
-from services.disbursement.messaging.claim_events import claim_events_handler
-from services.disbursement.messaging.payee_changes import apply_payee_change
+from services.disbursement.service.claim_deciding import Decider
+from services.disbursement.messaging.claim_events import consumer_spec
 from shared.catalog import load_catalog
-from shared.consumer import ConsumerSpec
 from shared.db import make_engine
-from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from shared.web.app import install_common
-from shared.web.runtime import Runtime, runtime_lifespan
+from shared.web.runtime import Runtime, runtime_lifespan, system_clock
 
 SERVICE = "disbursement"
 
 
-def consumer_specs(settings: Settings, decider: Decider) -> list[ConsumerSpec]:
-    others = {CLAIM_PAYEE_CHANGED: apply_payee_change}
-    return [ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
-                         topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decider, **others},
-                         batch_handler=claim_events_handler(decider, others), prefetch=decider.prefetch)]
-
-
-def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
+               clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     catalog = load_catalog()
     decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
     runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=consumer_specs(settings, decider))
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
@@ -44,7 +38,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     app.state.claim_source = ClaimSource(settings.applications_url, settings.grants_jwt_secret)
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
-    app.include_router(parameters_api.router)
+    app.include_router(parameter_routes.router)
     for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes):
         app.include_router(finance.router)
     return app

@@ -1,17 +1,18 @@
 """What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints."""
 
-import base64
 import os
 import socket
 from collections.abc import Callable
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
+from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.problems import install_problem_handlers, problem
+from shared.web.query import refuse_unknown_query
 
 MAX_BODY_BYTES = 64 * 1024
 log = get_logger("shared.http")
@@ -26,15 +27,6 @@ def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
         except (OSError, ValueError):
             continue
     return False
-
-
-def database_reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
-        return False
 
 
 class CorrelationAndLimits:
@@ -67,7 +59,12 @@ class CorrelationAndLimits:
 
 
 def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine], bootstrap_of: Callable[[], str]) -> None:
+    """Call before including the service's routers: the unknown-query check is a router-wide dependency,
+    which only routes added afterwards take."""
+    if any(isinstance(route, APIRoute) for route in app.routes):
+        raise RuntimeError("install_common must run before the service's routers are included")
     install_problem_handlers(app)
+    app.router.dependencies.append(Depends(refuse_unknown_query))
 
     app.add_middleware(CorrelationAndLimits)
 
@@ -82,15 +79,3 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
         return JSONResponse({"status": "ready" if ok else "not_ready", "service": service, "pid": os.getpid(),
                              "checks": checks}, status_code=200 if ok else 503)
 
-
-def encode_cursor(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    from shared.web.problems import ValidationFailed
-
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except Exception as exc:  # noqa: BLE001 - any undecodable cursor is the client's error
-        raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}]) from exc

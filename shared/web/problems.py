@@ -1,4 +1,5 @@
-"""RFC 9457 problem details: one domain-error tree, one set of handlers, never a bare 500 for bad input."""
+"""RFC 9457 problem details: every shared.errors.DomainError (and FastAPI's own validation and HTTP errors)
+mapped by one set of handlers; never a bare 500 for bad input."""
 
 from typing import Any
 
@@ -7,43 +8,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import DomainError
 from shared.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://grants.example/problems/"
 log = get_logger("shared.problems")
-
-
-class DomainError(Exception):
-    """A failure the client can understand; subclasses fix status and a stable type slug."""
-
-    status = 400
-    slug = "bad-request"
-    title = "Bad request"
-
-    def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None, **extra: Any):
-        super().__init__(detail)
-        self.detail, self.errors, self.extra = detail, errors, extra
-
-
-class ValidationFailed(DomainError):
-    status, slug, title = 422, "validation-error", "The request is not valid"
-
-
-class Unauthorized(DomainError):
-    status, slug, title = 401, "unauthorized", "Authentication required"
-
-
-class Forbidden(DomainError):
-    status, slug, title = 403, "forbidden", "Not allowed"
-
-
-class NotFound(DomainError):
-    status, slug, title = 404, "not-found", "Not found"
-
-
-class Conflict(DomainError):
-    status, slug, title = 409, "conflict", "Conflict"
 
 
 def problem(status: int, slug: str, title: str, detail: str, errors: list | None = None, **extra: Any) -> JSONResponse:

@@ -1,9 +1,9 @@
-"""Per-app runtime: the engine, the session dependency that commits once, and the background workers."""
+"""Per-app runtime: the engine, the clock, the session dependency that commits once, and the background workers."""
 
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -18,6 +18,11 @@ from shared.settings import ServiceSettings
 from shared.workers import WorkerSet
 
 
+def system_clock() -> datetime:
+    """Now, aware, in UTC: what a Runtime's clock reads unless a test hands it a fixed one."""
+    return datetime.now(UTC)
+
+
 @dataclass
 class Runtime:
     settings: ServiceSettings
@@ -27,6 +32,7 @@ class Runtime:
     consumer_specs: list[ConsumerSpec] = field(default_factory=list)
     relay: OutboxRelay | None = None
     workers: WorkerSet | None = None
+    clock: Callable[[], datetime] = system_clock
 
     def build_workers(self) -> WorkerSet:
         s = self.settings

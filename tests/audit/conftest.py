@@ -5,11 +5,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.domain.checkpoints import Signer
 from services.audit.main import create_app
+from services.audit.service.catalog_standards import CatalogStandards, catalog_standards
 from services.audit.service.signing_key import write_new_key
-from services.audit.standards import CatalogStandards, catalog_standards
 from shared.migrations import upgrade_service
 from tests.audit.support import audit_settings
 from tests.support import PG_ADMIN, create_pg_database, drop_pg_database
@@ -48,7 +48,7 @@ def audit_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def engine(audit_url) -> Iterator[Engine]:
-    engine = audit_engine(audit_url)
+    engine = make_engine(audit_url)
     yield engine
     engine.dispose()
 

@@ -8,7 +8,7 @@ import sys
 
 from kafka import KafkaConsumer, TopicPartition
 
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from services.audit.db.tables import inbox
 from services.audit.messaging.spec import ledger_consumer_spec
 from services.audit.messaging.consumer import AuditConsumer
@@ -40,7 +40,7 @@ def main(db_url: str, bootstrap: str, prefix: str, group: str) -> None:
     configure_logging("test", level=logging.WARNING)
     spec = ledger_consumer_spec(audit_settings(db_url, bootstrap, prefix))
     spec.group_id = group
-    AssignedAuditConsumer(audit_engine(db_url), inbox, spec, bootstrap, prefix).run()
+    AssignedAuditConsumer(make_engine(db_url), inbox, spec, bootstrap, prefix).run()
 
 
 if __name__ == "__main__":

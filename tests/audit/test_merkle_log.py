@@ -7,7 +7,7 @@ from sqlalchemy import insert
 
 import services.audit.db
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
-from services.audit.db.engine import audit_engine
+from shared.db import make_engine
 from shared.migrations import alembic_config, upgrade
 from tests.audit.domain.factories import EU, issued_event, outcome_event
 from tests.audit.domain.ledger_builders import sample_entries
@@ -34,7 +34,7 @@ def test_a_rejected_batch_leaves_no_leaf_behind(engine):
 def test_the_migration_builds_the_log_of_entries_posted_before_it(db_url):
     command.upgrade(alembic_config(MIGRATIONS, db_url), "0003")
     entries = sample_entries(9)
-    engine = audit_engine(db_url)
+    engine = make_engine(db_url)
     with engine.begin() as conn:  # the ledger as revision 0003 kept it: no log yet
         conn.execute(insert(LedgerEntryRow.__table__), [
             {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id,

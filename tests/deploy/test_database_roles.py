@@ -10,7 +10,7 @@ import pytest
 from psycopg import errors
 
 from cli import commands
-from cli.privileges import APPEND_ONLY
+from services.audit.db.tables import APPEND_ONLY_TABLES
 from tests.deploy.pg_cluster import drop_prefixed, run_init_sql
 
 pytestmark = pytest.mark.postgres
@@ -94,5 +94,5 @@ def test_every_table_guarded_by_an_append_only_trigger_is_append_only_for_the_ap
             "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND p.proname LIKE '%append_only%'")}
         owners = {row[0] for row in conn.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")}
-    assert guarded == set(APPEND_ONLY["audit"])
+    assert guarded == set(APPEND_ONLY_TABLES)
     assert owners == {f"{prefix}audit_owner"}

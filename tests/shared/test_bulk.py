@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
-from shared.bulk import among, insert_many
+from shared.bulk import among, insert_many, insert_or_ignore
 from shared.db import make_engine
 
 metadata = MetaData()
@@ -36,3 +36,16 @@ def test_many_rows_go_in_in_order_and_those_colliding_are_skipped_and_left_out_o
     assert d.doc == {"key": "d", "text": 'quote " and 中文', "none": None}
     assert (d.amount, rows[2].amount, d.day) == (2**40, None, date(2024, 1, 1))
     assert (d.at if d.at.tzinfo else d.at.replace(tzinfo=UTC)) == datetime(2024, 1, 1, 8, tzinfo=UTC)  # SQLite: naive
+
+
+def test_rows_sent_in_chunks_keep_their_order_and_a_single_row_is_inserted_only_once(db_url):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        keys = insert_many(session, things, [thing(f"k{i:02d}") for i in range(7)], returning="key", chunk=3)
+        first = insert_or_ignore(session, things, thing("single"), ["key"])
+        again = insert_or_ignore(session, things, thing("single", amount=1), ["key"])
+        stored = session.execute(select(things.c.amount).where(things.c.key == "single")).scalar_one()
+    engine.dispose()
+    assert keys == [f"k{i:02d}" for i in range(7)]
+    assert (first, again, stored) == (True, False, 2**40)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.applications.api.routes import DB, Caller
-from services.applications.db import claims_repo
+from services.applications.service.claim_reads import claims_by_id
 from shared.web.security import require_role
 
 router = APIRouter(tags=["internal"])
@@ -21,7 +21,7 @@ class ClaimLookup(BaseModel):
 def lookup_claims(caller: Caller, db: DB, body: Annotated[ClaimLookup, Body()]) -> dict[str, Any]:
     """The bodies of up to 500 claims, in the order asked; ids we do not hold are listed in `missing`."""
     require_role(caller, "admin")
-    rows = {row.claim_id: row for row in claims_repo.by_claim_ids(db, body.claim_ids)}
+    rows = claims_by_id(db, body.claim_ids)
     items = [{"claim_id": cid, "status": rows[cid].status, "submitted_at": rows[cid].submitted_at.isoformat(),
               "body": rows[cid].body} for cid in body.claim_ids if cid in rows]
     return {"items": items, "missing": [cid for cid in body.claim_ids if cid not in rows]}

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Body, Request
 
 from services.applications.api.routes import DB, Caller
 from services.applications.api.schemas import ClaimPublic, to_public
-from services.applications.db import claims_repo
-from services.applications.payee_change import change_payee
+from services.applications.service.claim_reads import history_of
+from services.applications.service.payee_correction import change_payee
 from shared.web.runtime import get_runtime
 from shared.web.security import require_role
 
@@ -21,4 +21,4 @@ def put_payee_account(claim_id: str, request: Request, caller: Caller, db: DB,
     require_role(caller, "applicant")
     row = change_payee(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, raw=data,
                        pii_key=get_runtime(request).settings.grants_pii_key)
-    return to_public(row, claims_repo.history(db, [claim_id])[claim_id])
+    return to_public(row, history_of(db, claim_id))

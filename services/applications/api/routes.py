@@ -2,23 +2,19 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
-from sqlmodel import Session
+from fastapi import APIRouter, Body, Header, Request, Response
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
-from services.applications.db import claims_repo
-from services.applications.intake import file_claim
-from shared.auth import Principal
-from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import NotFound, ValidationFailed
+from services.applications.service.claim_filing import file_claim
+from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
+from shared.errors import ValidationFailed
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import principal_dependency, require_role
+from shared.web.security import Caller, require_role
 
 router = APIRouter()
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
-Caller = Annotated[Principal, Depends(current_principal)]
 DB = DBSession
-STAFF = ("officer", "auditor", "admin")
 
 
 @router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])
@@ -42,40 +38,23 @@ def post_claim(request: Request, response: Response, caller: Caller, db: DB,
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
 def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
-    row = _visible_claim(db, caller, claim_id)
-    return to_public(row, claims_repo.history(db, [claim_id])[claim_id])
+    return to_public(*visible_claim(db, claim_id, caller))
 
 
 @router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
-def list_claims(caller: Caller, db: DB, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                cursor: str | None = None) -> ClaimPage:
+def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
     """The caller's own claims, oldest first."""
-    after = 0
-    if cursor:
-        decoded = decode_cursor(cursor)
-        if not decoded.isdigit():
-            raise ValidationFailed("cursor is not valid", errors=[{"field": "cursor", "message": "not a cursor we issued"}])
-        after = int(decoded)
-    rows = claims_repo.page_for_applicant(db, caller.sub, after, limit + 1)
-    page, more = rows[:limit], len(rows) > limit
-    histories = claims_repo.history(db, [r.claim_id for r in page])
-    return ClaimPage(items=[to_public(r, histories[r.claim_id]) for r in page],
-                     next_cursor=encode_cursor(str(page[-1].id)) if more else None)
+    (after,) = decode_cursor(cursor, int) or (0,)
+    claims = applicant_claims(db, caller.sub, after_id=after, limit=limit + 1)
+    page, next_cursor = page_of(claims, limit, lambda claim: (claim[0].id,))
+    return ClaimPage(items=[to_public(*claim) for claim in page], next_cursor=next_cursor)
 
 
 @router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
 def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
     """The full body of a claim, for services that act on it (role admin): identifiers never travel in events."""
     require_role(caller, "admin")
-    row = claims_repo.by_claim_id(db, claim_id)
-    if row is None:
-        raise NotFound(f"no claim {claim_id}")
+    row = claim_body(db, claim_id)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}
 
-
-def _visible_claim(db: Session, caller: Principal, claim_id: str):  # type: ignore[no-untyped-def]
-    row = claims_repo.by_claim_id(db, claim_id)
-    if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
-        raise NotFound(f"no claim {claim_id} visible to you")
-    return row

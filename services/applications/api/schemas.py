@@ -1,11 +1,12 @@
 """Response shapes of the applications API (contract §3)."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+if TYPE_CHECKING:  # rows come from service/, which reads them; the API only shapes them
+    from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 
 
 class HistoryItem(BaseModel):
@@ -29,7 +30,7 @@ class ClaimPage(BaseModel):
     next_cursor: str | None
 
 
-def to_public(row: ClaimRow, history: list[ClaimHistoryRow]) -> ClaimPublic:
+def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:
     return ClaimPublic(
         claim_id=row.claim_id, status=row.status, programme=row.programme, jurisdiction=row.jurisdiction,
         submitted_at=row.submitted_at, decision=row.decision,

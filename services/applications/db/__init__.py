@@ -1,0 +1,1 @@
+"""Tables, repositories (every query of the service lives here) and the Alembic history (migrations/)."""

@@ -3,12 +3,10 @@
 import functools
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
-from shared.bulk import insert_many
+from shared.bulk import insert_many, insert_or_ignore
 
 CLAIMS = ClaimRow.__table__
 
@@ -54,7 +52,7 @@ def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimR
 def insert_unless_key_taken(session: Session, values: dict) -> bool:
     """INSERT .. ON CONFLICT DO NOTHING on (applicant, key): one round trip, and a concurrent duplicate waits
     for the first insert's transaction, then finds the key taken. True when this call inserted the claim."""
-    return session.execute(_insert_claim(session.get_bind().dialect.name), values).rowcount == 1
+    return insert_or_ignore(session, CLAIMS, values, ["applicant_sub", "idempotency_key"])
 
 
 def add_history(session: Session, rows: dict | list[dict]) -> None:
@@ -66,12 +64,6 @@ def add_history(session: Session, rows: dict | list[dict]) -> None:
 
 
 # Built once (values go as parameters): intake is the hot path, and building a statement costs more than running it.
-@functools.cache
-def _insert_claim(dialect: str):  # type: ignore[no-untyped-def]
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(ClaimRow.__table__).on_conflict_do_nothing(index_elements=["applicant_sub", "idempotency_key"])
-
-
 @functools.cache
 def _insert_history():  # type: ignore[no-untyped-def]
     return insert(ClaimHistoryRow.__table__)

@@ -44,3 +44,6 @@ class ClaimHistoryRow(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+# Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
+APPEND_ONLY_TABLES: tuple[str, ...] = ()

@@ -1,25 +1,19 @@
-"""What every audit route needs: the auditor/admin gate, the session, cursors and time windows."""
+"""What every audit route needs: the auditor/admin gate, the session and time windows."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
-from sqlmodel import Session
 
-from services.audit.domain.events import BUSINESS_TZ
-from shared.auth import Principal
-from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.auth import AUDIT_READERS, Principal
+from shared.china_time import day_start
+from shared.errors import invalid
 from shared.web.runtime import DBSession
-from shared.web.security import principal_dependency, require_role
-
-READER_ROLES = ("auditor", "admin")
-
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
+from shared.web.security import current_principal, require_role
 
 
 def auditor(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    return require_role(principal, *READER_ROLES)
+    return require_role(principal, *AUDIT_READERS)
 
 
 def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
@@ -29,28 +23,9 @@ def admin(principal: Annotated[Principal, Depends(current_principal)]) -> Princi
 Auditor = Annotated[Principal, Depends(auditor)]
 Admin = Annotated[Principal, Depends(admin)]
 DB = DBSession
-Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
 _MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
 Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]
 From = Annotated[str | None, Query(alias="from", description=_MOMENT_HELP)]  # "from" is a Python keyword
-
-
-def invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}", errors=[{"field": field, "message": message}])
-
-
-def cursor_parts(cursor: str | None, parts: int) -> list[str] | None:
-    """Split a cursor we issued into its parts (joined by "|"); 422 for anything else."""
-    if cursor is None:
-        return None
-    values = decode_cursor(cursor).split("|")
-    if len(values) != parts or not all(values):
-        raise invalid("cursor", "not a cursor we issued")
-    return values
-
-
-def make_cursor(*parts: object) -> str:
-    return encode_cursor("|".join(str(p) for p in parts))
 
 
 def parse_moment(field: str, value: str | None, *, end_of_day: bool) -> datetime | None:
@@ -61,7 +36,7 @@ def parse_moment(field: str, value: str | None, *, end_of_day: bool) -> datetime
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
-            return datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), BUSINESS_TZ)
+            return day_start(day + timedelta(days=1 if end_of_day else 0))
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise invalid(field, "expected YYYY-MM-DD or an ISO 8601 timestamp with offset") from exc
@@ -85,7 +60,3 @@ def parse_day(field: str, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise invalid(field, "expected YYYY-MM-DD") from exc
-
-
-def business_now() -> datetime:
-    return datetime.now(BUSINESS_TZ)

@@ -1,46 +1,41 @@
 """GET /v1/ledger/…: the journal, balances, the chain's verification and its export (contract §5)."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlmodel import Session
 
-from services.audit.api.deps import (DB, From, Limit, Moment, auditor, cursor_parts, invalid, make_cursor, parse_moment,
-                                     window)
+from services.audit.api.deps import DB, From, Moment, auditor, parse_moment, window
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
-from services.audit.db import ledger_reads
 from services.audit.domain.chain import format_utc
-from services.audit.domain.export import entry_line, result_to_json
-from services.audit.verification import verify_ledger
+from services.audit.domain.export import result_to_json
+from services.audit.service import ledger_reading
+from services.audit.service.ledger_verification import verify_ledger
+from shared.pagination import decode_cursor, page_of, slice_page
+from shared.web.query import Cursor, Limit
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"], dependencies=[Depends(auditor)])
-EXPORT_CHUNK = 500  # lines per chunk written to the response
 
 
 @router.get("/entries", response_model=EntryPage)
 def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, from_: From = None,
-                 to: Moment = None, limit: Limit = 50, cursor: str | None = None) -> EntryPage:
+                 to: Moment = None, limit: Limit = 50, cursor: Cursor = None) -> EntryPage:
     """Journal entries in (fund, seq) order; from/to bound posted_at (inclusive)."""
     lower, upper = window(from_, to)
-    after = cursor_parts(cursor, 2)
-    if after is not None and not after[1].isdigit():
-        raise invalid("cursor", "not a cursor we issued")
-    where = ledger_reads.EntryFilter(fund, payment_id, lower, upper)
-    rows = ledger_reads.entries_page(db, where, (after[0], int(after[1])) if after else None, limit + 1)
-    page = rows[:limit]
-    more = len(rows) > limit
-    return EntryPage(items=[entry_out(e) for e in page],
-                     next_cursor=make_cursor(page[-1].fund, page[-1].seq) if more else None)
+    rows = ledger_reading.entries_page(db, fund=fund, payment_id=payment_id, posted_from=lower, posted_before=upper,
+                                       after=decode_cursor(cursor, str, int), limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda entry: (entry.fund, entry.seq))
+    return EntryPage(items=[entry_out(e) for e in page], next_cursor=next_cursor)
 
 
 @router.get("/balances", response_model=BalancePage)
-def balances(db: DB, fund: str | None = None, as_of: Moment = None) -> BalancePage:
+def balances(db: DB, fund: str | None = None, as_of: Moment = None, limit: Limit = 50,
+             cursor: Cursor = None) -> BalancePage:
     """Debit, credit and balance (debit minus credit) per account, over entries posted up to as_of."""
     before = parse_moment("as_of", as_of, end_of_day=True) or datetime.now(UTC)  # exclusive: as_of's next instant
-    rows = ledger_reads.account_balances(db, before, fund)
-    return BalancePage(as_of=format_utc(before - timedelta(microseconds=1)), items=[balance_out(b) for b in rows])
+    rows, next_cursor = slice_page(ledger_reading.balances(db, before=before, fund=fund), limit, cursor)
+    return BalancePage(as_of=format_utc(before - timedelta(microseconds=1)), items=[balance_out(b) for b in rows],
+                       next_cursor=next_cursor)
 
 
 @router.get("/verify", response_model=VerifyOut)
@@ -54,18 +49,6 @@ def verify(db: DB) -> JSONResponse:
 def export(request: Request, fund: str | None = None) -> StreamingResponse:
     """The ledger as JSON Lines in (fund, seq) order, streamed; `grants audit verify FILE` checks it offline."""
     engine = request.app.state.runtime.engine
-    return StreamingResponse(_export_lines(engine, fund), media_type="application/x-ndjson",
+    return StreamingResponse(ledger_reading.export_lines(engine, fund), media_type="application/x-ndjson",
                              headers={"Content-Disposition": 'attachment; filename="ledger.jsonl"'})
 
-
-def _export_lines(engine, fund: str | None) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    # Its own session: the response streams after the request's session has closed.
-    with Session(engine) as session:
-        chunk: list[str] = []
-        for entry in ledger_reads.iter_chain(session, fund):
-            chunk.append(entry_line(entry))
-            if len(chunk) >= EXPORT_CHUNK:
-                yield "".join(chunk)
-                chunk = []
-        if chunk:
-            yield "".join(chunk)

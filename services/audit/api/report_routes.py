@@ -6,11 +6,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from services.audit.api.deps import DB, From, Moment, auditor, business_now, invalid, parse_day
+from services.audit.api.deps import DB, From, Moment, auditor, parse_day
 from services.audit.api.report_formats import report_csv, report_json
 from services.audit.domain.chain import format_utc
-from services.audit.fund_usage import fund_usage_report
-from services.audit.reconciliation_report import reconciliation
+from services.audit.service.fund_usage_report import fund_usage_report
+from services.audit.service.reconciliation_report import reconciliation
+from shared.china_time import business_year
+from shared.errors import invalid
+from shared.pagination import slice_page
+from shared.web.query import Cursor, Limit
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(auditor)])
 
@@ -36,6 +40,10 @@ def reconciliation_report(request: Request, db: DB, from_: From = None, to: Mome
 
 
 @router.get("/fund-usage")
-def fund_usage(db: DB, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict[str, Any]:
-    """Per fund and programme: issued, reversed (failed), net and settled in a calendar year (China time)."""
-    return fund_usage_report(db, year or business_now().year)
+def fund_usage(db: DB, year: Annotated[int | None, Query(ge=2000, le=2100)] = None, limit: Limit = 50,
+               cursor: Cursor = None) -> dict[str, Any]:
+    """Per fund and programme: issued, reversed (failed), net and settled in a calendar year (China time);
+    `items` are paged, `funds` (one row a fund) come whole with every page."""
+    report = fund_usage_report(db, year or business_year(datetime.now(UTC)))
+    report["items"], report["next_cursor"] = slice_page(report["items"], limit, cursor)
+    return report

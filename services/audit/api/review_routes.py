@@ -5,16 +5,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from services.audit.anomaly_run import run_and_store
-from services.audit.api.deps import DB, Admin, Auditor, Limit, cursor_parts, invalid, make_cursor
+from services.audit.api.deps import DB, Admin, Auditor
 from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
                                         QuarantinePage)
-from services.audit.db import review_repo
 from services.audit.domain.anomalies.engine import RULE_NAMES
 from services.audit.domain.anomalies.findings import SEVERITIES
 from services.audit.domain.chain import format_utc
-from services.audit.intake import UNPOSTABLE_RULE
+from services.audit.service.findings_review import findings_page, quarantined_page
+from services.audit.service.budget_records import set_budget
+from services.audit.service.ledger_ingest import UNPOSTABLE_RULE
+from shared.errors import invalid
 from shared.money import format_fen, parse_fen
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 
 router = APIRouter(tags=["anomalies"])
 RULES = (*RULE_NAMES, UNPOSTABLE_RULE)
@@ -23,40 +26,34 @@ FUND_CODE = r"^[a-z][a-z0-9_]{0,63}$"
 
 @router.get("/v1/anomalies", response_model=FindingPage)
 def anomalies(request: Request, _: Auditor, db: DB, rule: str | None = None, severity: str | None = None,
-              limit: Limit = 50, cursor: str | None = None) -> FindingPage:
+              limit: Limit = 50, cursor: Cursor = None) -> FindingPage:
     """Findings in the order they were first found; the rules run over every event received so far first."""
     if rule is not None and rule not in RULES:
         raise invalid("rule", f"unknown rule; one of {', '.join(RULES)}")
     if severity is not None and severity not in SEVERITIES:
         raise invalid("severity", f"one of {', '.join(SEVERITIES)}")
-    after = cursor_parts(cursor, 1)
-    if after is not None and not after[0].isdigit():
-        raise invalid("cursor", "not a cursor we issued")
-    run_and_store(db, request.app.state.standards, request.app.state.rule_parameters)
-    db.flush()
-    rows = review_repo.findings_page(db, rule=rule, severity=severity, after_id=int(after[0]) if after else 0,
-                                     limit=limit + 1)
-    page = rows[:limit]
+    (after,) = decode_cursor(cursor, int) or (0,)
+    rows = findings_page(db, standards=request.app.state.standards, params=request.app.state.rule_parameters,
+                         rule=rule, severity=severity, after_id=after, limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
     items = [FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
                         payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail,
                         found_at=format_utc(r.found_at)) for r in page]
-    return FindingPage(items=items, next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
+    return FindingPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/v1/quarantined-events", response_model=QuarantinePage)
 def quarantined_events(_: Auditor, db: DB, reason: str | None = None, limit: Limit = 50,
-                       cursor: str | None = None) -> QuarantinePage:
+                       cursor: Cursor = None) -> QuarantinePage:
     """Events received but not posted to the ledger, and why (released_* set once a waiting outcome posted)."""
-    after = cursor_parts(cursor, 1)
-    if after is not None and not after[0].isdigit():
-        raise invalid("cursor", "not a cursor we issued")
-    rows = review_repo.quarantine_page(db, reason=reason, after_id=int(after[0]) if after else 0, limit=limit + 1)
-    page = rows[:limit]
+    (after,) = decode_cursor(cursor, int) or (0,)
+    rows = quarantined_page(db, reason=reason, after_id=after, limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
     items = [QuarantinedOut(event_id=r.event_id, event_type=r.event_type, payment_id=r.payment_id, reason=r.reason,
                             detail=r.detail, quarantined_at=format_utc(r.quarantined_at),
                             released_entry_id=r.released_entry_id,
                             released_at=format_utc(r.released_at) if r.released_at else None) for r in page]
-    return QuarantinePage(items=items, next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
+    return QuarantinePage(items=items, next_cursor=next_cursor)
 
 
 @router.put("/v1/budgets/{fund}/{year}", response_model=BudgetOut, tags=["budgets"])
@@ -69,5 +66,5 @@ def put_budget(caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(
         raise invalid("amount", str(exc)) from exc
     if amount_fen < 0:
         raise invalid("amount", "must not be negative")
-    review_repo.set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
+    set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
     return BudgetOut(fund=fund, year=year, amount=format_fen(amount_fen))

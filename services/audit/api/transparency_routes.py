@@ -4,7 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.audit.api.deps import DB, Limit, auditor, cursor_parts, invalid, make_cursor
+from services.audit.api.deps import DB, auditor
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from services.audit.api.transparency_schemas import (CheckpointOut, CheckpointPage, CheckpointRequest, CosignIn,
                                                      ConsistencyProofOut, InclusionProofOut, PublicKeyOut,
                                                      checkpoint_out, consistency_out, inclusion_out)
@@ -29,15 +31,11 @@ def public_key(key: LogSigner) -> PublicKeyOut:
 
 
 @router.get("/checkpoints", response_model=CheckpointPage)
-def list_checkpoints(db: DB, fund: str | None = None, limit: Limit = 50, cursor: str | None = None) -> CheckpointPage:
+def list_checkpoints(db: DB, fund: str | None = None, limit: Limit = 50, cursor: Cursor = None) -> CheckpointPage:
     """Signed checkpoints, newest first, each with its witnesses' co-signatures."""
-    after = cursor_parts(cursor, 1)
-    if after is not None and not after[0].isdigit():
-        raise invalid("cursor", "not a cursor we issued")
-    rows = checkpoints.listed(db, fund, int(after[0]) if after else None, limit + 1)
-    page = rows[:limit]
-    return CheckpointPage(items=[checkpoint_out(c) for c in page],
-                          next_cursor=make_cursor(page[-1].id) if len(rows) > limit else None)
+    (after,) = decode_cursor(cursor, int) or (None,)
+    page, next_cursor = page_of(checkpoints.listed(db, fund, after, limit + 1), limit, lambda c: (c.id,))
+    return CheckpointPage(items=[checkpoint_out(c) for c in page], next_cursor=next_cursor)
 
 
 @router.post("/checkpoints", response_model=CheckpointPage, status_code=201)

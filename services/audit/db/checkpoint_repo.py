@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from services.audit.db.merkle_tables import CheckpointRow, CosignatureRow
-from services.audit.db.upsert import insert_ignore
+from shared.bulk import insert_or_ignore
 from services.audit.domain.checkpoints import Checkpoint
 
 CHECKPOINTS, COSIGNATURES = CheckpointRow.__table__, CosignatureRow.__table__
@@ -42,9 +42,9 @@ def page(session: Session, fund: str | None, before_id: int | None, limit: int) 
 def add_cosignature(session: Session, checkpoint_id: int, key_id: str, public_key: str, signature: str,
                     received_at: datetime) -> bool:
     """Store a witness's co-signature once per key; False when that key had co-signed already."""
-    return insert_ignore(session, COSIGNATURES, {
+    return insert_or_ignore(session, COSIGNATURES, {
         "checkpoint_id": checkpoint_id, "key_id": key_id, "public_key": public_key, "signature": signature,
-        "received_at": received_at}, ["checkpoint_id", "key_id"]) == 1
+        "received_at": received_at}, ["checkpoint_id", "key_id"])
 
 
 def cosignatures(session: Session, checkpoint_ids: Sequence[int]) -> dict[int, list]:

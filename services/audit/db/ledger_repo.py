@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from services.audit.db import merkle_repo
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
-from services.audit.db.upsert import insert_ignore
 from services.audit.domain.chain import GENESIS_HASH, ChainEntry, FundHead
 from services.audit.domain.postings import Posting
-from shared.bulk import among, insert_many
+from shared.bulk import among, insert_many, insert_or_ignore
 
 ENTRIES, POSTINGS, HEADS = LedgerEntryRow.__table__, LedgerPostingRow.__table__, FundHeadRow.__table__
 
@@ -25,7 +24,7 @@ def lock_head(session: Session, fund: str) -> FundHead:
     query = select(HEADS.c.seq, HEADS.c.hash).where(HEADS.c.fund == fund).with_for_update()
     row = session.execute(query).one_or_none()
     if row is None:
-        insert_ignore(session, HEADS, {"fund": fund, "seq": 0, "hash": GENESIS_HASH}, ["fund"])
+        insert_or_ignore(session, HEADS, {"fund": fund, "seq": 0, "hash": GENESIS_HASH}, ["fund"])
         row = session.execute(query).one()
     return FundHead(row.seq, row.hash)
 

@@ -11,8 +11,8 @@ from services.audit.db.review_tables import ApprovedPaymentRow
 from services.audit.db.tables import ReceivedEvent
 from services.audit.domain.errors import UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
-from services.audit.domain.reconciliation import business_date
 from shared.bulk import insert_many
+from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
 
 RECEIVED, APPROVED = ReceivedEvent.__table__, ApprovedPaymentRow.__table__
@@ -57,7 +57,7 @@ def columns_of_fact(fact: EventFact | None) -> dict[str, Any]:
     else:
         return dict.fromkeys(FACT_COLUMNS)
     return {"fact": kind, "fund": fact.fund, "amount_fen": amount_fen, "occurred_at": at,
-            "business_day": business_date(at)}
+            "business_day": business_day(at)}
 
 
 def record_approvals(session: Session, approvals: list[BatchApproved]) -> None:
@@ -85,22 +85,6 @@ def facts(session: Session, types: tuple[str, ...]) -> Iterator[EventFact]:
         fact = read_fact(payload)
         if fact is not None:
             yield fact
-
-
-def payment_events(session: Session) -> Iterator[tuple[str, EventFact]]:
-    """(payment_id, fact) for every readable payment event, ordered by payment id."""
-    query = (select(RECEIVED.c.payment_id, RECEIVED.c.payload).where(RECEIVED.c.payment_id.is_not(None))
-             .order_by(RECEIVED.c.payment_id, RECEIVED.c.id))
-    for payment_id, payload in session.execute(query.execution_options(yield_per=1000)):
-        fact = read_fact(payload)
-        if fact is not None:
-            yield payment_id, fact
-
-
-def approved_members(session: Session) -> Iterator[tuple[str, str]]:
-    """(payment_id, batch_id) of every payment listed by an approval, ordered by payment id."""
-    query = select(APPROVED.c.payment_id, APPROVED.c.batch_id).order_by(APPROVED.c.payment_id, APPROVED.c.batch_id)
-    yield from session.execute(query.execution_options(yield_per=1000)).tuples()
 
 
 def read_fact(payload: dict[str, Any]) -> EventFact | None:

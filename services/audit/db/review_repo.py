@@ -8,9 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.audit.db.review_tables import FindingRow, FundBudgetRow, QuarantinedEventRow
-from services.audit.db.upsert import insert_ignore
 from services.audit.domain.anomalies.findings import Finding
-from shared.bulk import among, insert_many
+from shared.bulk import among, insert_many, insert_or_ignore
 
 FINDINGS, QUARANTINE, BUDGETS = FindingRow.__table__, QuarantinedEventRow.__table__, FundBudgetRow.__table__
 NOT_ISSUED = "not_issued"  # quarantine reason of an outcome waiting for its payment's issue
@@ -19,10 +18,10 @@ NOT_ISSUED = "not_issued"  # quarantine reason of an outcome waiting for its pay
 def store_findings(session: Session, findings: Iterable[Finding], now: datetime | None = None) -> int:
     """Insert findings not stored yet (by finding_key); returns how many are new."""
     at = now or datetime.now(UTC)
-    return insert_ignore(session, FINDINGS, [
+    return len(insert_many(session, FINDINGS, [
         {"finding_key": f.finding_key, "rule": f.rule, "severity": f.severity, "clause": f.clause,
          "payment_ids": list(f.payment_ids), "batch_ids": list(f.batch_ids), "detail": f.detail, "found_at": at}
-        for f in findings], ["finding_key"])
+        for f in findings], conflict_on=["finding_key"], returning="finding_key"))
 
 
 def findings_page(session: Session, *, rule: str | None, severity: str | None, after_id: int,
@@ -89,4 +88,4 @@ def set_budget(session: Session, *, fund: str, year: int, amount_fen: int, set_b
     changed = session.execute(update(BUDGETS).where(BUDGETS.c.fund == fund, BUDGETS.c.year == year)
                               .values(**values)).rowcount
     if not changed:
-        insert_ignore(session, BUDGETS, {"fund": fund, "year": year, **values}, ["fund", "year"])
+        insert_or_ignore(session, BUDGETS, {"fund": fund, "year": year, **values}, ["fund", "year"])

@@ -49,3 +49,7 @@ class ReceivedEvent(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+# Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
+APPEND_ONLY_TABLES: tuple[str, ...] = (LedgerEntryRow.__tablename__, LedgerPostingRow.__tablename__, MerkleNodeRow.__tablename__,
+                      CheckpointRow.__tablename__, CosignatureRow.__tablename__)

@@ -1,0 +1,1 @@
+"""The rules and state machines, pure: no FastAPI, no SQL, no Kafka, no HTTP clients."""

@@ -1,12 +1,13 @@
-"""Audit domain errors: each carries a stable slug and status, like shared.web.problems.DomainError.
+"""Audit domain errors: branches of the one shared.errors tree (no web framework there either, so the
+domain and the standalone `grants audit verify` import nothing web-side). They end in quarantine rather
+than in a response; were one to reach a route, shared.web.problems would map it like any other."""
 
-Kept free of FastAPI so the domain (and the standalone `grants audit verify`) import nothing web-side;
-the service can map these with one handler by slug/status.
-"""
+from shared.errors import DomainError
 
 
-class AuditDomainError(Exception):
-    """A failure of the audit rules; subclasses fix status and a stable slug."""
+class AuditDomainError(DomainError):
+    """A failure of the audit rules; subclasses fix status and a stable slug. `reason` is the code the
+    quarantine records; event_id and payment_id name what failed."""
 
     status = 422
     slug = "audit-error"

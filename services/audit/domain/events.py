@@ -10,16 +10,12 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from shared.money import CURRENCY, parse_fen
 from services.audit.domain.errors import InvalidEvent, UnpostableEvent
-
-# Calendar questions (budget year) are asked in China Standard Time: a payment issued at
-# 2023-12-31T20:00Z belongs to 2024 for the fund that paid it.
-BUSINESS_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # Fund and programme codes become account-name segments: refuse ":" and anything else odd.
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -128,10 +124,6 @@ def event_digest(event: Mapping[str, Any]) -> str:
     """SHA-256 of the whole event in sorted-key compact JSON: equal digests mean the same message."""
     encoded = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(encoded.encode("ascii")).hexdigest()
-
-
-def business_year(moment: datetime) -> int:
-    return moment.astimezone(BUSINESS_TZ).year
 
 
 class _Reader:

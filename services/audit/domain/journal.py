@@ -3,7 +3,7 @@
 Used by tests and the demo, and as the reference for the service's repository: same steps, same
 order (dedupe on entry_id, draft against the payment's earlier entries, link after the fund's head).
 The service itself posts a consumed batch through one, resumed from the stored heads and the batch's
-payments' earlier entries (services.audit.ledger).
+payments' earlier entries (services.audit.service.ledger_batch).
 """
 
 from collections.abc import Iterable, Mapping

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from shared.china_time import business_day
 from shared.money import format_fen
-from services.audit.domain.events import BUSINESS_TZ
 
 MISSING_ISSUED_EVENT, DUPLICATE_ISSUED_EVENT = "missing_issued_event", "duplicate_issued_event"
 ISSUED_NOT_APPROVED, MISSING_BATCH_APPROVAL = "issued_not_approved", "missing_batch_approval"
@@ -164,16 +164,12 @@ def classify_trail(t: PaymentTrail, control: BatchControl | None, *, as_of: date
     return found
 
 
-def business_date(moment: datetime) -> date:
-    return moment.astimezone(BUSINESS_TZ).date()
-
-
 def not_overdue_from(as_of: datetime, unsettled_after: timedelta) -> date:
     """The first China calendar day of issue whose payments, still without a bank outcome, are not yet unsettled.
 
     Issued on day d, a payment is overdue when (today - d), whole days, exceeds unsettled_after.
     """
-    return business_date(as_of) - timedelta(days=unsettled_after // timedelta(days=1))
+    return business_day(as_of) - timedelta(days=unsettled_after // timedelta(days=1))
 
 
 def _compare(stage: str, fund: str | None, fen: int | None, other_fund: str | None,

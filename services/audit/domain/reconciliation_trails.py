@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from services.audit.domain.events import BatchApproved, IssuedPayment, PaymentOutcome
 from services.audit.domain.postings import LedgerEntry, entry_amount_fen, entry_kind
-from services.audit.domain.reconciliation import BatchControl, PaymentTrail, business_date
+from services.audit.domain.reconciliation import BatchControl, PaymentTrail
+from shared.china_time import business_day
 
 
 def controls_from_batches(batches: Iterable[BatchApproved]) -> list[BatchControl]:
@@ -34,7 +35,7 @@ def trails_from_facts(batches: Iterable[BatchApproved], issued: Iterable[IssuedP
             t, issued_events=t.issued_events + 1, batch_id=t.batch_id or p.batch_id,
             issued_fund=p.fund if first else t.issued_fund,
             issued_amount_fen=p.amount_fen if first else t.issued_amount_fen,
-            issued_on=business_date(p.issued_at) if first else t.issued_on)
+            issued_on=business_day(p.issued_at) if first else t.issued_on)
     for e in entries:
         if e.payment_id is not None and entry_kind(e.postings) == "issue":
             trails[e.payment_id] = replace(trail(e.payment_id, None), posted_fund=e.fund,

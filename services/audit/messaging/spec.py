@@ -1,10 +1,15 @@
-"""The audit's one consumer: payment and batch events into the ledger (services.audit.intake)."""
+"""The audit's one consumer: payment and batch events into the ledger (service.ledger_ingest), budgets into
+service.budget_records (their data read into the typed payload FundBudgetSet)."""
 
 from collections.abc import Callable
 
-from services.audit import intake
+from sqlmodel import Session
+
 from services.audit.config import Settings
+from services.audit.service import budget_records, ledger_ingest
 from shared.consumer import ConsumerSpec
+from shared.event_payloads import FundBudgetSet
+from shared.events import FUND_BUDGET_SET, CloudEvent
 
 CONSUMER = "audit.ledger"
 # Ingest is set-based (statements per batch, not per event), so bigger batches mean fewer round trips
@@ -12,8 +17,23 @@ CONSUMER = "audit.ledger"
 MAX_POLL_RECORDS, MAX_PARTITION_FETCH_BYTES = 2000, 4 << 20
 
 
+def apply_batch(session: Session, events: list[CloudEvent]) -> None:
+    """Budgets recorded, then the ledger events ingested as one set (in arrival order among themselves;
+    a budget touches nothing the ledger reads)."""
+    for event in events:
+        if event.type == FUND_BUDGET_SET:
+            budget_records.record_budget(session, FundBudgetSet.model_validate(event.data), source=event.source)
+    ledger_ingest.ingest_events(session, [e for e in events if e.type in ledger_ingest.LEDGER_TYPES])
+
+
+def apply_one(session: Session, event: CloudEvent) -> None:
+    """One event on its own: a batch of one."""
+    apply_batch(session, [event])
+
+
 def ledger_consumer_spec(settings: Settings, on_batch_committed: Callable[[], None] | None = None) -> ConsumerSpec:
     return ConsumerSpec(name=CONSUMER, group_id=f"{settings.grants_topic_prefix}.audit",
-                        topic_suffixes=["payments.v1", "batches.v1"], handlers=intake.HANDLERS,
-                        batch_handler=intake.ingest_batch, on_batch_committed=on_batch_committed,
+                        topic_suffixes=["payments.v1", "batches.v1"],
+                        handlers=dict.fromkeys((*ledger_ingest.LEDGER_TYPES, FUND_BUDGET_SET), apply_one),
+                        batch_handler=apply_batch, on_batch_committed=on_batch_committed,
                         max_poll_records=MAX_POLL_RECORDS, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES)

@@ -17,7 +17,7 @@ from services.audit.domain.checkpoints import (Checkpoint, CheckpointInvalid, Si
 from shared.events import LEDGER_CHECKPOINT, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 
 SOURCE = "grants/audit"
 log = get_logger("audit.checkpoints")

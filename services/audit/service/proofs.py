@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.audit.db import merkle_repo
 from services.audit.domain.merkle import consistency_ranges, inclusion_ranges
-from shared.web.problems import NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,19 @@ pain.002.001.xx; without a usable Content-Type the form is recognised by the fir
 answer lists what each line did (see domain.bank_returns.matching for the outcome codes).
 """
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
 from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.db.batch_tables import BankReturnUploadRow
-from services.disbursement.finance.bank_return_intake import ReturnForm, take_returns
-from shared.web.problems import NotFound, ValidationFailed
+from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
+from shared.auth import STAFF
+from shared.errors import ValidationFailed
 from shared.web.security import require_role
+
+if TYPE_CHECKING:
+    from services.disbursement.db.batch_tables import BankReturnUploadRow
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
@@ -31,14 +34,11 @@ def post_bank_returns(request: Request, caller: Caller, db: DB,
 
 @router.get("/v1/bank-returns/{upload_id}")
 def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, "officer", "admin", "auditor")
-    row = db.get(BankReturnUploadRow, upload_id)
-    if row is None:
-        raise NotFound(f"no bank return upload {upload_id}")
-    return upload_json(row)
+    require_role(caller, *STAFF)
+    return upload_json(upload(db, upload_id))
 
 
-def upload_json(row: BankReturnUploadRow) -> dict[str, Any]:
+def upload_json(row: "BankReturnUploadRow") -> dict[str, Any]:
     summary: dict[str, int] = {}
     for line in row.outcomes:
         summary[line["outcome"]] = summary.get(line["outcome"], 0) + 1

@@ -8,19 +8,19 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.db import batch_repo
 from services.disbursement.domain.batch_states import BATCH_STATUSES
-from services.disbursement.finance.approving import approve_batch
-from services.disbursement.finance.batch_view import batch_detail, batch_summary
-from services.disbursement.finance.business_time import business_day
-from services.disbursement.finance.drafting import draft_batch, reject_batch, remove_item
-from services.disbursement.finance.payment_files import payment_file
-from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import NotFound, ValidationFailed
+from services.disbursement.service.batch_approval import approve_batch
+from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
+from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
+from services.disbursement.service.payment_file_export import payment_file
+from shared.auth import STAFF
+from shared.china_time import business_day
+from shared.errors import ValidationFailed
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])
-READERS = ("officer", "admin", "auditor")
 
 
 @router.post("/v1/batches", status_code=201)
@@ -35,27 +35,23 @@ def post_batch(request: Request, caller: Caller, db: DB, body: Annotated[DraftBa
 
 @router.get("/v1/batches")
 def list_batches(request: Request, caller: Caller, db: DB, status: str | None = None, fund: str | None = None,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 50, cursor: str | None = None) -> dict[str, Any]:
+                 limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
-    require_role(caller, *READERS)
+    require_role(caller, *STAFF)
     if status is not None and status not in BATCH_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
-    rows = batch_repo.page(db, status=status, fund=fund, after=decode_cursor(cursor) if cursor else None,
-                           limit=limit + 1)
-    page, more = rows[:limit], len(rows) > limit
+    (after,) = decode_cursor(cursor, str) or (None,)
+    rows = batches_page(db, status=status, fund=fund, after=after, limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda batch: (batch.batch_id,))
     limits = limits_of(request)
-    return {"items": [batch_summary(b, limits) for b in page],
-            "next_cursor": encode_cursor(page[-1].batch_id) if more else None}
+    return {"items": [batch_summary(b, limits) for b in page], "next_cursor": next_cursor}
 
 
 @router.get("/v1/batches/{batch_id}")
 def get_batch(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *READERS)
-    batch = batch_repo.batch(db, batch_id)
-    if batch is None:
-        raise NotFound(f"no batch {batch_id}")
-    return batch_detail(db, batch, limits_of(request))
+    require_role(caller, *STAFF)
+    return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
 
 
 @router.delete("/v1/batches/{batch_id}/items/{claim_id}")

@@ -1,16 +1,18 @@
 """GET /v1/entitlements (contract §4): what eligible claims are owed and where they stand, for officers to batch."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.db import entitlements_repo
 from services.disbursement.domain import batch_states as bs
+from services.disbursement.service.entitlements import entitlements_page
+from shared.auth import STAFF
+from shared.errors import ValidationFailed
 from shared.money import CURRENCY, format_fen
-from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.pagination import decode_cursor, page_of
+from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 router = APIRouter(tags=["batches"])
@@ -19,29 +21,16 @@ STATUSES = (bs.ELIGIBLE, bs.IN_BATCH, bs.PAYMENT_ISSUED, bs.PAID, bs.PAYMENT_FAI
 
 @router.get("/v1/entitlements")
 def list_entitlements(caller: Caller, db: DB, status: str | None = None, programme: str | None = None,
-                      fund: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                      cursor: str | None = None) -> dict[str, Any]:
+                      fund: str | None = None, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Eligible decisions, oldest first; `status=eligible` is what a new batch can take."""
-    require_role(caller, "officer", "admin", "auditor")
+    require_role(caller, *STAFF)
     if status is not None and status not in STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}",
                                errors=[{"field": "status", "message": "unknown entitlement status"}])
-    rows = entitlements_repo.page(db, status=status, programme=programme, fund=fund, after=_after(cursor),
-                                  limit=limit + 1)
-    page, more = rows[:limit], len(rows) > limit
-    return {"items": [_item(r) for r in page],
-            "next_cursor": encode_cursor(f"{page[-1].decided_at.isoformat()}|{page[-1].claim_id}") if more else None}
-
-
-def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    at, _, claim_id = decode_cursor(cursor).partition("|")
-    try:
-        return datetime.fromisoformat(at), claim_id
-    except ValueError:
-        raise ValidationFailed("cursor is not valid",
-                               errors=[{"field": "cursor", "message": "not a cursor we issued"}]) from None
+    rows = entitlements_page(db, status=status, programme=programme, fund=fund,
+                             after=decode_cursor(cursor, datetime, str), limit=limit + 1)
+    page, next_cursor = page_of(rows, limit, lambda row: (row.decided_at, row.claim_id))
+    return {"items": [_item(r) for r in page], "next_cursor": next_cursor}
 
 
 def _item(row) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Request bodies of the finance API (contract §4); responses are built by finance.batch_view and budgets."""
+"""Request bodies of the finance API (contract §4); responses are built by service.batch_view and fund_budgets."""
 
 from typing import Annotated
 

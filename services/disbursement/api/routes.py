@@ -1,39 +1,29 @@
 """Disbursement routes: the policy catalog and what-if evaluations (contract §4)."""
 
-from datetime import UTC, datetime, date
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
-from sqlmodel import Session
+from fastapi import APIRouter, Body, Request
 
 from services.disbursement.api.catalog_view import programme_items
-from services.disbursement.db import grants_repo
-from services.disbursement.parameters import operator_values
-from services.disbursement.domain.rules import UnknownParameter, evaluate, history_refs
-from shared.auth import Principal
+from services.disbursement.service.claim_evaluation import what_if as evaluate_what_if
 from shared.claims import ClaimInvalid, parse_claim
-from shared.web.app import decode_cursor, encode_cursor
-from shared.web.problems import ValidationFailed
+from shared.errors import ValidationFailed
+from shared.pagination import slice_page
+from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import principal_dependency, require_role
+from shared.web.security import Caller, require_role
 
 router = APIRouter()
-current_principal = principal_dependency(lambda request: request.app.state.runtime.settings.grants_jwt_secret)
-Caller = Annotated[Principal, Depends(current_principal)]
 DB = DBSession
 
 
 @router.get("/v1/programmes", tags=["catalog"])
-def list_programmes(request: Request, caller: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                    cursor: str | None = None) -> dict[str, Any]:
+def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every programme per policy, with its dated parameters, fund, caps, exclusivity groups and clauses."""
     catalog = request.app.state.catalog
-    items = programme_items(catalog)
-    start = int(decode_cursor(cursor)) if cursor else 0
-    page = items[start:start + limit]
-    more = start + limit < len(items)
-    return {"items": page, "next_cursor": encode_cursor(str(start + limit)) if more else None,
-            "catalog_hash": catalog.content_hash}
+    items, next_cursor = slice_page(programme_items(catalog), limit, cursor)
+    return {"items": items, "next_cursor": next_cursor, "catalog_hash": catalog.content_hash}
 
 
 @router.post("/v1/evaluations", tags=["catalog"])
@@ -43,7 +33,7 @@ def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body(
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
     body = dict(data)
-    as_of = _as_of(body.pop("as_of", None))
+    as_of = _as_of(body.pop("as_of", None))  # None: the decider's date for a claim filed now
     overrides = body.pop("parameters", None)
     if overrides is not None and not (isinstance(overrides, dict) and all(
             isinstance(k, str) and isinstance(v, str) for k, v in overrides.items())):
@@ -54,21 +44,16 @@ def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body(
     except ClaimInvalid as exc:
         raise ValidationFailed(str(exc)[:1000], errors=exc.errors) from exc
     runtime = get_runtime(request)
-    catalog, pii_key = request.app.state.catalog, runtime.settings.grants_pii_key
-    earlier = grants_repo.history(db, history_refs(claim, catalog, pii_key=pii_key))
-    try:
-        parameters = {**operator_values(db), **(overrides or {})}
-        decision = evaluate(claim, earlier, catalog, as_of, pii_key=pii_key, parameters=parameters)
-    except (UnknownParameter, ValueError) as exc:
-        raise ValidationFailed(str(exc), errors=[{"field": "parameters", "message": str(exc)}]) from exc
-    db.rollback()
+    decision, as_of = evaluate_what_if(db, claim=claim, catalog=request.app.state.catalog,
+                                       pii_key=runtime.settings.grants_pii_key, now=runtime.clock(), as_of=as_of,
+                                       overrides=overrides)
     return {**decision.to_contract_json(), "as_of": as_of.isoformat(), "catalog_hash": decision.catalog_hash,
             "persisted": False}
 
 
-def _as_of(value: Any) -> date:
+def _as_of(value: Any) -> date | None:
     if value is None:
-        return datetime.now(UTC).date()
+        return None
     try:
         return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
     except ValueError:

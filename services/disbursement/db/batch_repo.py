@@ -4,11 +4,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, select, update
 from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import BatchApprovalRow, BatchItemRow, BatchRow, BatchTransitionRow
 from services.disbursement.db.tables import DecisionRow, GrantRow
+from shared.bulk import insert_many
 
 CHUNK = 1000  # rows per multi-row statement: far below any driver's parameter limit
 
@@ -33,8 +34,7 @@ def eligible_ids(session: Session, fund: str, programme: str | None, limit: int)
 
 
 def add_items(session: Session, rows: list[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows):
-        session.execute(insert(BatchItemRow), chunk)
+    insert_many(session, BatchItemRow.__table__, rows, chunk=CHUNK)
 
 
 def set_decision_status(session: Session, claim_ids: Iterable[str], status: str) -> None:

@@ -1,7 +1,6 @@
 """Finance tables: batches and their items, who did what to them, payments, fund budgets, bank return uploads.
 
-Registered on tables.Base.metadata when imported: db/migrations/env.py imports this module so that
-migrations see them, and the finance repositories import it to use them.
+Declared on db/base.py's Base; db/tables.py imports this module, so importing tables registers them.
 """
 
 from datetime import date, datetime
@@ -9,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field
 
-from services.disbursement.db.tables import Base, BigId
+from services.disbursement.db.base import Base, BigId
 
 _HELD = text("released_at IS NULL")
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from services.disbursement.db.tables import DecisionRow, GrantRef, GrantRow, SubjectLock
 from services.disbursement.domain.rules import GrantRecord
-from shared.bulk import among, insert_many
+from shared.bulk import insert_many, lock_keys
 
 
 def lock_subjects(session: Session, refs: list[str]) -> None:
@@ -16,11 +16,7 @@ def lock_subjects(session: Session, refs: list[str]) -> None:
     The rows are created on first use; SELECT .. FOR UPDATE then holds them until the transaction ends,
     so two claims against one cap can never both read the history before either writes its grant.
     """
-    if not refs:
-        return
-    insert_many(session, SubjectLock.__table__, [{"ref": r} for r in sorted(refs)], conflict_on=["ref"])
-    session.execute(select(SubjectLock.ref).where(among(session, SubjectLock.ref, sorted(refs)))
-                    .order_by(SubjectLock.ref).with_for_update()).all()
+    lock_keys(session, SubjectLock.__table__, "ref", refs)
 
 
 def grants_by_ref(session: Session, refs: list[str]) -> list[tuple[GrantRecord, set[str]]]:

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, String
+from sqlalchemy import Column, DateTime, String
 from sqlmodel import Field
 
-from services.disbursement.db.tables import Base
+from services.disbursement.db.base import Base, BigId
 
 
 class OperatorParameter(Base, table=True):
@@ -25,7 +25,7 @@ class ParameterChange(Base, table=True):
 
     __tablename__ = "operator_parameter_changes"
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
     parameter_id: str = Field(sa_column=Column(String(200), nullable=False, index=True))
     old_value: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     new_value: str = Field(sa_column=Column(String(64), nullable=False))

@@ -2,18 +2,18 @@
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from services.disbursement.db.batch_tables import FundBudgetRow, PaymentRow
+from services.disbursement.db.batch_tables import BankReturnUploadRow, FundBudgetRow, PaymentRow
 from services.disbursement.db.batch_repo import CHUNK
+from shared.bulk import insert_many
 
 FAILED = "failed"
 
 
 def add_payments(session: Session, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(PaymentRow), rows[start:start + CHUNK])
+    insert_many(session, PaymentRow.__table__, rows, chunk=CHUNK)
 
 
 def for_batch(session: Session, batch_id: str) -> list[PaymentRow]:
@@ -49,6 +49,10 @@ def issued_totals(session: Session, year: int) -> dict[str, int]:
     query = (select(PaymentRow.fund, func.sum(PaymentRow.amount_fen))
              .where(PaymentRow.budget_year == year, PaymentRow.status != FAILED).group_by(PaymentRow.fund))
     return {fund: int(total) for fund, total in session.execute(query).all()}
+
+
+def upload(session: Session, upload_id: str) -> BankReturnUploadRow | None:
+    return session.get(BankReturnUploadRow, upload_id)
 
 
 def budget(session: Session, fund: str, year: int) -> FundBudgetRow | None:

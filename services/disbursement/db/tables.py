@@ -1,17 +1,18 @@
-"""Disbursement tables: decisions, the grants that count against caps, and per-subject locks."""
+"""Disbursement tables: decisions, the grants that count against caps, and per-subject locks.
+
+Importing this module registers every disbursement table on Base.metadata (Alembic's env reads it):
+the finance and parameter tables are declared in their own modules, on the same base (db/base.py).
+"""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, String, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, String, text
 from sqlmodel import Field
 
-from shared.db import service_base
+from services.disbursement.db import batch_tables, parameter_tables  # noqa: F401 - register their tables
+from services.disbursement.db.base import Base, BigId
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
-
-Base = service_base("Disbursement")
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
 
 class DecisionRow(Base, table=True):
     """One decision per claim: what the applicant is told, and what finance officers batch."""
@@ -78,6 +79,6 @@ class SubjectLock(Base, table=True):
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
 
+# Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
+APPEND_ONLY_TABLES: tuple[str, ...] = ()
 
-# Tables declared in their own modules register on Base.metadata when imported.
-from services.disbursement.db import parameter_tables  # noqa: E402,F401

@@ -1,39 +1,11 @@
-"""grants.claim.payee_changed: a claimant corrected the payee account of a claim whose payment failed.
+"""grants.claim.payee_changed, read into its typed payload and handed to service.payee_change_acceptance."""
 
-The decision takes the new payee ref and is eligible again, ready for a new batch; applications learns it
-through grants.claim.unbatched (reason payee_corrected). A change for a claim that is not payment_failed
-here (a replay, or a payment the bank has not failed) changes nothing.
-"""
-
-from sqlalchemy import select
 from sqlmodel import Session
 
-from services.disbursement.db import payments_repo
-from services.disbursement.db.tables import DecisionRow, outbox
-from services.disbursement.domain import batch_states as bs
-from services.disbursement.finance import event_data
-from shared.events import CLAIM_UNBATCHED, CloudEvent, new_event
-from shared.logging import get_logger
-from shared.outbox import enqueue
-
-log = get_logger("disbursement.payee_changes")
-SOURCE = "grants/disbursement"
+from services.disbursement.service.payee_change_acceptance import accept_payee_change
+from shared.event_payloads import ClaimPayeeChanged
+from shared.events import CloudEvent
 
 
 def apply_payee_change(session: Session, event: CloudEvent) -> None:
-    claim_id, payee_ref = event.data["claim_id"], event.data["payee_ref"]
-    if not isinstance(payee_ref, str) or len(payee_ref) != 64:
-        raise ValueError("payee_ref must be a 64-character HMAC reference")
-    query = select(DecisionRow).where(DecisionRow.claim_id == claim_id).with_for_update()
-    decision = session.execute(query).scalar_one_or_none()
-    if decision is None:
-        raise LookupError(f"no decision for claim {claim_id}")
-    if decision.status != bs.PAYMENT_FAILED:
-        log.info("disbursement.payee_change_ignored", claim_id=claim_id, status=decision.status)
-        return
-    decision.payee_ref, decision.status = payee_ref, bs.ELIGIBLE
-    session.add(decision)
-    failed = payments_repo.latest_failed(session, claim_id)
-    data = event_data.claim_unbatched(claim_id, failed.batch_id if failed else None, "payee_corrected")
-    enqueue(session, outbox, new_event(CLAIM_UNBATCHED, SOURCE, claim_id, data), key=claim_id)
-    log.info("disbursement.payee_corrected", claim_id=claim_id)
+    accept_payee_change(session, ClaimPayeeChanged.model_validate(event.data))

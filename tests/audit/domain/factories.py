@@ -3,15 +3,15 @@
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from shared.china_time import CHINA_TZ
 from shared.money import format_fen
 from services.audit.domain.anomalies.standards import CountCap, DatedAmount, ExclusivePair, InMemoryStandards
 from services.audit.domain.events import BatchApproved, IssuedPayment, PaymentOutcome, parse_event
 
-CST = timezone(timedelta(hours=8))
-T0 = datetime(2023, 11, 1, 9, 0, tzinfo=CST)
+T0 = datetime(2023, 11, 1, 9, 0, tzinfo=CHINA_TZ)
 EU, UI = "employment_subsidy", "unemployment_insurance"
 
 

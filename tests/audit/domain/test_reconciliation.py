@@ -5,9 +5,10 @@ import pytest
 from services.audit.domain.errors import AuditDomainError
 from services.audit.domain.events import parse_event
 from services.audit.domain.journal import InMemoryJournal
-from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, business_date, not_overdue_from,
+from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, not_overdue_from,
                                                   reconcile)
 from services.audit.domain.reconciliation_trails import controls_from_batches, trails_from_facts
+from shared.china_time import business_day
 from tests.audit.domain.factories import T0, clean_stream, outcome_event
 
 AS_OF = T0 + timedelta(days=40)
@@ -125,6 +126,6 @@ def test_reconcile_consumes_trails_as_a_stream():
                                              timedelta(days=1) - timedelta(microseconds=1)])
 def test_not_overdue_from_is_the_first_issue_day_within_unsettled_after_china_days(unsettled_after):
     for as_of in (T0, T0 + timedelta(hours=16), T0 + timedelta(days=9, minutes=1)):
-        today = business_date(as_of)
+        today = business_day(as_of)
         for issued_on in (today - timedelta(days=n) for n in range(8)):
             assert (issued_on < not_overdue_from(as_of, unsettled_after)) == (today - issued_on > unsettled_after)

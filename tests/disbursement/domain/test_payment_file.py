@@ -1,7 +1,7 @@
 """The pain.001.001.09 credit-transfer file of a batch: valid against the XSD, totals to the fen."""
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -18,9 +18,9 @@ from services.disbursement.domain.payment_file import (
     validate_pain001,
     write_pain001,
 )
+from shared.china_time import CHINA_TZ
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
-BEIJING = timezone(timedelta(hours=8))
 
 
 def a_line(n: int = 1, **overrides) -> PaymentLine:
@@ -45,7 +45,7 @@ def render(lines, **overrides) -> bytes:
         batch_id="BATCH-2024-0001",
         lines=lines,
         debtor=the_fund_account(),
-        created_at=datetime(2024, 5, 1, 9, 30, 15, 123456, tzinfo=BEIJING),
+        created_at=datetime(2024, 5, 1, 9, 30, 15, 123456, tzinfo=CHINA_TZ),
         execution_date=date(2024, 5, 2),
     )
     return render_pain001(**(args | overrides))
@@ -172,7 +172,7 @@ def test_a_refused_batch_writes_nothing_to_the_stream():
 
     with pytest.raises(PaymentFileError):
         write_pain001(out, "BATCH-1", [a_line(1), a_line(2, amount_fen=0)], the_fund_account(),
-                      datetime(2024, 5, 1, tzinfo=BEIJING), date(2024, 5, 2))
+                      datetime(2024, 5, 1, tzinfo=CHINA_TZ), date(2024, 5, 2))
 
     assert out.getvalue() == b""
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from shared.money import format_fen
 from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE, Finding, make_finding, short
 from services.audit.domain.anomalies.payments import in_issue_order
-from services.audit.domain.events import IssuedPayment, business_year
+from services.audit.domain.events import IssuedPayment
+from shared.china_time import business_year
 
 
 def payee_shared_by_beneficiaries(payments: Iterable[IssuedPayment]) -> list[Finding]:

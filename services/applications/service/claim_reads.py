@@ -1,0 +1,42 @@
+"""Reading claims back: one claim as its claimant (or staff) may see it, an applicant's own claims page by
+page, and claim bodies for the services that act on them (claim check)."""
+
+from sqlmodel import Session
+
+from services.applications.db import claims_repo
+from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from shared.auth import STAFF, Principal
+from shared.errors import NotFound
+
+ClaimWithHistory = tuple[ClaimRow, list[ClaimHistoryRow]]
+
+
+def visible_claim(session: Session, claim_id: str, caller: Principal) -> ClaimWithHistory:
+    """The claim and its history; staff see every claim, an applicant only their own (anything else: 404)."""
+    row = claims_repo.by_claim_id(session, claim_id)
+    if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
+        raise NotFound(f"no claim {claim_id} visible to you")
+    return row, history_of(session, claim_id)
+
+
+def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:
+    return claims_repo.history(session, [claim_id])[claim_id]
+
+
+def applicant_claims(session: Session, applicant_sub: str, *, after_id: int, limit: int) -> list[ClaimWithHistory]:
+    """Up to `limit` of the applicant's claims after the one with row id `after_id`, oldest first."""
+    rows = claims_repo.page_for_applicant(session, applicant_sub, after_id, limit)
+    histories = claims_repo.history(session, [r.claim_id for r in rows])
+    return [(row, histories[row.claim_id]) for row in rows]
+
+
+def claim_body(session: Session, claim_id: str) -> ClaimRow:
+    row = claims_repo.by_claim_id(session, claim_id)
+    if row is None:
+        raise NotFound(f"no claim {claim_id}")
+    return row
+
+
+def claims_by_id(session: Session, claim_ids: list[str]) -> dict[str, ClaimRow]:
+    """The claims of these ids that exist, by id."""
+    return {row.claim_id: row for row in claims_repo.by_claim_ids(session, claim_ids)}

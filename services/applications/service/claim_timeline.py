@@ -1,0 +1,79 @@
+"""Claim status moves fed by disbursement's events (decisions, batches, payments), taken as typed payloads.
+
+A move only goes forward (domain.status); one that would go back (an event late or twice) is logged and
+skipped. Runs in the consumer's transaction: the consumer commits the batch once.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from services.applications.db import claims_repo
+from services.applications.domain import status as st
+from shared.consumer import bound_delivery
+from shared.event_payloads import ClaimBatched, ClaimDecided, ClaimUnbatched, Delivery, PaymentEvent
+from shared.events import PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
+from shared.logging import get_logger
+
+log = get_logger("applications.timeline")
+
+PAYMENT_STATUS = {PAYMENT_ISSUED: st.PAYMENT_ISSUED, PAYMENT_SETTLED: st.PAID, PAYMENT_FAILED: st.PAYMENT_FAILED}
+
+
+@dataclass(frozen=True)
+class Move:
+    claim_id: str
+    status: str
+    decision: dict | None = None
+    detail: str | None = None
+
+
+def move_of(delivered: Delivery) -> Move:
+    """Where the event sends its claim: decided, in or out of a batch (removed from a draft, batch rejected,
+    payee corrected), or paid, issued or failed."""
+    data = delivered.data
+    if isinstance(data, ClaimDecided):
+        outcome = data.decision.get("outcome")
+        if outcome not in (st.ELIGIBLE, st.REJECTED):
+            raise ValueError(f"unknown decision outcome {outcome!r}")
+        return Move(data.claim_id, outcome, decision=data.decision)
+    if isinstance(data, PaymentEvent):
+        failed = delivered.type == PAYMENT_FAILED
+        code = data.reason_code or data.reason
+        return Move(data.claim_id, PAYMENT_STATUS[delivered.type],
+                    detail=f"bank reason {code}" if failed and code else None)
+    if isinstance(data, ClaimBatched):
+        return Move(data.claim_id, st.IN_BATCH)
+    if isinstance(data, ClaimUnbatched):
+        return Move(data.claim_id, st.ELIGIBLE, detail=data.reason)
+    raise TypeError(f"no claim move for {delivered.type}")
+
+
+def apply_moves(session: Session, deliveries: list[Delivery]) -> None:
+    """Apply a polled batch's events in arrival order: their claims locked in one statement, moved in memory,
+    then written with one statement per kind of change. A claim that does not exist fails the batch (the
+    consumer then applies its events one by one, and only the event naming it is dead-lettered)."""
+    moves = [(delivered.event, move_of(delivered)) for delivered in deliveries]
+    statuses = claims_repo.lock_statuses(session, sorted({move.claim_id for _, move in moves}))
+    changes: list[dict] = []
+    history: list[dict] = []
+    for event, move in moves:
+        current = statuses.get(move.claim_id)
+        if current is None:
+            raise LookupError(f"no claim {move.claim_id}")
+        with bound_delivery(event):
+            if not st.can_move(current, move.status):
+                log.warning("applications.status_move_ignored", claim_id=move.claim_id, current=current,
+                            new=move.status)
+                continue
+            now = datetime.now(UTC)
+            statuses[move.claim_id] = move.status
+            changes.append({"claim_id": move.claim_id, "status": move.status, "updated_at": now,
+                            "decision": move.decision})
+            history.append({"claim_id": move.claim_id, "status": move.status, "at": now, "event_id": event.id,
+                            "detail": move.detail})
+            log.info("applications.claim_status_moved", claim_id=move.claim_id, status=move.status)
+    claims_repo.move_claims(session, changes)
+    claims_repo.add_history(session, history)
+

@@ -1,0 +1,48 @@
+"""The reconciliation report over the audit database, for a window of China calendar days and a fund.
+
+A payment belongs to the window by the day its batch was approved, or, with no approval received,
+the day of its first issue or outcome event; a batch by the day it was approved. Clean payments come
+from the database as one tally a batch, so the window takes those of the batches it selects.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from services.audit.db import reconciliation_source
+from services.audit.db.received_repo import facts
+from services.audit.domain.events import BatchApproved
+from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, ReconciliationReport,
+                                                  not_overdue_from, reconcile)
+from shared.china_time import business_day
+from shared.events import BATCH_APPROVED
+
+
+def reconciliation(session: Session, *, first_day: date | None, last_day: date | None, fund: str | None,
+                   as_of: datetime, unsettled_after: timedelta) -> ReconciliationReport:
+    def in_window(day: date | None) -> bool:
+        return day is None or ((first_day is None or day >= first_day) and (last_day is None or day <= last_day))
+
+    approvals: dict[str, BatchApproved] = {}
+    for fact in facts(session, (BATCH_APPROVED,)):
+        if isinstance(fact, BatchApproved):
+            approvals.setdefault(fact.batch_id, fact)  # a repeated approval of a batch: the first counts
+    controls = [BatchControl(a.batch_id, a.fund, a.count, a.total_fen, len(a.payment_ids)) for a in approvals.values()
+                if in_window(business_day(a.approved_at)) and fund in (None, a.fund)]
+
+    tallies, trails = reconciliation_source.payment_trails(
+        session, not_overdue_from=not_overdue_from(as_of, unsettled_after))
+    chosen = {c.batch_id for c in controls}
+
+    def selected() -> Iterator[PaymentTrail]:
+        for trail, first_seen in trails:
+            approval = approvals.get(trail.batch_id or "")
+            anchor = business_day(approval.approved_at) if approval else first_seen
+            owner = ((approval.fund if approval else None) or trail.issued_fund or trail.posted_fund
+                     or trail.settled_fund)
+            if in_window(anchor) and fund in (None, owner):
+                yield trail
+
+    return reconcile(controls, selected(), as_of=as_of, unsettled_after=unsettled_after,
+                     clean=[t for t in tallies if t.batch_id in chosen])

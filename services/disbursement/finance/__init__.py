@@ -1,1 +1,0 @@
-"""Finance officers' work (contract §4): batches under maker-checker, fund budgets, payments, bank files."""
