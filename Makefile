@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo test bench up install clean lint-catalog
 
@@ -13,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+# The benchmarks' references (OpenFisca for the rules engine): installed by `make bench` only.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,bench-references]'
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -21,7 +27,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(STAMP)
+# BENCH_QUICK=1 make bench: small sizes, one run each (checks the mechanics; writes var/bench/results-quick.json).
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
 up: $(STAMP)
