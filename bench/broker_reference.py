@@ -34,30 +34,35 @@ class BrokerRates:
         return self.produce * units / self.messages, self.consume * units / self.messages
 
 
+Record = tuple[str, bytes | None, bytes]  # (topic suffix, key, value)
+
+
 def broker_rates(bootstrap: str, prefix: str, suffixes: tuple[str, ...] = SUFFIXES) -> BrokerRates:
     topics = [topic(prefix, s) for s in suffixes]
     append_markers(bootstrap, topics)
     reads = [read_to_markers(bootstrap, topics, keep=i == 0) for i in range(TIMES)]
-    records = reads[0].records
+    records = [(name.removeprefix(f"{prefix}."), key, value) for name, key, value in reads[0].records]
     if not records or any(r.count != len(records) for r in reads):
         raise RuntimeError(f"reads of the run's topics found {[r.count for r in reads]} messages")
-    produced = [_produce_rate(bootstrap, suffixes, prefix, records) for _ in range(TIMES)]
-    return BrokerRates(len(records), statistics.median(produced),
+    return BrokerRates(len(records), produce_rate(bootstrap, records),
                        statistics.median(r.count / r.seconds for r in reads))
 
 
-def _produce_rate(bootstrap: str, suffixes: tuple[str, ...], prefix: str,
-                  records: list[tuple[str, bytes | None, bytes]]) -> float:
+def produce_rate(bootstrap: str, records: list[Record]) -> float:
+    """Msgs/s sending the records under a fresh topic prefix: the median of TIMES tries."""
+    return statistics.median(_produce_once(bootstrap, records) for _ in range(TIMES))
+
+
+def _produce_once(bootstrap: str, records: list[Record]) -> float:
     fresh = f"raw{uuid.uuid4().hex[:8]}"
-    renamed = {topic(prefix, s): topic(fresh, s) for s in suffixes}
     ensure_topics(bootstrap, fresh)
     producer = make_producer(bootstrap)
     try:
-        for name in renamed.values():
-            producer.partitions_for(name)  # metadata fetched before the clock
+        for suffix in {s for s, _, _ in records}:
+            producer.partitions_for(topic(fresh, suffix))  # metadata fetched before the clock
         started = time.perf_counter()
-        for name, key, value in records:
-            producer.send(renamed[name], key=key, value=value, headers=HEADERS)
+        for suffix, key, value in records:
+            producer.send(topic(fresh, suffix), key=key, value=value, headers=HEADERS)
         producer.flush(timeout=60)
         return len(records) / (time.perf_counter() - started)
     finally:

@@ -11,10 +11,10 @@ Measured from the first request to the last ledger post.
 References, in the same run: the framework floor (bench.floor_app, two processes, intake's load;
 measured before the timed claims and after the services stop, the two combined) and raw kafka-python
 on the same broker with every message the run published (bench.broker_reference), per claim. Target:
-≥ 20 % of the floor. Each claim costs what decide's does (at most a third of the floor, see
-bench.decide_bench) plus its payment: a batch item, an issued event through the relay, and the
-audit's five ledger rows, all on the same two cores. The broker's rates are shown, not judged (two
-orders above).
+≥ 15 % of the floor. A claim costs what decide's does (a ceiling of a third of the floor, see
+bench.decide_bench) plus its payment: a batch item, an issued event through the relay and the audit's
+five ledger rows, all on the same two cores, which brings the ceiling to about a quarter; the target
+is 60 % of it, as decide's. The broker's rates are shown, not judged (one to two orders above).
 
 Scaled: intake alone runs at a few hundred claims/s here, so 100,000 claims cannot make three runs in
 the bench budget. A run pushes CLAIMS through and the time for 100,000 is projected linearly from it
@@ -33,15 +33,15 @@ from urllib.parse import urlsplit
 import httpx
 
 from bench.broker_reference import broker_rates
-from bench.harness import Figure, Reference, sized
-from bench.intake_bench import floor_rate
+from bench.harness import Figure, sized
 from bench.procs import deployed, floor, profiled, running, scalar, wait_for
 from bench.rawload import closed_loop, post_request
+from bench.references import floor_rate, pipeline_references
 from bench.services import broker, databases, scratch_database
 from tests.support import auth, person_id, skill_upgrade_body, token
 
 CLAIMS, WARM_UP, FULL, FUND = sized(1_500, 300), 20, 100_000, "unemployment_insurance"
-TARGET_RATIO = 0.2
+TARGET_RATIO = 0.15
 APPLICANT = token("applicant", "bench-e2e")
 
 
@@ -123,14 +123,8 @@ def run() -> list[Figure]:
         floor_after = floor_rate(plain.url)
         raw = broker_rates(bootstrap, prefix)
     elapsed = last - started
-    produce, consume = raw.per(WARM_UP + CLAIMS)
-    per_claim = f"{raw.messages / (WARM_UP + CLAIMS):.1f} messages a claim"
-    return [Figure(f"{CLAIMS:,} claims intake -> ledger", "claims/s", CLAIMS / elapsed, references=(
-                Reference("one-row FastAPI endpoint (the framework floor)", "requests/s",
-                          2 / (1 / floor_before + 1 / floor_after), TARGET_RATIO),
-                Reference(f"raw kafka-python produce, same broker and messages ({per_claim})", "claims/s", produce),
-                Reference(f"raw kafka-python consume, same broker and messages ({per_claim})", "claims/s",
-                          consume))),
+    return [Figure(f"{CLAIMS:,} claims intake -> ledger", "claims/s", CLAIMS / elapsed,
+                   references=pipeline_references(floor_before, floor_after, raw, WARM_UP + CLAIMS, TARGET_RATIO)),
             Figure(f"projected: {FULL:,} claims intake -> ledger", "s", elapsed * FULL / CLAIMS,
                    higher_is_better=False),
             Figure("stage: HTTP intake", "s", filed - started, None, higher_is_better=False),

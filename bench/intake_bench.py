@@ -32,12 +32,6 @@ def requests(base: str) -> RequestBytes:
                                                        "Idempotency-Key": f"{run}-{n}"}, BODIES[n % 1000])
 
 
-def floor_rate(base: str) -> float:
-    """The floor endpoint's closed-loop rate alone, with intake's load (for benchmarks that run it after theirs)."""
-    closed_loop(base, requests(base), 300, 8)  # warm-up
-    return closed_loop(base, requests(base), CLAIMS, CONCURRENCY)[0]
-
-
 def run() -> list[Figure]:
     with databases("applications") as urls, scratch_database() as floor_db:
         env = {"APPLICATIONS_DATABASE_URL": urls["applications"], "GRANTS_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
