@@ -9,7 +9,10 @@ Reference: PostgreSQL alone reading the same rows once: a single GROUP BY paymen
 ids (and amounts) of every received event, approval listing and ledger entry (SCAN; the postings,
 which the report joins to its entries, are left out, so the reference is if anything a floor), timed
 from this process as the median of SCANS scans, right after the report and on the same database. A
-first scan, untimed, runs before the report, so that both find the rows in PostgreSQL's buffers.
+first scan, untimed, runs before the report, so that both find the rows in PostgreSQL's buffers. The
+scan runs in one backend: the report reads through a server-side cursor, which PostgreSQL never
+runs in parallel, and a parallel scan's speed would be a measure of how idle the second core is
+(0.44–0.69 s over two runs of three, where the report moved 1.5–2.0 s).
 Target: the report ≤ 3× the scan (it reads those rows in one statement too, then classifies them).
 
 Scaled: at the cost measured when this was written (~70 us a payment) 1,000,000 payments take over a
@@ -86,6 +89,7 @@ def _scan_seconds(conn: psycopg.Connection) -> float:
 def run() -> list[Figure]:
     with _copy_of(_template()) as url, psycopg.connect(pg_dsn(url), autocommit=True) as conn:
         conn.execute("SET jit = off")  # as the report sets it for its statement
+        conn.execute("SET max_parallel_workers_per_gather = 0")  # one backend, as the report's cursor gets
         _scan_seconds(conn)
         env = {"AUDIT_DATABASE_URL": url, "GRANTS_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
         with running("audit", env, workers=False) as service:
