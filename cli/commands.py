@@ -68,6 +68,19 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
         uvicorn.run(service.create_app(run_workers=workers), **options)
 
 
+def serve_console() -> None:
+    """The console, one process (its background jobs live in it: services/console/service/jobs.py)."""
+    import uvicorn
+
+    from cli.services import console_settings
+    from services.console.main import create_app
+    from shared.web.serving import HTTP_PROTOCOL
+
+    settings = console_settings()
+    uvicorn.run(create_app(settings), host=settings.grants_bind_host, port=settings.console_port, log_config=None,
+                access_log=False, timeout_graceful_shutdown=5, http=HTTP_PROTOCOL)
+
+
 def worker(name: str, part: str = "all") -> None:
     """Run a service's relay and consumers without its API (part: "all", "relay" or "consumers"), with the
     health endpoint its container is probed on (cli.worker_health)."""

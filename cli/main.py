@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from cli import audit, catalog, commands
-from cli.services import SERVICES, handle
+from cli.services import CONSOLE, SERVICES, handle
 from shared.auth import ROLES
 from shared.kafka_clients import MissingTopics
 
@@ -23,8 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("--sub", required=True)
     tok.add_argument("--name")
     tok.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
-    serve = sub.add_parser("serve", help="run one service's HTTP API (and its workers)")
-    serve.add_argument("service", choices=SERVICES)
+    serve = sub.add_parser("serve", help="run one service's HTTP API (and its workers), or the web console")
+    serve.add_argument("service", choices=(*SERVICES, CONSOLE))
     serve.add_argument("--no-workers", action="store_true", help="run the relay and consumers elsewhere")
     serve.add_argument("--processes", type=int, default=1, help="HTTP worker processes (default 1)")
     work = sub.add_parser("worker", help="run one service's outbox relay and consumers, without its API")
@@ -75,6 +75,8 @@ def _run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"grants token: {exc}", file=sys.stderr)
             return 2
+    elif args.command == "serve" and args.service == CONSOLE:
+        commands.serve_console()
     elif args.command == "serve":
         commands.serve(args.service, workers=not args.no_workers, processes=args.processes)
     elif args.command == "worker":

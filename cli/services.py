@@ -10,6 +10,7 @@ from shared.events import topic
 from shared.settings import ServiceSettings
 
 SERVICES = ("applications", "disbursement", "audit")
+CONSOLE = "console"  # the web console: an app of pages over the three services, with no database or topics
 
 # The topics each service publishes to through its outbox (what it reads is in its consumer specs). The
 # Kafka ACLs of deploy/k8s and the production start-up check follow from these; the compose test checks
@@ -69,3 +70,7 @@ def handle(name: str) -> ServiceHandle:
     if name not in SERVICES:
         raise SystemExit(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
     return ServiceHandle(name)
+
+
+def console_settings():  # type: ignore[no-untyped-def]
+    return importlib.import_module("services.console.config").Settings()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from cli.services import SERVICES, handle
+from cli.services import CONSOLE, SERVICES, console_settings, handle
 from shared.broker import die_with_parent, port_open, start_broker, stop_process
 
 STOP_SECONDS = 8.0
@@ -36,7 +36,8 @@ def _ports_free(ports: dict[str, int]) -> None:
     taken = [f"{name} ({port})" for name, port in ports.items() if port_open(port)]
     if taken:
         raise RuntimeError(f"port already in use: {', '.join(taken)}; stop what holds it or set "
-                           "APPLICATIONS_PORT / DISBURSEMENT_PORT / AUDIT_PORT / GRANTS_EMBEDDED_BROKER_PORT")
+                           "APPLICATIONS_PORT / DISBURSEMENT_PORT / AUDIT_PORT / CONSOLE_PORT / "
+                           "GRANTS_EMBEDDED_BROKER_PORT")
 
 
 def _start_embedded_broker(port: int) -> subprocess.Popen:
@@ -56,12 +57,15 @@ class Supervisor:
         env = dict(os.environ)
         Path("var").mkdir(exist_ok=True)
         ports = {name: handle(name).port() for name in SERVICES}
+        ports[CONSOLE] = console_settings().console_port
         embedded = not env.get("GRANTS_KAFKA_BOOTSTRAP")
         if embedded:
             ports["embedded broker"] = handle(SERVICES[0]).settings().grants_embedded_broker_port
         _ports_free(ports)
-        # disbursement fetches claim bodies from the applications port configured here, not the default one
-        env.setdefault("APPLICATIONS_URL", f"http://127.0.0.1:{ports['applications']}")
+        # disbursement fetches claim bodies from the applications port configured here, not the default one,
+        # and the console shows the three services at the ports configured here
+        for name in SERVICES:
+            env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{ports[name]}")
         if embedded:
             port = ports["embedded broker"]
             proc = _start_embedded_broker(port)
@@ -85,6 +89,12 @@ class Supervisor:
                 port = handle(name).port()
                 wait_ready(f"http://127.0.0.1:{port}/healthz/ready", proc)
                 print(f"  {name:<13} ready                          http://127.0.0.1:{port}", flush=True)
+        # the console last: it is ready once the three services it shows answer
+        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", CONSOLE], env=env,
+                                preexec_fn=die_with_parent)
+        self.children.append((CONSOLE, proc))
+        wait_ready(f"http://127.0.0.1:{ports[CONSOLE]}/healthz/ready", proc)
+        print(f"  {CONSOLE:<13} ready                          http://127.0.0.1:{ports[CONSOLE]}", flush=True)
 
     def stop(self) -> None:
         """SIGTERM every child, wait up to STOP_SECONDS in all, then SIGKILL what is left (broker last)."""

@@ -1,0 +1,151 @@
+"""The shapes the console reads from the three services (contract §3-§5, docs/api.md, docs/finance.md).
+Money stays the APIs' two-place decimal string; unknown fields are kept, so an API that grows new fields
+(issue 14) needs no change here until a page shows them."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Reason(ApiModel):
+    code: str
+    message: str
+    clause: str | None = None
+
+
+class Step(ApiModel):
+    step: str
+    value: str
+    clause: str | None = None
+
+
+class Decision(ApiModel):
+    outcome: str
+    amount: str
+    currency: str = "CNY"
+    fund: str | None = None
+    policy_id: str | None = None
+    clause: str | None = None
+    reasons: list[Reason] = []
+    computation: list[Step] = []
+    decided_at: str | None = None
+
+
+class HistoryItem(ApiModel):
+    status: str
+    at: str
+    detail: str | None = None
+
+
+class Claim(ApiModel):
+    claim_id: str
+    status: str
+    programme: str
+    jurisdiction: str
+    submitted_at: str
+    decision: Decision | None = None
+    history: list[HistoryItem] = []
+
+
+class Entitlement(ApiModel):
+    claim_id: str
+    status: str
+    programme: str
+    fund: str
+    amount: str
+    clause: str | None = None
+    decided_at: str
+
+
+class BatchItem(ApiModel):
+    claim_id: str
+    programme: str
+    amount: str
+    payment_id: str | None = None
+    payment_status: str | None = None
+    reason_code: str | None = None
+
+
+class Approval(ApiModel):
+    checker: str
+    role: str
+    at: str
+
+
+class Transition(ApiModel):
+    action: str
+    from_status: str | None = None
+    to_status: str | None = None
+    actor: str
+    actor_role: str | None = None
+    reason: str | None = None
+    at: str
+
+
+class Batch(ApiModel):
+    batch_id: str
+    fund: str
+    programme: str | None = None
+    status: str
+    maker: str
+    count: int
+    total: str
+    checkers_required: int = 1
+    created_at: str
+    approved_at: str | None = None
+    items: list[BatchItem] = []
+    approvals: list[Approval] = []
+    history: list[Transition] = []
+
+
+class ReturnLine(ApiModel):
+    line_no: int
+    end_to_end_id: str | None = None
+    outcome: str
+    message: str | None = None
+    claim_id: str | None = None
+
+
+class BankReturn(ApiModel):
+    upload_id: str
+    format: str
+    uploaded_by: str
+    uploaded_at: str
+    summary: dict[str, int] = {}
+    lines: list[ReturnLine] = []
+
+
+class FundYear(ApiModel):
+    fund: str
+    name: str | None = None
+    year: int
+    budget: str | None = None
+    issued: str
+    remaining: str | None = None
+    budget_set_by: str | None = None
+
+
+class Funds(ApiModel):
+    year: int
+    items: list[FundYear]
+    approval_limits: dict[str, Any] = {}
+
+
+class Finding(ApiModel):
+    finding_key: str
+    rule: str
+    severity: str
+    clause: str
+    payment_ids: list[str] = []
+    batch_ids: list[str] = []
+    detail: str
+    found_at: str
+
+
+class Page(ApiModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
