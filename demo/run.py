@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from cli.services import handle
+from cli.services import console_settings, handle
 from demo import scenario
 from demo.audit_summary import show_audit
 from demo.payments import run_payments
@@ -119,6 +119,8 @@ def main() -> int:
     finally:
         print("\nStopping")
         stop_system(proc)
+    print(f"\nConsole: http://127.0.0.1:{console_settings().console_port} (`.venv/bin/grants up` serves it with "
+          "the services; in development, sign in with a role and a name)")
     return 1 if missing else 0
 
 

@@ -5,11 +5,14 @@
   -> service/ -> db/ -> domain/); routes and consumers reach db/ only through service/; nothing under
   service/ or domain/ imports FastAPI (not even through shared.web); no service imports another; no
   import circle anywhere.
+- The console (services/console) holds no tables and reaches the services only through their HTTP APIs:
+  its own layers contract and a forbidden one in pyproject.toml, and an AST walk of its imports here.
 - An AST walk finds every SQLAlchemy query builder (select, insert, update, delete, text, ...) imported
   or called outside a db/ room and shared's database helpers.
 """
 
 import ast
+import tomllib
 from pathlib import Path
 
 from importlinter import configuration
@@ -67,3 +70,44 @@ def test_the_query_check_sees_imported_and_aliased_builders():
     assert query_builders_in("from shared.bulk import insert_many\nrows.insert(0, x)") == []
     assert may_build_queries(ROOT / "services/audit/db/ledger_repo.py")
     assert not may_build_queries(ROOT / "services/audit/service/ledger_ingest.py")
+
+
+SERVICES_BEHIND_HTTP = ("services.applications", "services.disbursement", "services.audit")
+
+
+def service_imports_in(source: str) -> list[str]:
+    """The modules of the three services a module imports (import x, from x import y, from services import x)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [module] + ([f"{module}.{a.name}" for a in node.names] if module == "services" else [])
+        else:
+            continue
+        found += [n for n in names if any(n == s or n.startswith(s + ".") for s in SERVICES_BEHIND_HTTP)]
+    return found
+
+
+def test_the_console_imports_nothing_from_the_services_it_shows():
+    modules = sorted(ROOT.glob("services/console/**/*.py"))
+    assert len(modules) > 20
+    offenders = {p.relative_to(ROOT).as_posix(): found for p in modules if (found := service_imports_in(p.read_text()))}
+    assert offenders == {}
+    assert not (ROOT / "services/console/db").exists()  # it owns no business data: no tables, no migrations
+
+
+def test_the_console_import_check_sees_each_way_of_importing_a_service():
+    assert service_imports_in("import services.audit.main") == ["services.audit.main"]
+    assert service_imports_in("from services.disbursement.domain import batch_states") == ["services.disbursement.domain"]
+    assert service_imports_in("from services import applications") == ["services.applications"]
+    assert service_imports_in("from services.console.domain import charts\nimport shared.money") == []
+
+
+def test_the_import_contracts_cover_the_console():
+    contracts = {c["id"]: c for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]}
+    assert contracts["console-through-http"]["source_modules"] == ["services.console"]
+    assert set(contracts["console-through-http"]["forbidden_modules"]) == set(SERVICES_BEHIND_HTTP)
+    assert "services.console" in contracts["services-apart"]["modules"]
+    assert contracts["console-rooms"]["containers"] == ["services.console"]

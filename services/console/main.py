@@ -22,6 +22,7 @@ from shared.logging import configure_logging
 SERVICE = "console"
 STATIC = Path(__file__).resolve().parent / "api" / "static"
 SESSION_COOKIE = "grants_console"
+ROUTE_MODULES = (auth_routes, claim_routes, batch_routes, bank_return_routes, fund_routes, audit_routes, job_routes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, issuer=settings.grants_oidc_issuer)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth_routes, claim_routes, batch_routes, bank_return_routes, fund_routes, audit_routes, job_routes):
+    for module in ROUTE_MODULES:
         app.include_router(module.router)
 
     @app.get("/healthz/live", include_in_schema=False)

@@ -29,7 +29,7 @@ def test_grants_up_refuses_a_port_another_process_answers_ready_on(tmp_path):
     threading.Thread(target=squatter.serve_forever, daemon=True).start()
     port = squatter.server_address[1]
     env = {**os.environ, "GRANTS_ENV": "development", "APPLICATIONS_PORT": str(port),
-           "DISBURSEMENT_PORT": str(free_port()), "AUDIT_PORT": str(free_port()),
+           "DISBURSEMENT_PORT": str(free_port()), "AUDIT_PORT": str(free_port()), "CONSOLE_PORT": str(free_port()),
            "GRANTS_EMBEDDED_BROKER_PORT": str(free_port()), "PYTHONPATH": str(Path.cwd())}
     env.pop("GRANTS_KAFKA_BOOTSTRAP", None)
     try:

@@ -42,10 +42,11 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture
 def system(tmp_path):
-    ports = {name: free_port() for name in ("applications", "disbursement", "audit", "broker")}
+    ports = {name: free_port() for name in ("applications", "disbursement", "audit", "console", "broker")}
     env = {**os.environ, "GRANTS_ENV": "development", "GRANTS_EMBEDDED_BROKER_PORT": str(ports["broker"]),
            "APPLICATIONS_PORT": str(ports["applications"]), "DISBURSEMENT_PORT": str(ports["disbursement"]),
-           "AUDIT_PORT": str(ports["audit"]), "APPLICATIONS_URL": f"http://127.0.0.1:{ports['applications']}",
+           "AUDIT_PORT": str(ports["audit"]), "CONSOLE_PORT": str(ports["console"]),
+           "APPLICATIONS_URL": f"http://127.0.0.1:{ports['applications']}",
            "PYTHONPATH": str(Path.cwd())}
     env.pop("GRANTS_KAFKA_BOOTSTRAP", None)
     errors = open(tmp_path / "stderr.log", "w")
@@ -93,7 +94,7 @@ def test_grants_up_serves_ready_services_and_decides_a_claim_filed_with_a_cli_to
 def test_sigint_stops_every_child_within_ten_seconds(system):
     proc, *_ = system
     children = _descendants(proc.pid)
-    assert len(children) >= 4  # broker and three services
+    assert len(children) >= 5  # broker, three services and the console
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=15)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from services.console.api.web import Form, Officer, Staff, backends, render, upload
+from services.console.domain.vocabulary import N_
 from services.console.service import bank_returns as use
 
 router = APIRouter(prefix="/officer/bank-returns")
@@ -22,7 +23,7 @@ def apply(request: Request, form: Form, user: Officer):  # type: ignore[no-untyp
     data = file.file.read(MAX_FILE_BYTES + 1) if file is not None else b""
     if not data.strip() or len(data) > MAX_FILE_BYTES:
         return render(request, "officer/bank_return_upload.html", status_code=422,
-                      error="Choose a bank return file (CSV or pain.002 XML) of at most 50 MB.")
+                      error=N_("Choose a bank return file (CSV or pain.002 XML) of at most 50 MB."))
     job = request.app.state.jobs.start(user.sub, "bank_return", use.apply_work(backends(request, user), data,
                                                                                file.content_type or ""))
     return RedirectResponse(f"/jobs/{job.job_id}", status_code=303)

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from services.console.api.web import Applicant, Form, PageRefused, backends, render
-from services.console.domain.claim_forms import claim_form, claimant_kind, programme_codes
+from services.console.domain.claim_forms import claim_form, claimant_kind, leaves, programme_codes
+from services.console.domain.vocabulary import N_
 from services.console.service import claims as use
 
 router = APIRouter(prefix="/claims")
@@ -27,8 +28,7 @@ def choose_programme(request: Request, user: Applicant):  # type: ignore[no-unty
 @router.get("/new/{programme}")
 def claim_page(programme: str, request: Request, user: Applicant):  # type: ignore[no-untyped-def]
     _known(programme)
-    return render(request, "claims/form.html", programme=programme, groups=claim_form(programme), values={},
-                  field_errors={}, form_errors=[], idempotency_key=uuid.uuid4().hex)
+    return _form(request, programme, {}, {}, [], uuid.uuid4().hex)
 
 
 @router.post("/new/{programme}")
@@ -39,9 +39,7 @@ def file_claim(programme: str, request: Request, form: Form, user: Applicant):  
     filing = use.file_claim(backends(request, user), programme, values, key)
     if filing.claim is not None:
         return RedirectResponse(f"/claims/{filing.claim.claim_id}", status_code=303)
-    return render(request, "claims/form.html", status_code=422, programme=programme, groups=claim_form(programme),
-                  values=values, field_errors=filing.field_errors, form_errors=filing.form_errors,
-                  idempotency_key=key)
+    return _form(request, programme, values, filing.field_errors, filing.form_errors, key, status_code=422)
 
 
 @router.get("/{claim_id}")
@@ -49,6 +47,14 @@ def claim(claim_id: str, request: Request, user: Applicant):  # type: ignore[no-
     return render(request, "claims/claim.html", claim=use.claim(backends(request, user), claim_id))
 
 
+def _form(request: Request, programme: str, values: dict, field_errors: dict, form_errors: list, key: str,
+          status_code: int = 200):  # type: ignore[no-untyped-def]
+    groups = claim_form(programme)
+    return render(request, "claims/form.html", status_code=status_code, programme=programme, groups=groups,
+                  labels={f.path: f.label for f in leaves(groups)}, values=values, field_errors=field_errors,
+                  form_errors=form_errors, idempotency_key=key)
+
+
 def _known(programme: str) -> None:
     if programme not in programme_codes():
-        raise PageRefused("No such programme.", status=404)
+        raise PageRefused(N_("No such programme."), status=404)

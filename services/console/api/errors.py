@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from services.console.api.web import PageRefused, SignInRequired, render
+from services.console.domain.vocabulary import N_
 from services.console.service.backends import ApiProblem, ServiceUnavailable
 
 
@@ -24,6 +25,6 @@ def install_error_pages(app: FastAPI) -> None:
             request.session.pop("user", None)
             return RedirectResponse(f"/signin?next={quote(request.url.path)}", status_code=303)
         status = 502 if isinstance(exc, ServiceUnavailable) else exc.status if 400 <= exc.status < 500 else 502
-        message = {403: "Your role may not do this.", 404: "Not found.", 502: "A service did not answer. Try again shortly."
-                   }.get(status, "The service refused this.")
+        message = {403: N_("Your role may not do this."), 404: N_("Not found."),
+                   502: N_("A service did not answer. Try again shortly.")}.get(status, N_("The service refused this."))
         return render(request, "error.html", status_code=status, message=message, problem=exc)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.api.web import PageRefused, User, render
+from services.console.domain.vocabulary import N_
 
 router = APIRouter(prefix="/jobs")
 
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/jobs")
 def _job(request: Request, job_id: str, owner: str):  # type: ignore[no-untyped-def]
     job = request.app.state.jobs.get(job_id, owner)
     if job is None:
-        raise PageRefused("No such job: it may have finished more than an hour ago.", status=404)
+        raise PageRefused(N_("No such job: it may have finished more than an hour ago."), status=404)
     return job
 
 
@@ -41,6 +42,6 @@ def progress(job_id: str, request: Request, user: User):  # type: ignore[no-unty
 def download(job_id: str, request: Request, user: User) -> Response:
     job = _job(request, job_id, user.sub)
     if job.download is None:
-        raise PageRefused("This job has no file (yet).", status=404)
+        raise PageRefused(N_("This job has no file (yet)."), status=404)
     name, media_type, data = job.download
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})

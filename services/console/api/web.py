@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from services.console.api.i18n import LANGUAGE_NAMES, chosen, translations
 from services.console.domain import formatting, vocabulary
 from services.console.domain.identity import NAVIGATION, SessionUser
+from services.console.domain.vocabulary import N_
 from services.console.service.backends import Backends, backends_for
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -50,7 +51,7 @@ async def checked_form(request: Request) -> FormData:
     sent = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token") or ""
     expected = request.session.get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
-        raise PageRefused("This form has expired or did not come from this console. Reload the page and try again.")
+        raise PageRefused(N_("This form has expired or did not come from this console. Reload the page and try again."))
     return form
 
 
@@ -93,7 +94,7 @@ User = Annotated[SessionUser, Depends(signed_in)]
 def requires(*roles: str):  # type: ignore[no-untyped-def]
     def check(user: User) -> SessionUser:
         if user.role not in roles:
-            raise PageRefused("Your role does not open this page.")
+            raise PageRefused(N_("Your role does not open this page."))
         return user
 
     return Annotated[SessionUser, Depends(check)]

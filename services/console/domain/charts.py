@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-WIDTH, LABEL_WIDTH, BAR_AREA, BAR_HEIGHT, GAP, LEGEND_HEIGHT = 720, 220, 440, 16, 14, 28
+WIDTH, LABEL_WIDTH, BAR_AREA, BAR_HEIGHT, GAP, LEGEND_HEIGHT = 720, 200, 400, 16, 14, 28
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Money and dates as the reader expects them: ¥1,500.00 in both languages, dates in the reader's locale and
 China time (every business day of the system is a China calendar day)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date as babel_date
@@ -39,8 +39,8 @@ def moment(value: str | datetime | None, locale: str) -> str:
     if value is None or value == "":
         return "—"
     when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    if when.tzinfo is None:
-        return value if isinstance(value, str) else when.isoformat()
+    if when.tzinfo is None:  # the services keep UTC; a SQLite-backed one may send it without its offset
+        when = when.replace(tzinfo=UTC)
     return babel_datetime(when, "medium", tzinfo=CHINA_TZ, locale=locale)
 
 

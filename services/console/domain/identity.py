@@ -5,17 +5,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.console.domain.vocabulary import N_
+
 ROLES = ("applicant", "officer", "auditor", "admin")
 
 # What each role's navigation offers, in order: (path, message id). The pages of issue 14 slot in here.
 NAVIGATION = {
-    "applicant": [("/claims", "My claims"), ("/claims/new", "File a claim")],
-    "officer": [("/officer/queue", "Queue"), ("/officer/batches", "Batches"), ("/officer/bank-returns", "Bank returns"),
-                ("/officer/funds", "Fund budgets")],
-    "auditor": [("/audit/dashboard", "Dashboard"), ("/audit/ledger", "Ledger"), ("/audit/findings", "Findings"),
-                ("/audit/reconciliation", "Reconciliation")],
-    "admin": [("/officer/funds", "Fund budgets"), ("/audit/dashboard", "Dashboard"), ("/audit/ledger", "Ledger"),
-              ("/audit/findings", "Findings"), ("/audit/reconciliation", "Reconciliation")],
+    "applicant": [("/claims", N_("My claims")), ("/claims/new", N_("File a claim"))],
+    "officer": [("/officer/queue", N_("Queue")), ("/officer/batches", N_("Batches")), ("/officer/bank-returns", N_("Bank returns")),
+                ("/officer/funds", N_("Fund budgets"))],
+    "auditor": [("/audit/dashboard", N_("Dashboard")), ("/audit/ledger", N_("Ledger")), ("/audit/findings", N_("Findings")),
+                ("/audit/reconciliation", N_("Reconciliation"))],
+    "admin": [("/officer/funds", N_("Fund budgets")), ("/audit/dashboard", N_("Dashboard")), ("/audit/ledger", N_("Ledger")),
+              ("/audit/findings", N_("Findings")), ("/audit/reconciliation", N_("Reconciliation"))],
 }
 HOME = {role: items[0][0] for role, items in NAVIGATION.items()}
 
