@@ -34,9 +34,22 @@ def schemas_behind(services: tuple[str, ...] | list[str] = SERVICES) -> list[str
 
 
 def token(role: str, sub: str, name: str | None, ttl: int) -> str:
-    from services.applications.config import Settings
+    """A development token; ValueError in production, where tokens come from the OIDC provider alone."""
+    from pydantic_settings import BaseSettings
 
-    return issue_token(Settings().grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl)
+    from shared.settings import DEV_JWT_SECRET, ServiceSettings
+
+    class Signer(BaseSettings):  # these three alone: production's other settings are not needed to refuse
+        model_config = ServiceSettings.model_config
+        grants_env: str = "development"
+        grants_jwt_secret: str = DEV_JWT_SECRET
+        grants_token_max_lifetime_seconds: int = 86400
+
+    signer = Signer()
+    if signer.grants_env == "production":
+        raise ValueError("development tokens are refused in production; sign in through the OIDC provider")
+    return issue_token(signer.grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl,
+                       max_lifetime=signer.grants_token_max_lifetime_seconds)
 
 
 def check_topics(name: str, runtime) -> None:  # type: ignore[no-untyped-def]

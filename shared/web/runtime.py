@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.db import unit_of_work
+from shared.oidc import Verifier, token_verifier
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.workers import WorkerSet
@@ -33,6 +34,11 @@ class Runtime:
     relay: OutboxRelay | None = None
     workers: WorkerSet | None = None
     clock: Callable[[], datetime] = system_clock
+    verifier: Verifier | None = None  # who a bearer token names (shared.oidc); from the settings unless given
+
+    def __post_init__(self) -> None:
+        if self.verifier is None:
+            self.verifier = token_verifier(self.settings)
 
     def build_workers(self) -> WorkerSet:
         s = self.settings

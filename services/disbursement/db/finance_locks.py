@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import FinanceLock
 from shared.bulk import insert_or_ignore, lock_keys
+from shared.subjects import subject_key
 
 LOCKS = FinanceLock.__table__
 
@@ -28,4 +29,4 @@ def fund_year_lock(fund: str, year: int) -> str:
 
 
 def officer_lock(sub: str) -> str:
-    return f"officer:{sub.strip().lower()}"[:255]
+    return f"officer:{subject_key(sub.strip())}"[:255]
