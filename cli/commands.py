@@ -76,6 +76,11 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
     if processes > 1:
         # Each process builds its own app from the environment (relay: SKIP LOCKED; consumers share the group).
         os.environ["GRANTS_RUN_WORKERS"] = "true" if workers else "false"
+        # ...and writes its metrics where /metrics in any of them adds up all (shared.metrics); a fresh
+        # directory each start, as prometheus-client requires
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=f"grants-{name}-metrics-")
         uvicorn.run(f"services.{name}.main:create_app", factory=True, workers=processes, **options)
     else:
         uvicorn.run(service.create_app(run_workers=workers), **options)

@@ -13,6 +13,7 @@ from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
 from services.disbursement.messaging.claim_events import consumer_spec
+from shared import tracing
 from shared.auth import CLAIMS_READ_BODY
 from shared.catalog import load_catalog
 from shared.db import make_engine
@@ -30,8 +31,9 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     configure_logging(settings.grants_env)
     catalog = load_catalog()
     claim_source = ClaimSource(settings.applications_url, service_auth(settings, CLAIMS_READ_BODY))
+    tracing.instrument_http_client(claim_source.client, SERVICE)
     decider = Decider(catalog, claim_source, settings.grants_pii_key)
-    runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
+    runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.disbursement_database_url),
                       outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))

@@ -11,6 +11,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from shared import metrics
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.db import unit_of_work
 from shared.oidc import Verifier, token_verifier
@@ -26,6 +27,7 @@ def system_clock() -> datetime:
 
 @dataclass
 class Runtime:
+    service: str
     settings: ServiceSettings
     engine: Engine
     outbox: Table
@@ -43,7 +45,7 @@ class Runtime:
     def build_workers(self) -> WorkerSet:
         s = self.settings
         self.relay = OutboxRelay(self.engine, self.outbox, s.kafka_bootstrap, s.grants_topic_prefix,
-                                 create_topics=s.creates_topics)
+                                 create_topics=s.creates_topics, service=self.service)
         consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
                                         create_topics=s.creates_topics)
                      for spec in self.consumer_specs]
@@ -63,6 +65,7 @@ def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:
             if runtime.workers:
                 runtime.workers.stop()
             runtime.engine.dispose()
+            metrics.process_exiting()
 
     return lifespan
 

@@ -120,6 +120,10 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
         assert health["status"] == "ready" and health["checks"] == {"database": True, "broker": True}
         assert {w["worker"] for w in health["workers"]} >= {"OutboxRelay"}
         assert all(w["thread_alive"] for w in health["workers"])
+        scraped = httpx.get(deployment.url(name, 8090) + "/metrics").text  # what Prometheus scrapes there
+        service = name.removesuffix("-worker")
+        assert f'grants_worker_up{{service="{service}",worker="OutboxRelay"}} 1.0' in scraped, scraped[-2000:]
+        assert f'grants_outbox_published_total{{service="{service}"' in scraped or service == "audit"
 
     for service, published in PUBLISHES.items():  # what the Kafka ACLs of deploy/k8s are built from
         with psycopg.connect(deployment.database(service)) as conn:

@@ -14,6 +14,7 @@ from services.audit.db import checkpoint_repo, ledger_reads, merkle_repo
 from services.audit.db.tables import outbox
 from services.audit.domain.checkpoints import (Checkpoint, CheckpointInvalid, Signer, check_signature, key_id_of,
                                                load_public_key, to_json)
+from shared import metrics
 from shared.events import LEDGER_CHECKPOINT, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
@@ -71,6 +72,10 @@ def issue_due(session: Session, signer: Signer, every_entries: int, every_second
         by_time = every_seconds > 0 and (last is None or now - last.issued_at >= timedelta(seconds=every_seconds))
         if grown > 0 and (by_count or by_time):
             issued.append(issue(session, signer, fund, now))
+            grown = 0
+        # how long entries have waited unsigned: a quiet fund whose log is all signed is not overdue
+        waited = (now - last.issued_at).total_seconds() if grown > 0 and last is not None else 0.0
+        metrics.CHECKPOINT_AGE.labels(fund).set(waited)
     return issued
 
 
