@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
-from shared import metrics
+from shared import asyncapi, metrics
 from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.problems import install_problem_handlers, problem
@@ -77,6 +77,13 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
             metrics.workers_observed(service, runtime.workers, runtime.settings.grants_worker_stale_seconds)
 
     install_telemetry(app, service, before_scrape=observe_workers)
+
+    @app.get("/asyncapi.json", tags=["events"])
+    def asyncapi_document() -> dict:
+        """The AsyncAPI 3.0 document of every topic and event, with this service's operations."""
+        runtime = app.state.runtime
+        return asyncapi.document(service, runtime.consumer_specs, runtime.settings.grants_topic_prefix,
+                                 runtime.settings.kafka_bootstrap)
 
     @app.get("/healthz/live", tags=["health"])
     def live() -> dict:
