@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: demo test bench up install clean lint-catalog lock
 
@@ -20,6 +21,11 @@ $(STAMP): pyproject.toml $(LOCK)
 	  echo "warning: neither kubectl nor kustomize is on PATH: tests/deploy/test_kubernetes.py will fail"
 	touch $(STAMP)
 
+# The benchmarks' references (OpenFisca for the rules engine): installed by `make bench` only.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[embedded,test,bench,bench-references]' -c $(VENV)/constraints.txt
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -28,7 +34,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(STAMP)
+# BENCH_QUICK=1 make bench: small sizes, one run each (checks the mechanics; writes var/bench/results-quick.json).
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
 up: $(STAMP)

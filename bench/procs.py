@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from bench import floor_app
 from shared.broker import free_port
 
 LOGS = Path("var/bench")
@@ -44,17 +45,35 @@ class Proc:
 def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True,
             processes: int = 1) -> Iterator[Proc]:
     """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit."""
-    LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    env = {**os.environ, **env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
-    args = [sys.executable, "-m", "cli.main", command, name]
+    env = {**env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
+    args = ["-m", "cli.main", command, name]
     if command == "serve" and not workers:
         args.append("--no-workers")
     if command == "serve" and processes > 1:
         args += ["--processes", str(processes)]
+    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None) as proc:
+        yield proc
+
+
+@contextmanager
+def floor(database_url: str, *, processes: int) -> Iterator[Proc]:
+    """The framework floor endpoint (bench.floor_app) over a database of its own, served as intake is."""
+    with psycopg.connect(pg_dsn(database_url)) as conn:
+        conn.execute(floor_app.DDL)
+    port = free_port()
+    with _spawned("floor", ["-m", "bench.floor_app", str(port), str(processes)],
+                  {"BENCH_FLOOR_DATABASE_URL": database_url}, f"http://127.0.0.1:{port}") as proc:
+        yield proc
+
+
+@contextmanager
+def _spawned(name: str, args: list[str], env: dict[str, str], base: str | None) -> Iterator[Proc]:
+    LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / f"{name}.log", "w") as log:
-        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    proc = Proc(name, process, f"http://127.0.0.1:{port}" if command == "serve" else None)
+        process = subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                                   stderr=log)
+    proc = Proc(name, process, base)
     try:
         if proc.base is not None:
             wait_for(lambda: _live(proc), 60, f"{name} to answer /healthz/live")

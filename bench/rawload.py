@@ -67,3 +67,17 @@ def open_loop(base: str, make: RequestBytes, rate: float, seconds: float, concur
 
 def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) >= 100 else max(values)
+
+
+def alternating(targets: dict[str, tuple[str, RequestBytes]], total: int, concurrency: int,
+                rounds: int = 4) -> dict[str, float]:
+    """Requests per second of each (base URL, requests) target, loaded closed-loop in turn, `rounds` times
+    `total / rounds` requests each: a figure and its reference then see the same moments of a shared
+    machine's load, where one after the other they would see different ones."""
+    seconds = dict.fromkeys(targets, 0.0)
+    share = total // rounds
+    for _ in range(rounds):
+        for name, (base, make) in targets.items():
+            rate, _ = closed_loop(base, make, share, concurrency)
+            seconds[name] += share / rate
+    return {name: share * rounds / spent for name, spent in seconds.items()}

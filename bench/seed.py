@@ -7,6 +7,7 @@ from the rules engine, ledger entries (postings, seq, hashes) from the audit's o
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from services.disbursement.domain.rules import evaluate, grant_record
 from shared.catalog import load_catalog
 from shared.claims import parse_claim
 from shared.identifiers import pseudonymise
+from shared.inbox import digest
 from shared.settings import DEV_PII_KEY
 from tests.support import skill_upgrade_body
 
@@ -77,10 +79,16 @@ def _merkle_nodes(journal: InMemoryJournal) -> Iterable[tuple[str, int, int, str
         yield from ((fund, level, idx, digest.hex()) for (level, idx), digest in append_leaves([], hashes)[0])
 
 
-def audit_ledger(url: str, stream: Stream) -> int:
-    """The audit database as the consumer leaves it after the stream: every event as received, the
-    approvals' payment lists, the hash-chained ledger, the fund heads and each fund's Merkle log.
-    Returns the entries posted."""
+@dataclass(frozen=True)
+class Rows:
+    table: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def audit_rows(stream: Stream, *, inbox_consumer: str | None = None) -> list[Rows]:
+    """The rows the audit consumer leaves after the stream: every event as received, the approvals' payment
+    lists, the hash-chained ledger, the fund heads and each fund's Merkle log; with inbox_consumer, each event's inbox row too."""
     journal = InMemoryJournal()
     received, approved = [], []
     for n, event in enumerate(stream.events):
@@ -97,18 +105,35 @@ def audit_ledger(url: str, stream: Stream) -> int:
     entries = [(e.entry_id, e.fund, e.seq, e.event_id, e.payment_id, e.prev_hash, e.hash, e.posted_at)
                for e in journal.entries]
     postings = [(e.entry_id, e.fund, p.account, p.debit_fen, p.credit_fen) for e in journal.entries for p in e.postings]
+    tables = [Rows("received_events", ("event_id", "type", "subject", "payment_id", "batch_id", "payload",
+                                       "received_at", *FACT_COLUMNS), received),
+              Rows("approved_payments", ("batch_id", "payment_id"), approved),
+              Rows("ledger_entries", ("entry_id", "fund", "seq", "event_id", "payment_id", "prev_hash", "hash",
+                                      "posted_at"), entries),
+              Rows("ledger_postings", ("entry_id", "fund", "account", "debit_fen", "credit_fen"), postings),
+              Rows("fund_heads", ("fund", "seq", "hash"),
+                   [(fund, head.seq, head.hash) for fund, head in journal.heads.items()]),
+              Rows("merkle_nodes", ("fund", "level", "idx", "hash"), list(_merkle_nodes(journal)))]
+    if inbox_consumer is not None:
+        now = datetime.now(UTC)
+        tables.append(Rows("processed_events", ("event_id", "consumer", "payload_sha256", "outcome", "processed_at"),
+                           [(e["id"], inbox_consumer, digest(json.dumps(e).encode()), "applied", now)
+                            for e in stream.events]))
+    return tables
+
+
+def copy_tables(conn: psycopg.Connection, tables: list[Rows]) -> None:
+    for t in tables:
+        copy_rows(conn, t.table, t.columns, t.rows)
+
+
+def audit_ledger(url: str, stream: Stream) -> int:
+    """The audit database as the consumer leaves it after the stream (audit_rows). Returns the entries posted."""
+    tables = audit_rows(stream)
     with psycopg.connect(pg_dsn(url)) as conn:
-        copy_rows(conn, "received_events", ("event_id", "type", "subject", "payment_id", "batch_id", "payload",
-                                            "received_at", *FACT_COLUMNS), received)
-        copy_rows(conn, "approved_payments", ("batch_id", "payment_id"), approved)
-        copy_rows(conn, "ledger_entries", ("entry_id", "fund", "seq", "event_id", "payment_id", "prev_hash", "hash",
-                                           "posted_at"), entries)
-        copy_rows(conn, "ledger_postings", ("entry_id", "fund", "account", "debit_fen", "credit_fen"), postings)
-        copy_rows(conn, "fund_heads", ("fund", "seq", "hash"),
-                  [(fund, head.seq, head.hash) for fund, head in journal.heads.items()])
-        copy_rows(conn, "merkle_nodes", ("fund", "level", "idx", "hash"), _merkle_nodes(journal))
+        copy_tables(conn, tables)
     with psycopg.connect(pg_dsn(url), autocommit=True) as conn:
         # statistics and the visibility map (index-only scans), as autovacuum keeps them on insert-only
         # tables since PostgreSQL 13; a database fresh from COPY has neither
         conn.execute("VACUUM (ANALYZE)")
-    return len(entries)
+    return len(next(t for t in tables if t.table == "ledger_entries").rows)

@@ -1,4 +1,4 @@
-"""Infrastructure for benchmarks: a broker and migrated PostgreSQL databases (processes: bench.procs)."""
+"""Infrastructure for benchmarks: a broker and PostgreSQL databases, migrated or empty (processes: bench.procs)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,3 +28,13 @@ def broker() -> Iterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         stop_process(proc)
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """An empty PostgreSQL database (no service's schema), dropped on exit: for the references."""
+    name, url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(name)

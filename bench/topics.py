@@ -49,13 +49,17 @@ def append_markers(bootstrap: str, topics: list[str], value: bytes = MARKER) -> 
 @dataclass
 class Read:
     count: int  # messages read before the markers
-    values: list[bytes]  # their values in arrival order (when kept)
+    records: list[tuple[str, bytes | None, bytes]]  # their (topic, key, value) in arrival order (when kept)
     first_at: float  # time.perf_counter() of the first poll that returned records
     last_at: float  # ... of the poll that returned the last marker
 
     @property
     def seconds(self) -> float:
         return self.last_at - self.first_at
+
+    @property
+    def values(self) -> list[bytes]:
+        return [value for _, _, value in self.records]
 
 
 def _plain_marker(value: bytes) -> bool:
@@ -68,7 +72,7 @@ def read_to_markers(bootstrap: str, topics: list[str], *, timeout: float = 120, 
     settings the services' consumers use (make_consumer, plus consumer_settings), so its rate is
     kafka-python's ceiling for them."""
     consumer = make_consumer(bootstrap, f"bench-raw-{uuid.uuid4().hex[:8]}", topics, **consumer_settings)
-    values: list[bytes] = []
+    kept: list[tuple[str, bytes | None, bytes]] = []
     count, first_at, last_at = 0, 0.0, 0.0
     open_partitions: set[TopicPartition] | None = None
     deadline = time.monotonic() + timeout
@@ -89,7 +93,7 @@ def read_to_markers(bootstrap: str, topics: list[str], *, timeout: float = 120, 
                         continue
                     count += 1
                     if keep:
-                        values.append(record.value)
+                        kept.append((tp.topic, record.key, record.value))
             last_at = time.perf_counter()
             if not open_partitions:
                 break
@@ -97,5 +101,5 @@ def read_to_markers(bootstrap: str, topics: list[str], *, timeout: float = 120, 
         consumer.close()
     if open_partitions is None or open_partitions:
         raise TimeoutError(f"markers not seen on {open_partitions} within {timeout:.0f} s")
-    return Read(count, values, first_at, last_at)
+    return Read(count, kept, first_at, last_at)
 
