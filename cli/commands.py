@@ -34,9 +34,22 @@ def schemas_behind(services: tuple[str, ...] | list[str] = SERVICES) -> list[str
 
 
 def token(role: str, sub: str, name: str | None, ttl: int) -> str:
-    from services.applications.config import Settings
+    """A development token; ValueError in production, where tokens come from the OIDC provider alone."""
+    from pydantic_settings import BaseSettings
 
-    return issue_token(Settings().grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl)
+    from shared.settings import DEV_JWT_SECRET, ServiceSettings
+
+    class Signer(BaseSettings):  # these three alone: production's other settings are not needed to refuse
+        model_config = ServiceSettings.model_config
+        grants_env: str = "development"
+        grants_jwt_secret: str = DEV_JWT_SECRET
+        grants_token_max_lifetime_seconds: int = 86400
+
+    signer = Signer()
+    if signer.grants_env == "production":
+        raise ValueError("development tokens are refused in production; sign in through the OIDC provider")
+    return issue_token(signer.grants_jwt_secret, sub=sub, role=role, name=name, ttl_seconds=ttl,
+                       max_lifetime=signer.grants_token_max_lifetime_seconds)
 
 
 def check_topics(name: str, runtime) -> None:  # type: ignore[no-untyped-def]
@@ -63,6 +76,11 @@ def serve(name: str, workers: bool, processes: int = 1) -> None:
     if processes > 1:
         # Each process builds its own app from the environment (relay: SKIP LOCKED; consumers share the group).
         os.environ["GRANTS_RUN_WORKERS"] = "true" if workers else "false"
+        # ...and writes its metrics where /metrics in any of them adds up all (shared.metrics); a fresh
+        # directory each start, as prometheus-client requires
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=f"grants-{name}-metrics-")
         uvicorn.run(f"services.{name}.main:create_app", factory=True, workers=processes, **options)
     else:
         uvicorn.run(service.create_app(run_workers=workers), **options)

@@ -4,6 +4,7 @@
   failing it means the process is stuck and restarting it helps (the container's liveness).
 - GET /healthz/ready: live, each consumer polled and the relay made a pass within
   GRANTS_WORKER_STALE_SECONDS, and the database and the broker answer (the container's health).
+- GET /metrics: the worker's metrics (shared.metrics), grants_worker_up read at each scrape.
 """
 
 import os
@@ -11,9 +12,11 @@ import threading
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.engine import Engine
 
+from shared import metrics
 from shared.web.app import broker_reachable, database_reachable
 from shared.workers import WorkerSet
 
@@ -31,6 +34,11 @@ def health_app(service: str, workers: WorkerSet, engine: Engine, bootstrap: str,
             body["checks"] = checks
         body["status"] = ("ready" if ok else "not_ready") if ready else ("live" if ok else "not_live")
         return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics")
+    def prometheus_metrics() -> Response:
+        metrics.workers_observed(service, workers, stale_seconds)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.get("/healthz/live")(lambda: report(ready=False))
     app.get("/healthz/ready")(lambda: report(ready=True))

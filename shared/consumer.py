@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from shared import observe
 from shared.db import unit_of_work
 from shared.deadletter import DeadLetters
 from shared.events import CloudEvent, parse_event, topic
@@ -51,7 +52,8 @@ def bound_delivery(event: CloudEvent | None) -> Iterator[None]:
     outer = structlog.contextvars.get_contextvars()
     IdempotentConsumer._bind(message, event)
     try:
-        yield
+        with observe.handling(event):
+            yield
     finally:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(**outer)
@@ -115,6 +117,7 @@ class IdempotentConsumer:
         self._connect()
         try:
             self.poll_once()
+            observe.consumer_polled(self)
         except self.spec.transient:
             raise  # the polled partitions were sought back; the same consumer retries them
         except Exception:
@@ -183,11 +186,16 @@ class IdempotentConsumer:
                 events.append((message, event))
         if not events:
             return
+        with observe.consuming(self, [e for _, e in events]):  # one span: the prefetch and the transaction
+            self._prefetch_and_apply(messages, events)
+
+    def _prefetch_and_apply(self, messages: list, events: list) -> None:  # type: ignore[type-arg]
         if self.spec.prefetch:
             self.spec.prefetch([e for _, e in events])
         try:
             with unit_of_work(self.engine) as session:
-                self._apply(session, events)
+                applied = self._apply(session, events)
+            observe.events_applied(self, applied)
         except self.spec.transient as exc:
             raise _StoppedAt(messages[0].offset, exc) from exc
         except Exception:  # noqa: BLE001 - retried one by one below, where a poison message is isolated
@@ -199,18 +207,21 @@ class IdempotentConsumer:
 
     def apply_one(self, message, event: CloudEvent) -> None:  # type: ignore[no-untyped-def]
         try:
-            with unit_of_work(self.engine) as session:
-                self._apply(session, [(message, event)])
+            with observe.consuming(self, [event]), unit_of_work(self.engine) as session:
+                applied = self._apply(session, [(message, event)])
+            observe.events_applied(self, applied)
         except self.spec.transient:
             raise
         except _AppliedElsewhere:
             log.info("consumer.duplicate_skipped", consumer=self.spec.name, event_id=event.id)
         except Exception as exc:  # noqa: BLE001 - any other failure makes this message poison
             self.dead_letters.send(message, exc)
+            observe.dead_lettered(self, event)
             with unit_of_work(self.engine) as session:
                 claim_event(session, self.inbox, self.spec.name, event.id, message.value, outcome="dead_lettered")
 
-    def _apply(self, session: Session, events: list) -> None:  # type: ignore[type-arg]
+    def _apply(self, session: Session, events: list) -> list[CloudEvent]:  # type: ignore[type-arg]
+        """Apply the events not applied before; returns those (the duplicates are skipped)."""
         done = processed_ids(session, self.inbox, self.spec.name, [e.id for _, e in events])
         new, again = [], []
         for message, event in events:
@@ -230,7 +241,8 @@ class IdempotentConsumer:
         else:
             for message, event in new:
                 self._bind(message, event)
-                self.spec.handlers[event.type](session, event)
+                with observe.handling(event):
+                    self.spec.handlers[event.type](session, event)
         # Recorded after the handlers so no write lock is held while they work; a concurrent twin that
         # committed first makes these inserts no-ops, and rolling back discards our duplicate effects.
         claimed = claim_events(session, self.inbox, self.spec.name, [(e.id, m.value) for m, e in new])
@@ -238,6 +250,7 @@ class IdempotentConsumer:
             raise _AppliedElsewhere()
         for message, event in again:  # after the claims: a repeat within the batch compares with its first copy
             self.on_duplicate(session, message, event)
+        return [event for _, event in new]
 
     def _parse(self, message) -> CloudEvent | None:  # type: ignore[no-untyped-def]
         try:
@@ -245,6 +258,7 @@ class IdempotentConsumer:
         except ValueError as exc:
             self._bind(message, None)
             self.dead_letters.send(message, exc)
+            observe.dead_lettered(self, None)
             return None
 
     @staticmethod

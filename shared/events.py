@@ -12,6 +12,7 @@ CONTENT_TYPE = "application/cloudevents+json"
 # The CloudEvents `source` of each producing service.
 APPLICATIONS_SOURCE = "grants/applications"
 DISBURSEMENT_SOURCE = "grants/disbursement"
+AUDIT_SOURCE = "grants/audit"
 
 CLAIM_SUBMITTED = "grants.claim.submitted"
 CLAIM_DECIDED = "grants.claim.decided"

@@ -4,9 +4,11 @@ import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from shared import metrics, tracing
 from shared.bulk import insert_many
 from shared.events import TOPIC_OF_TYPE, CloudEvent
 from shared.logging import current_correlation_id
@@ -35,20 +37,35 @@ def enqueue(session: Session, outbox: Table, event: CloudEvent, key: str) -> Non
     """Stage an event in the caller's transaction; it is published only if that transaction commits."""
     # One statement per table with the values as parameters: compiled once, not rebuilt for every event.
     session.execute(_insert_into(outbox), _row(event, key, current_correlation_id(), datetime.now(UTC)))
+    metrics.events_staged(session, [event])
 
 
 def enqueue_many(session: Session, outbox: Table, events: Iterable[tuple[CloudEvent, str]]) -> int:
     """Stage (event, key) pairs in the caller's transaction, a thousand rows a statement (shared.bulk);
     the rows are enqueue's, so the relay cannot tell them apart. Returns how many were staged."""
     now, correlation_id = datetime.now(UTC), current_correlation_id()
+    events = list(events)
     rows = [_row(event, key, correlation_id, now) for event, key in events]
     insert_many(session, outbox, rows, chunk=BULK_CHUNK)
+    metrics.events_staged(session, [event for event, _ in events])
     return len(rows)
 
 
 def _row(event: CloudEvent, key: str, correlation_id: str | None, created_at: datetime) -> dict:
+    """The row; its payload carries the current trace context (shared.tracing) until the relay sends it."""
     return {"event_id": event.id, "topic_suffix": TOPIC_OF_TYPE[event.type], "key": key,
-            "payload": event.to_bytes().decode(), "correlation_id": correlation_id, "created_at": created_at}
+            "payload": tracing.with_trace_context(event).to_bytes().decode(), "correlation_id": correlation_id,
+            "created_at": created_at}
+
+
+def backlog(engine: Engine, outbox: Table) -> tuple[int, datetime | None]:
+    """(rows not yet published, created_at of the oldest of them): the partial index answers both."""
+    unpublished = outbox.c.published_at.is_(None)
+    with engine.connect() as conn:
+        count, oldest = conn.execute(select(func.count(), func.min(outbox.c.created_at)).where(unpublished)).one()
+    if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no offset; we wrote UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count), oldest
 
 
 @functools.cache

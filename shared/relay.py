@@ -7,6 +7,7 @@ from kafka.errors import KafkaError
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Engine
 
+from shared import observe
 from shared.events import CONTENT_TYPE, topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
@@ -20,8 +21,9 @@ class OutboxRelay:
     """Publish-then-mark: a crash between the two re-sends a row, and consumers dedup on the event id."""
 
     def __init__(self, engine: Engine, outbox: Table, bootstrap: str, prefix: str, *, batch_size: int = 500,
-                 idle_seconds: float = 0.05, max_backoff: float = 5.0, create_topics: bool = True):
+                 idle_seconds: float = 0.05, max_backoff: float = 5.0, create_topics: bool = True, service: str = ""):
         self.engine, self.outbox, self.bootstrap, self.prefix = engine, outbox, bootstrap, prefix
+        self.service = service  # the metrics' and traces' label
         self.create_topics = create_topics
         self.heartbeat = Heartbeat()
         self.batch_size, self.idle_seconds, self.max_backoff = batch_size, idle_seconds, max_backoff
@@ -46,6 +48,7 @@ class OutboxRelay:
         try:
             sent = self.relay_once()
             self.heartbeat.succeeded()
+            observe.relay_passed(self)
             return sent
         except (KafkaError, OSError):
             self._drop_producer()  # a producer that saw the broker go away is not trusted again
@@ -70,6 +73,7 @@ class OutboxRelay:
             rows = conn.execute(query).all()
             if not rows:
                 return 0
+            sending = observe.relay_sending()
             futures = [
                 producer.send(
                     topic(self.prefix, row.topic_suffix),
@@ -88,6 +92,7 @@ class OutboxRelay:
                 .where(self.outbox.c.id.in_([r.id for r in rows]))
                 .values(published_at=datetime.now(UTC))
             )
+        observe.relay_published(self, rows, sending)
         log.debug("relay.published", count=len(rows))
         return len(rows)
 

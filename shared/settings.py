@@ -1,16 +1,22 @@
 """The settings every service shares; each service subclasses ServiceSettings in its own config.py."""
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.auth import DEVELOPMENT_RULES, SERVICE_CLIENTS, TokenRules
 
 DEV_JWT_SECRET = "grants-development-jwt-secret-change-me"
 DEV_PII_KEY = "grants-development-pii-key-change-me"
 
 
+ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    service_name: ClassVar[str] = ""  # each service's Settings names itself (the OIDC audience and client)
 
     grants_env: Literal["development", "test", "production"] = "development"
     grants_kafka_bootstrap: str | None = None
@@ -25,6 +31,24 @@ class ServiceSettings(BaseSettings):
     # last pass) may be before the worker reports itself unhealthy
     grants_worker_health_port: int = 8090
     grants_worker_stale_seconds: float = Field(default=60.0, gt=0)
+    # Identity (docs/operations.md "Identity"): the OIDC provider whose tokens the service accepts, and the
+    # service's own client-credentials identity for the calls it makes to other services
+    grants_oidc_issuer: str | None = None
+    grants_oidc_jwks_url: str | None = None  # default: the jwks_uri of the issuer's discovery document
+    grants_oidc_token_url: str | None = None  # default: the token_endpoint of the discovery document
+    grants_oidc_audience: str | None = None  # default grants-<service>
+    grants_oidc_client_id: str | None = None  # default grants-<service>
+    grants_oidc_client_secret: str | None = None
+    grants_oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
+    grants_oidc_roles_claim: str = "roles"
+    grants_oidc_role_map: dict[str, str] = Field(default_factory=dict)  # the provider's role -> ours
+    grants_oidc_service_clients: list[str] = Field(default_factory=lambda: list(SERVICE_CLIENTS))
+    grants_oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    # at most one JWKS refetch for an unknown key id per this many seconds (a flood of made-up kids must
+    # not become a flood of requests to the provider)
+    grants_oidc_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
+    grants_token_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    grants_token_max_lifetime_seconds: int = Field(default=86400, gt=0)
 
     @field_validator("grants_topic_prefix")
     @classmethod
@@ -33,16 +57,45 @@ class ServiceSettings(BaseSettings):
             raise ValueError("GRANTS_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-'")
         return value
 
+    @field_validator("grants_oidc_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        if not value or any(alg not in ASYMMETRIC for alg in value):
+            raise ValueError(f"GRANTS_OIDC_ALGORITHMS may name only {', '.join(ASYMMETRIC)}")
+        return value
+
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> "ServiceSettings":
+        # GRANTS_JWT_SECRET is not read in production: HS256 tokens are refused there whatever signed them.
         if self.grants_env == "production":
-            if self.grants_jwt_secret == DEV_JWT_SECRET or len(self.grants_jwt_secret) < 32:
-                raise ValueError("GRANTS_JWT_SECRET must be set to a secret of 32+ characters in production")
+            if not self.grants_oidc_issuer:
+                raise ValueError("GRANTS_OIDC_ISSUER must name the OIDC provider in production")
             if self.grants_pii_key == DEV_PII_KEY or len(self.grants_pii_key) < 32:
                 raise ValueError("GRANTS_PII_KEY must be set to a key of 32+ characters in production")
             if not self.grants_kafka_bootstrap:
                 raise ValueError("GRANTS_KAFKA_BOOTSTRAP must name the Kafka cluster in production")
         return self
+
+    @property
+    def oidc_audience(self) -> str:
+        return self.grants_oidc_audience or f"grants-{self.service_name}"
+
+    @property
+    def oidc_client_id(self) -> str:
+        return self.grants_oidc_client_id or f"grants-{self.service_name}"
+
+    @property
+    def token_rules(self) -> TokenRules:
+        """The rules of the provider's tokens."""
+        return TokenRules(self.grants_token_leeway_seconds, self.grants_token_max_lifetime_seconds,
+                          self.grants_oidc_roles_claim, self.grants_oidc_role_map,
+                          frozenset(self.grants_oidc_service_clients))
+
+    @property
+    def development_rules(self) -> TokenRules:
+        """The rules of the HS256 development tokens (never used in production)."""
+        return TokenRules(self.grants_token_leeway_seconds, self.grants_token_max_lifetime_seconds,
+                          DEVELOPMENT_RULES.roles_claim, {}, frozenset(self.grants_oidc_service_clients))
 
     @property
     def kafka_bootstrap(self) -> str:

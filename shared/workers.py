@@ -73,7 +73,7 @@ class WorkerSet:
             trying = thread.is_alive() and now - (beat.tried_at or start) <= stale_seconds
             ok = trying and beat.succeeded_at is not None and now - beat.succeeded_at <= stale_seconds
             live, working = live and trying, working and ok
-            details.append({"worker": worker_name(worker), "thread_alive": thread.is_alive(),
+            details.append({"worker": worker_name(worker), "thread_alive": thread.is_alive(), "live": trying,
                             "last_try_seconds_ago": age(beat.tried_at),
                             "last_success_seconds_ago": age(beat.succeeded_at)})
         return live, working, details

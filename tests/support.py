@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from kafka import KafkaConsumer
 
-from shared.auth import issue_token
+from shared.auth import CLAIMS_READ_BODY, issue_service_token, issue_token
 from shared.identifiers import make_resident_id, make_uscc
 from shared.settings import DEV_JWT_SECRET
 
@@ -33,6 +33,11 @@ def token(role: str = "applicant", sub: str = "applicant-1", name: str | None = 
 
 def auth(role: str = "applicant", sub: str = "applicant-1") -> dict[str, str]:
     return {"Authorization": f"Bearer {token(role, sub)}"}
+
+
+def service_auth(client: str = "grants-disbursement", scopes: tuple[str, ...] = (CLAIMS_READ_BODY,)) -> dict[str, str]:
+    """A service's own development token (what disbursement's claim-body fetch sends)."""
+    return {"Authorization": f"Bearer {issue_service_token(DEV_JWT_SECRET, client=client, scopes=scopes)}"}
 
 
 def person_id(seq: int = 1, born: date = date(1990, 5, 17), region: str = "621002") -> str:

@@ -18,7 +18,7 @@ SERVICE = "applications"
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
-    runtime = Runtime(settings=settings, engine=make_engine(settings.applications_database_url),
+    runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.applications_database_url),
                       outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings)])
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants applications", version="1.0", lifespan=runtime_lifespan(runtime, workers))

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import SecretStr, model_validator
 
@@ -9,6 +10,7 @@ from shared.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
+    service_name: ClassVar[str] = "audit"
     audit_database_url: str = "sqlite:///var/audit.db"
     # the owner role's URL, used by `grants migrate` alone (default: AUDIT_DATABASE_URL)
     audit_migration_database_url: str | None = None

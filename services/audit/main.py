@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     signer = load_signer(settings)
     schedule = CheckpointSchedule(engine, signer, settings.audit_checkpoint_every_entries,
                                   settings.audit_checkpoint_every_seconds)
-    runtime = AuditRuntime(settings=settings, engine=engine, outbox=outbox, inbox=inbox,
+    runtime = AuditRuntime(service=SERVICE, settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, engine, standards, schedule),
                            checkpoint_schedule=schedule)
     workers = settings.grants_run_workers if run_workers is None else run_workers

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     console_request_timeout_seconds: float = Field(default=120.0, gt=0)
     console_session_secret: str = DEV_SESSION_SECRET
     console_session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
+    grants_token_max_lifetime_seconds: int = Field(default=86400, gt=0)  # what the services accept (shared.settings)
     # unset: Secure in production only (development serves plain http on loopback)
     console_cookie_secure: bool | None = None
     # Production sign-in (OIDC authorization code + PKCE): the provider, and this console as its public client
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return self.grants_env == "production" if self.console_cookie_secure is None else self.console_cookie_secure
+
+    @property
+    def development_token_seconds(self) -> int:
+        """A development sign-in's token lives as long as its session, never longer than the services accept."""
+        return min(self.console_session_max_age_seconds, self.grants_token_max_lifetime_seconds)
 
     @property
     def development_sign_in(self) -> bool:

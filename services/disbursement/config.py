@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.money import parse_fen
 from shared.settings import ServiceSettings
+from shared.subjects import subject_key
 
 _PLACEHOLDER = "development placeholder"
 
@@ -29,6 +31,7 @@ def _placeholder_accounts() -> dict[str, FundAccount]:
 
 
 class Settings(ServiceSettings):
+    service_name: ClassVar[str] = "disbursement"
     disbursement_database_url: str = "sqlite:///var/disbursement.db"
     # the owner role's URL, used by `grants migrate` alone (default: DISBURSEMENT_DATABASE_URL)
     disbursement_migration_database_url: str | None = None
@@ -53,6 +56,9 @@ class Settings(ServiceSettings):
         _non_negative_fen(self.grants_officer_daily_limit, "GRANTS_OFFICER_DAILY_LIMIT")
         for sub, amount in self.grants_officer_daily_limits.items():
             _non_negative_fen(amount, f"GRANTS_OFFICER_DAILY_LIMITS[{sub}]")
+        if self.grants_env == "production" and not self.grants_oidc_client_secret:
+            raise ValueError("GRANTS_OIDC_CLIENT_SECRET (the grants-disbursement client's) must be set in production: "
+                             "disbursement reads claim bodies from applications with its own token")
         if self.grants_env == "production" and any(_PLACEHOLDER in a.name for a in self.grants_fund_accounts.values()):
             raise ValueError("GRANTS_FUND_ACCOUNTS must name each fund's real paying account in production")
         return self
@@ -67,7 +73,7 @@ class Settings(ServiceSettings):
 
     @property
     def officer_limits_fen(self) -> dict[str, int]:
-        return {sub.strip().lower(): _non_negative_fen(amount, f"GRANTS_OFFICER_DAILY_LIMITS[{sub}]")
+        return {subject_key(sub.strip()): _non_negative_fen(amount, f"GRANTS_OFFICER_DAILY_LIMITS[{sub}]")
                 for sub, amount in self.grants_officer_daily_limits.items()}
 
 

@@ -13,9 +13,12 @@ from services.disbursement.config import Settings, get_settings
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
 from services.disbursement.messaging.claim_events import consumer_spec
+from shared import tracing
+from shared.auth import CLAIMS_READ_BODY
 from shared.catalog import load_catalog
 from shared.db import make_engine
 from shared.logging import configure_logging
+from shared.service_identity import service_auth
 from shared.web.app import install_common
 from shared.web.runtime import Runtime, runtime_lifespan, system_clock
 
@@ -27,15 +30,17 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     catalog = load_catalog()
-    decider = Decider(catalog, ClaimSource(settings.applications_url, settings.grants_jwt_secret), settings.grants_pii_key)
-    runtime = Runtime(settings=settings, engine=make_engine(settings.disbursement_database_url),
+    claim_source = ClaimSource(settings.applications_url, service_auth(settings, CLAIMS_READ_BODY))
+    tracing.instrument_http_client(claim_source.client, SERVICE)
+    decider = Decider(catalog, claim_source, settings.grants_pii_key)
+    runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.disbursement_database_url),
                       outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
     app.state.catalog = catalog
     # the payment file fetches payee accounts from applications (claim check)
-    app.state.claim_source = ClaimSource(settings.applications_url, settings.grants_jwt_secret)
+    app.state.claim_source = claim_source
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
     app.include_router(parameter_routes.router)

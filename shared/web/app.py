@@ -1,4 +1,5 @@
-"""What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints."""
+"""What every service's FastAPI app has: problem handlers, correlation ids, body limits, health endpoints,
+and its telemetry (shared.web.telemetry: access log, metrics, traces)."""
 
 import os
 import socket
@@ -9,10 +10,12 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
+from shared import asyncapi, metrics
 from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.problems import install_problem_handlers, problem
 from shared.web.query import refuse_unknown_query
+from shared.web.telemetry import install_telemetry
 
 MAX_BODY_BYTES = 64 * 1024
 log = get_logger("shared.http")
@@ -67,6 +70,20 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
     app.router.dependencies.append(Depends(refuse_unknown_query))
 
     app.add_middleware(CorrelationAndLimits)
+
+    def observe_workers() -> None:
+        runtime = getattr(app.state, "runtime", None)
+        if runtime is not None:
+            metrics.workers_observed(service, runtime.workers, runtime.settings.grants_worker_stale_seconds)
+
+    install_telemetry(app, service, before_scrape=observe_workers)
+
+    @app.get("/asyncapi.json", tags=["events"])
+    def asyncapi_document() -> dict:
+        """The AsyncAPI 3.0 document of every topic and event, with this service's operations."""
+        runtime = app.state.runtime
+        return asyncapi.document(service, runtime.consumer_specs, runtime.settings.grants_topic_prefix,
+                                 runtime.settings.kafka_bootstrap)
 
     @app.get("/healthz/live", tags=["health"])
     def live() -> dict:

@@ -11,8 +11,10 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from shared import metrics
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.db import unit_of_work
+from shared.oidc import Verifier, token_verifier
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.workers import WorkerSet
@@ -25,6 +27,7 @@ def system_clock() -> datetime:
 
 @dataclass
 class Runtime:
+    service: str
     settings: ServiceSettings
     engine: Engine
     outbox: Table
@@ -33,11 +36,16 @@ class Runtime:
     relay: OutboxRelay | None = None
     workers: WorkerSet | None = None
     clock: Callable[[], datetime] = system_clock
+    verifier: Verifier | None = None  # who a bearer token names (shared.oidc); from the settings unless given
+
+    def __post_init__(self) -> None:
+        if self.verifier is None:
+            self.verifier = token_verifier(self.settings)
 
     def build_workers(self) -> WorkerSet:
         s = self.settings
         self.relay = OutboxRelay(self.engine, self.outbox, s.kafka_bootstrap, s.grants_topic_prefix,
-                                 create_topics=s.creates_topics)
+                                 create_topics=s.creates_topics, service=self.service)
         consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
                                         create_topics=s.creates_topics)
                      for spec in self.consumer_specs]
@@ -57,6 +65,7 @@ def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:
             if runtime.workers:
                 runtime.workers.stop()
             runtime.engine.dispose()
+            metrics.process_exiting()
 
     return lifespan
 

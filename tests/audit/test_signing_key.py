@@ -12,8 +12,8 @@ from services.audit.domain.checkpoints import private_pem
 from services.audit.service import signing_key
 from services.audit.service.signing_key import load_signer, write_new_key
 
-PRODUCTION = {"grants_env": "production", "grants_jwt_secret": "s" * 40, "grants_pii_key": "p" * 40,
-              "grants_kafka_bootstrap": "kafka:9092"}
+PRODUCTION = {"grants_env": "production", "grants_pii_key": "p" * 40, "grants_kafka_bootstrap": "kafka:9092",
+              "grants_oidc_issuer": "https://id.example/realms/grants"}
 
 
 def test_production_refuses_to_start_without_a_signing_key():

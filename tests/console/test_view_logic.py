@@ -8,7 +8,6 @@ from lxml import etree
 
 from services.console.domain.charts import BAR_AREA, Series, bar_chart
 from services.console.domain.formatting import day, moment, money
-from services.console.domain.identity import role_from_claims
 from services.console.domain.ledger_figures import books_per_fund, monthly_flows
 from services.console.domain.queue import fund_totals, group_entitlements
 from services.console.service.api_models import ReturnLine
@@ -94,12 +93,3 @@ def test_a_bank_return_is_cut_into_chunks_whose_lines_map_back_to_the_file():
     assert chunks[2][1].decode().splitlines()[1] == "P5,SETTLED,1.00,CNY,,,2024-01-01"
     moved = _renumbered(ReturnLine(line_no=2, end_to_end_id="P5", outcome="invalid", message="line 2: bad amount"), 4)
     assert (moved.line_no, moved.message) == (6, "line 6: bad amount")  # P5 is the file's line 6
-
-
-def test_one_role_of_ours_from_the_providers_claims():
-    rules = {"roles_claim": "roles", "role_map": {}}
-    assert role_from_claims({"roles": ["default-roles-grants", "applicant", "officer"]}, **rules) == "officer"
-    assert role_from_claims({"roles": ["default-roles-grants", "applicant"]}, **rules) == "applicant"
-    assert role_from_claims({"roles": ["officer", "auditor"]}, **rules) is None  # one staff role per account
-    assert role_from_claims({"realm_access": {"roles": ["x-admin"]}}, "realm_access.roles", {"x-admin": "admin"}) == "admin"
-    assert role_from_claims({}, **rules) is None

@@ -11,12 +11,15 @@ import time
 from pathlib import Path
 
 from tests.deploy.compose_model import COMPOSE_FILE, HostLayout
+from tests.deploy.compose_model import environment as compose_environment
 from tests.deploy.pg_cluster import drop_prefixed, run_init_sql
+from tests.oidc_provider import OidcProvider
 
 REPO = COMPOSE_FILE.parent
 GRANTS = str(Path(sys.executable).parent / "grants")
 # Images this machine cannot run; what stands for each: the suite's broker for Kafka, the local server
-# (with deploy/postgres-init.sql applied) for PostgreSQL. Keycloak is not run: no grants container needs it yet.
+# (with deploy/postgres-init.sql applied) for PostgreSQL, and for Keycloak an OIDC provider serving the realm of
+# deploy/keycloak (tests/oidc_provider.py) on Keycloak's port, with the client secrets compose gives Keycloak.
 PROVIDED = {"postgres", "kafka-1", "kafka-2", "kafka-3", "keycloak"}
 FUNDS = ("employment_subsidy", "unemployment_insurance", "rural_revitalization", "east_west_cooperation")
 
@@ -80,6 +83,7 @@ class Deployment:
         self.layout = HostLayout(services, broker, db_prefix=f"gc{secrets.token_hex(4)}_",
                                  secret_files=secret_files or {})
         self.procs: dict[str, subprocess.Popen] = {}
+        self.oidc: OidcProvider | None = None
         self.state: dict[str, str] = {}  # name -> "healthy" | "completed"
 
     # --- what a container is here ---
@@ -122,6 +126,11 @@ class Deployment:
     def provide(self, name: str) -> None:
         if name == "postgres":
             run_init_sql(self.layout.env(name), self.layout.db_prefix)
+        if name == "keycloak":
+            env = compose_environment(self.services[name])
+            secrets_of = {f"grants-{s}": env[f"{s.upper()}_CLIENT_SECRET"] for s in ("applications", "disbursement", "audit")}
+            self.oidc = OidcProvider(secrets_of, issuer=f"{env['KC_HOSTNAME']}/realms/grants",
+                                     port=self.layout.ports[(name, 8080)]).__enter__()
         self.state[name] = "healthy"
 
     def run_to_completion(self, name: str, timeout: float = 120.0) -> None:
@@ -165,6 +174,9 @@ class Deployment:
     # --- taking it down ---
     def stop(self) -> dict[str, int]:
         """SIGTERM every container (as `docker compose down`), SIGKILL after 10 s; returns the exit codes."""
+        if self.oidc is not None:
+            self.oidc.__exit__()
+            self.oidc = None
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)

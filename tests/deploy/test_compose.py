@@ -14,7 +14,7 @@ import pytest
 from cli.services import PUBLISHES
 from shared.auth import issue_token
 from tests.deploy import compose_model
-from tests.deploy.deployment import PROVIDED, Deployment, api_names, operator_env, worker_names
+from tests.deploy.deployment import Deployment, api_names, operator_env, worker_names
 from tests.support import skill_upgrade_body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
@@ -76,11 +76,12 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
     assert set(deployment.procs) == set(api_names(services) + worker_names(services))
     assert {deployment.state[n] for n in services} == {"healthy", "completed"}
 
-    secret = deployment.secrets["GRANTS_JWT_SECRET"]
+    oidc = deployment.oidc  # Keycloak's stand-in: people sign in there; disbursement gets its own token there
 
     def client(name: str, port: int, role: str, sub: str) -> httpx.Client:
+        token = oidc.mint(sub=sub, roles=["default-roles-grants", "applicant", role])
         return httpx.Client(base_url=deployment.url(name, port), timeout=15,
-                            headers={"Authorization": f"Bearer {issue_token(secret, sub=sub, role=role)}"})
+                            headers={"Authorization": f"Bearer {token}"})
 
     applicant = client("applications", 8001, "applicant", "citizen-1")
     maker, checker = client("disbursement", 8002, "officer", "officer-li"), client("disbursement", 8002, "officer", "officer-zhao")
@@ -108,12 +109,21 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
                for e in entries)
     assert auditor.get("/v1/ledger/verify").json()["ok"] is True
     _wait(lambda: applicant.get(f"/v1/claims/{claim_id}").json()["status"] == "payment_issued", "payment_issued")
+    # the decider read the claim's body with disbursement's own client-credentials token, scope claims:read-body
+    assert {(r["client_id"], r["scope"]) for r in oidc.token_requests} == {("grants-disbursement", "claims:read-body")}
+    forged = issue_token("any-secret-at-all-0123456789abcdef", sub="citizen-1", role="admin")
+    assert httpx.get(deployment.url("applications", 8001) + "/v1/claims",
+                     headers={"Authorization": f"Bearer {forged}"}).status_code == 401  # HS256: refused
 
     for name in worker_names(services):  # the endpoint the worker containers are probed on
         health = httpx.get(deployment.url(name, 8090) + "/healthz/ready").json()
         assert health["status"] == "ready" and health["checks"] == {"database": True, "broker": True}
         assert {w["worker"] for w in health["workers"]} >= {"OutboxRelay"}
         assert all(w["thread_alive"] for w in health["workers"])
+        scraped = httpx.get(deployment.url(name, 8090) + "/metrics").text  # what Prometheus scrapes there
+        service = name.removesuffix("-worker")
+        assert f'grants_worker_up{{service="{service}",worker="OutboxRelay"}} 1.0' in scraped, scraped[-2000:]
+        assert f'grants_outbox_published_total{{service="{service}"' in scraped or service == "audit"
 
     for service, published in PUBLISHES.items():  # what the Kafka ACLs of deploy/k8s are built from
         with psycopg.connect(deployment.database(service)) as conn:
@@ -125,11 +135,17 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
     assert codes == {name: 0 if name in worker_names(services) else -signal.SIGTERM for name in codes}, codes
 
 
-def test_nothing_this_test_does_not_run_is_needed_by_what_it_runs():
-    services = compose_model.load(operator_env())["services"]
-    for name, service in services.items():
-        if name not in PROVIDED:
-            assert "keycloak" not in (service.get("depends_on") or {}), name
+def test_every_grants_container_trusts_the_realms_issuer_and_disbursement_has_its_own_client():
+    env = operator_env()
+    services = compose_model.load(env)["services"]
+    issuer = f"{services['keycloak']['environment']['KC_HOSTNAME']}/realms/grants"
+    for name in api_names(services) + worker_names(services):
+        mine = compose_model.environment(services[name])
+        assert mine["GRANTS_OIDC_ISSUER"] == issuer and "GRANTS_JWT_SECRET" not in mine, name
+        assert mine["GRANTS_OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/grants/"), name
+        assert ("GRANTS_OIDC_CLIENT_SECRET" in mine) == name.startswith("disbursement"), name
+        if name.startswith("disbursement"):
+            assert mine["GRANTS_OIDC_CLIENT_SECRET"] == env["DISBURSEMENT_CLIENT_SECRET"]
 
 
 def test_the_env_example_lists_every_variable_compose_requires():

@@ -19,7 +19,7 @@ from tests.deploy import k8s_model as k8s
 OVERLAY = k8s.K8S / "overlays" / "production"
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 TOPICS_SH = Path(__file__).resolve().parents[2] / "deploy" / "topics.sh"
-CRDS = {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster"}
+CRDS = {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "PodMonitor"}
 LIBPQ = {"PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT"}
 
 
@@ -218,3 +218,14 @@ def test_network_policies_let_through_exactly_the_flows_of_the_architecture(obje
     peers = kafka["spec"]["kafka"]["listeners"][0]["networkPolicyPeers"]
     kafka_clients = {n for n, labels in sources.items() if any(k8s.matches(p["podSelector"], labels) for p in peers)}
     assert kafka_clients == {f"{n}-{c}" for n in SERVICES for c in ("api", "worker", "relay")}
+
+
+def test_prometheus_scrapes_metrics_from_every_api_worker_and_relay_pod(objects):
+    (monitor,) = k8s.of_kind(objects, "PodMonitor")
+    endpoints = {(e["port"], e["path"]) for e in monitor["spec"]["podMetricsEndpoints"]}
+    assert endpoints == {("http", "/metrics"), ("health", "/metrics")}
+    for workload, template in k8s.pod_templates(objects):
+        scraped = k8s.matches(monitor["spec"]["selector"], template["metadata"]["labels"])
+        assert scraped == (workload["kind"] == "Deployment"), workload["metadata"]["name"]  # not the migrations
+        if scraped:
+            assert set(k8s.container_ports(template)) & {"http", "health"}, workload["metadata"]["name"]

@@ -21,8 +21,9 @@ GRANTS = str(Path(sys.executable).parent / "grants")
 def _production_env(broker: str, prefix: str, tmp_path: Path) -> dict[str, str]:
     key = tmp_path / "checkpoint-key.pem"
     subprocess.run([GRANTS, "audit", "keygen", str(key)], check=True, capture_output=True)
-    return {"AUDIT_CHECKPOINT_KEY_FILE": str(key), "PATH": os.environ["PATH"], "GRANTS_ENV": "production", "GRANTS_KAFKA_BOOTSTRAP": broker,
-            "GRANTS_TOPIC_PREFIX": prefix, "GRANTS_JWT_SECRET": "j" * 40, "GRANTS_PII_KEY": "p" * 40,
+    return {"AUDIT_CHECKPOINT_KEY_FILE": str(key), "PATH": os.environ["PATH"], "GRANTS_ENV": "production",
+            "GRANTS_KAFKA_BOOTSTRAP": broker, "GRANTS_TOPIC_PREFIX": prefix,
+            "GRANTS_OIDC_ISSUER": "https://id.example/realms/grants", "GRANTS_PII_KEY": "p" * 40,
             "AUDIT_DATABASE_URL": f"sqlite:///{tmp_path}/audit.db", "GRANTS_WORKER_HEALTH_PORT": str(free_port())}
 
 

@@ -6,8 +6,14 @@ from services.disbursement.config import Settings
 
 def test_production_refuses_the_placeholder_fund_accounts():
     with pytest.raises(ValidationError, match="GRANTS_FUND_ACCOUNTS"):
-        Settings(grants_env="production", grants_jwt_secret="j" * 40, grants_pii_key="k" * 40,
-                 grants_kafka_bootstrap="kafka:9092")
+        Settings(grants_env="production", grants_pii_key="k" * 40, grants_kafka_bootstrap="kafka:9092",
+                 grants_oidc_issuer="https://id.example/realms/grants", grants_oidc_client_secret="c" * 40)
+
+
+def test_production_refuses_to_start_without_its_own_client_secret():
+    with pytest.raises(ValidationError, match="GRANTS_OIDC_CLIENT_SECRET"):
+        Settings(grants_env="production", grants_pii_key="k" * 40, grants_kafka_bootstrap="kafka:9092",
+                 grants_oidc_issuer="https://id.example/realms/grants")
 
 
 def test_approval_limits_with_more_than_two_decimals_are_refused_at_start():

@@ -24,7 +24,7 @@ def test_a_commit_that_fails_is_answered_as_an_error_not_as_success(db_url):
     upgrade_service("applications", db_url)
     engine = make_engine(db_url)
     app = FastAPI()
-    app.state.runtime = Runtime(settings=ServiceSettings(), engine=engine, outbox=outbox, inbox=inbox)
+    app.state.runtime = Runtime(service="test", settings=ServiceSettings(), engine=engine, outbox=outbox, inbox=inbox)
     install_common(app, service="t", engine_of=lambda: engine, bootstrap_of=lambda: "127.0.0.1:1")
 
     @app.post("/rows/{claim_id}")

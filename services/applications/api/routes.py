@@ -7,11 +7,12 @@ from fastapi import APIRouter, Body, Header, Request, Response
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
 from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
+from shared.auth import CLAIMS_READ_BODY
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import Caller, require_role
+from shared.web.security import Caller, require_role, require_scope
 
 router = APIRouter()
 DB = DBSession
@@ -52,8 +53,9 @@ def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None
 
 @router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
 def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
-    """The full body of a claim, for services that act on it (role admin): identifiers never travel in events."""
-    require_role(caller, "admin")
+    """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
+    identifiers never travel in events."""
+    require_scope(caller, CLAIMS_READ_BODY)
     row = claim_body(db, claim_id)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}

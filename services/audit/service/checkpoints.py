@@ -14,12 +14,12 @@ from services.audit.db import checkpoint_repo, ledger_reads, merkle_repo
 from services.audit.db.tables import outbox
 from services.audit.domain.checkpoints import (Checkpoint, CheckpointInvalid, Signer, check_signature, key_id_of,
                                                load_public_key, to_json)
-from shared.events import LEDGER_CHECKPOINT, new_event
+from shared import metrics
+from shared.events import AUDIT_SOURCE, LEDGER_CHECKPOINT, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
 from shared.errors import NotFound, ValidationFailed
 
-SOURCE = "grants/audit"
 log = get_logger("audit.checkpoints")
 
 
@@ -47,7 +47,7 @@ def issue(session: Session, signer: Signer, fund: str, now: datetime | None = No
     (root,) = merkle_repo.range_hashes(session, fund, [(0, size)])
     checkpoint, signature = signer.checkpoint(fund, size, root, now or datetime.now(UTC))
     checkpoint_id = checkpoint_repo.add(session, checkpoint, signature)
-    enqueue(session, outbox, new_event(LEDGER_CHECKPOINT, SOURCE, fund, {"id": checkpoint_id,
+    enqueue(session, outbox, new_event(LEDGER_CHECKPOINT, AUDIT_SOURCE, fund, {"id": checkpoint_id,
                                                                        **to_json(checkpoint, signature)}), key=fund)
     log.info("audit.checkpoint_signed", fund=fund, size=size, checkpoint_id=checkpoint_id)
     return IssuedCheckpoint(checkpoint_id, checkpoint, signature)
@@ -71,6 +71,10 @@ def issue_due(session: Session, signer: Signer, every_entries: int, every_second
         by_time = every_seconds > 0 and (last is None or now - last.issued_at >= timedelta(seconds=every_seconds))
         if grown > 0 and (by_count or by_time):
             issued.append(issue(session, signer, fund, now))
+            grown = 0
+        # how long entries have waited unsigned: a quiet fund whose log is all signed is not overdue
+        waited = (now - last.issued_at).total_seconds() if grown > 0 and last is not None else 0.0
+        metrics.CHECKPOINT_AGE.labels(fund).set(waited)
     return issued
 
 

@@ -24,6 +24,7 @@ from services.audit.domain.errors import AuditDomainError, InvalidEvent, Payment
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
 from services.audit.service.ledger_batch import LedgerBatch
+from shared import metrics
 from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
 from shared.logging import get_logger
 
@@ -155,6 +156,8 @@ class _Intake:
         review_repo.quarantine(self.session, self.quarantined)
         review_repo.store_findings(self.session, self.findings)
         received_repo.record_approvals(self.session, self.approvals)
+        metrics.ledger_ingested(self.session, Counter(entry.fund for entry in self.ledger.posted),
+                                Counter(row["reason"] for row in self.quarantined))
         self._log()
 
     def _log(self) -> None:

@@ -9,9 +9,18 @@ from sqlalchemy.orm import Session
 
 from services.audit.db import ledger_reads
 from services.audit.domain.chain import ChainBreak, ChainVerifier, VerifyResult
+from shared import metrics
 
 
 def verify_ledger(session: Session) -> VerifyResult:
+    result = _verified(session)
+    if not result.ok:
+        broken = result.first_break.fund if result.first_break is not None else None
+        metrics.LEDGER_VERIFICATION_FAILURES.labels(broken or "unknown").inc()
+    return result
+
+
+def _verified(session: Session) -> VerifyResult:
     heads = ledger_reads.stored_heads(session)
     at_head: dict[str, str] = {}  # fund -> hash of the chain's entry at the recorded head's seq
     verifier = ChainVerifier()

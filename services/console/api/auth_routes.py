@@ -41,7 +41,7 @@ def sign_in(request: Request, form: Form):  # type: ignore[no-untyped-def]
         raise PageRefused(N_("Sign in through your organisation's identity provider."))
     try:
         user = development_user(settings.grants_jwt_secret, text(form, "role"), text(form, "name"),
-                                settings.console_session_max_age_seconds)
+                                settings.development_token_seconds)
     except SignInRefused:
         return render(request, "signin.html", status_code=422, roles=ROLES, next=safe_next(text(form, "next"), ""),
                       error=N_("Choose a role and give a name of 1 to 100 characters."),

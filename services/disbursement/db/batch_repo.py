@@ -10,6 +10,7 @@ from sqlmodel import Session
 from services.disbursement.db.batch_tables import BatchApprovalRow, BatchItemRow, BatchRow, BatchTransitionRow
 from services.disbursement.db.tables import DecisionRow, GrantRow
 from shared.bulk import insert_many
+from shared.subjects import subject_key
 
 CHUNK = 1000  # rows per multi-row statement: far below any driver's parameter limit
 
@@ -106,9 +107,10 @@ def approvals(session: Session, batch_id: str) -> list[BatchApprovalRow]:
 
 
 def approved_on(session: Session, checker: str, business_day) -> int:  # type: ignore[no-untyped-def]
-    """Fen this checker signed for on a China calendar day, whatever the case of their subject."""
+    """Fen this checker signed for on a China calendar day, keyed on the normalised subject (shared.subjects;
+    lower() also finds rows recorded before subjects were normalised)."""
     query = select(func.coalesce(func.sum(BatchApprovalRow.total_fen), 0)).where(
-        func.lower(BatchApprovalRow.checker) == checker.strip().lower(),
+        func.lower(BatchApprovalRow.checker) == subject_key(checker.strip()),
         BatchApprovalRow.business_day == business_day)
     return int(session.execute(query).scalar_one())
 

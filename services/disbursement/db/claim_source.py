@@ -3,29 +3,26 @@
 Why db/: this is an outbound adapter to data the service does not own, read the way a repository reads
 its tables. Like every repository it sits below service/ (the decider and the payment file export are its
 only callers); in messaging/, the room of inbound events, service/ would have to call back up to reach it. A dependency that cannot answer is RetryLater (retried, never dead-lettered); a claim the
-applications service does not hold is a LookupError.
+applications service does not hold is a LookupError. The calls carry disbursement's own service token with
+the one scope they need, claims:read-body (shared.service_identity), never a person's.
 """
 
 from typing import Any
 
 import httpx
 
-from shared.auth import issue_token
 from shared.consumer import RetryLater
 
 
 class ClaimSource:
-    def __init__(self, base_url: str, jwt_secret: str, timeout: float = 10.0):
+    def __init__(self, base_url: str, auth: httpx.Auth, timeout: float = 10.0):
         self.base_url = base_url.rstrip("/")
-        self.jwt_secret = jwt_secret
-        self.client = httpx.Client(timeout=timeout)
+        self.client = httpx.Client(timeout=timeout, auth=auth)
 
     def body(self, claim_id: str) -> dict[str, Any]:
         """The claim's body as filed; RetryLater while the applications service cannot answer."""
-        token = issue_token(self.jwt_secret, sub="service:disbursement", role="admin", ttl_seconds=300)
         try:
-            response = self.client.get(f"{self.base_url}/internal/v1/claims/{claim_id}",
-                                       headers={"Authorization": f"Bearer {token}"})
+            response = self.client.get(f"{self.base_url}/internal/v1/claims/{claim_id}")
         except httpx.HTTPError as exc:
             raise RetryLater(f"applications service unreachable: {type(exc).__name__}") from exc
         if response.status_code == 404:
@@ -36,13 +33,11 @@ class ClaimSource:
 
     def bodies(self, claim_ids: list[str], chunk: int = 500) -> dict[str, dict[str, Any]]:
         """Many claims' bodies (POST /internal/v1/claims/lookup, 500 a request); LookupError names any missing."""
-        token = issue_token(self.jwt_secret, sub="service:disbursement", role="admin", ttl_seconds=300)
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(claim_ids), chunk):
             try:
                 response = self.client.post(f"{self.base_url}/internal/v1/claims/lookup",
-                                            json={"claim_ids": claim_ids[start:start + chunk]},
-                                            headers={"Authorization": f"Bearer {token}"})
+                                            json={"claim_ids": claim_ids[start:start + chunk]})
             except httpx.HTTPError as exc:
                 raise RetryLater(f"applications service unreachable: {type(exc).__name__}") from exc
             if response.status_code != 200:

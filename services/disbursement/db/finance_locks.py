@@ -3,7 +3,9 @@
 from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import FinanceLock
+from shared import metrics
 from shared.bulk import insert_or_ignore, lock_keys
+from shared.subjects import subject_key
 
 LOCKS = FinanceLock.__table__
 
@@ -14,7 +16,9 @@ _SQLITE_WRITER = "sqlite:writer"
 
 def lock_names(session: Session, names: list[str]) -> None:
     """Hold these lock rows until the transaction ends (sorted, so two callers never deadlock)."""
-    lock_keys(session, LOCKS, "name", names)
+    kinds = "+".join(sorted({name.split(":")[0] for name in names}))  # fund, officer, fund+officer
+    with metrics.LOCK_WAIT.labels("disbursement", kinds).time():
+        lock_keys(session, LOCKS, "name", names)
 
 
 def serialise_writers_on_sqlite(session: Session) -> None:
@@ -28,4 +32,4 @@ def fund_year_lock(fund: str, year: int) -> str:
 
 
 def officer_lock(sub: str) -> str:
-    return f"officer:{sub.strip().lower()}"[:255]
+    return f"officer:{subject_key(sub.strip())}"[:255]

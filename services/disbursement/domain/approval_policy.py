@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from shared.money import format_fen
+from shared.subjects import subject_key
 
 
 class ApprovalRefused(Exception):
@@ -27,10 +28,10 @@ class Limits:
     dual_approval_threshold_fen: int
     officer_daily_limit_fen: int  # for every officer without a limit of their own
     budget_required: bool = False
-    officer_limits_fen: Mapping[str, int] = field(default_factory=dict)  # lower-cased subject -> daily limit
+    officer_limits_fen: Mapping[str, int] = field(default_factory=dict)  # normalised subject -> daily limit
 
     def daily_limit_for(self, officer: str) -> int:
-        return self.officer_limits_fen.get(officer.strip().lower(), self.officer_daily_limit_fen)
+        return self.officer_limits_fen.get(subject_key(officer.strip()), self.officer_daily_limit_fen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +50,10 @@ class ApprovalFigures:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Subjects compared as people would: case and surrounding spaces do not make a new person."""
-    return a.strip().lower() == b.strip().lower()
+    """Subjects compared as people would (shared.subjects): case, compatibility forms (fullwidth letters),
+    invisible characters and surrounding spaces do not make a new person. The subjects a token brings are
+    normalised already; this also holds for rows recorded before they were."""
+    return subject_key(a.strip()) == subject_key(b.strip())
 
 
 def needs_two_checkers(total_fen: int, limits: Limits) -> bool:

@@ -1,5 +1,6 @@
 import jwt
 
+from shared.auth import CLAIMS_READ_BODY, issue_service_token
 from shared.settings import DEV_JWT_SECRET
 from tests.support import auth, skill_upgrade_body
 
@@ -24,12 +25,19 @@ def test_an_officer_cannot_file_a_claim(client):
     assert r.status_code == 403
 
 
-def test_only_admins_read_claim_bodies_through_the_internal_lookup(client):
+def test_only_a_service_granted_claims_read_body_reads_claim_bodies(client):
     claim_id = client.post("/v1/claims", json=skill_upgrade_body(),
                            headers={**auth(), "Idempotency-Key": "i"}).json()["claim_id"]
-    assert client.get(f"/internal/v1/claims/{claim_id}", headers=auth()).status_code == 403
-    r = client.get(f"/internal/v1/claims/{claim_id}", headers=auth("admin", "service:disbursement"))
+    url = f"/internal/v1/claims/{claim_id}"
+    for person in ("applicant", "officer", "auditor", "admin"):  # no person, whatever their role
+        assert client.get(url, headers=auth(person, "someone")).status_code == 403, person
+    unscoped = issue_service_token(DEV_JWT_SECRET, client="grants-audit", scopes=())
+    assert client.get(url, headers={"Authorization": f"Bearer {unscoped}"}).status_code == 403
+    scoped = issue_service_token(DEV_JWT_SECRET, client="grants-disbursement", scopes=(CLAIMS_READ_BODY,))
+    r = client.get(url, headers={"Authorization": f"Bearer {scoped}"})
     assert r.status_code == 200 and r.json()["body"]["programme"] == "skill_upgrade"
+    lookup = client.post("/internal/v1/claims/lookup", json={"claim_ids": [claim_id]}, headers=auth("admin", "a"))
+    assert lookup.status_code == 403
 
 
 def test_health_endpoints_need_no_token(client):

@@ -7,7 +7,7 @@ from shared.events import CLAIM_BATCHED, CLAIM_DECIDED, CLAIM_UNBATCHED, PAYMENT
 from shared.identifiers import pseudonymise
 from shared.settings import DEV_PII_KEY
 from tests.applications.messaging.timeline_support import deliver
-from tests.support import auth, skill_upgrade_body
+from tests.support import auth, service_auth, skill_upgrade_body
 
 NEW_ACCOUNT = {"account_number": "6222 0202 0009 9999 999", "account_name": "张三", "bank": "ICBC"}
 
@@ -37,7 +37,7 @@ def test_the_claimant_corrects_the_payee_account_of_a_failed_payment(client):
     [event] = _staged_payee_changes(client)
     assert event["data"]["payee_ref"] == pseudonymise(NEW_ACCOUNT["account_number"], DEV_PII_KEY)
     assert "9999" not in json.dumps(event) and "张三" not in json.dumps(event, ensure_ascii=False)
-    body = client.get(f"/internal/v1/claims/{claim_id}", headers=auth("admin", "svc")).json()["body"]
+    body = client.get(f"/internal/v1/claims/{claim_id}", headers=service_auth()).json()["body"]
     assert body["payee_account"]["account_number"] == NEW_ACCOUNT["account_number"]
     deliver(client.app.state.runtime.engine, claim_id, CLAIM_UNBATCHED)
     assert client.get(f"/v1/claims/{claim_id}", headers=auth()).json()["status"] == "eligible"

@@ -1,0 +1,181 @@
+"""The data of every event the services emit, exactly (contract §6, docs/finance.md, docs/api.md): what
+producers promise, where shared.event_payloads holds what consumers read (only what they need, and
+tolerant of more). The AsyncAPI document (shared.asyncapi) is generated from these; a test validates the
+events the services actually stage against it, so a field added without being documented here fails it.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import (
+    APPLICATIONS_SOURCE,
+    AUDIT_SOURCE,
+    BATCH_APPROVED,
+    CLAIM_BATCHED,
+    CLAIM_DECIDED,
+    CLAIM_PAYEE_CHANGED,
+    CLAIM_SUBMITTED,
+    CLAIM_UNBATCHED,
+    DISBURSEMENT_SOURCE,
+    FUND_BUDGET_SET,
+    LEDGER_CHECKPOINT,
+    PAYMENT_FAILED,
+    PAYMENT_ISSUED,
+    PAYMENT_SETTLED,
+)
+
+Money = Annotated[str, Field(pattern=r"^-?\d{1,15}\.\d{2}$", description="yuan, two decimal places")]
+Ref = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="HMAC-SHA256 (hex) of a normalised identifier")]
+Currency = Literal["CNY"]
+
+
+class Emitted(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClaimSubmittedData(Emitted):
+    claim_id: str
+    programme: str
+    jurisdiction: str
+    beneficiary_ref: Ref
+    submitted_at: datetime
+
+
+class Decision(BaseModel):
+    """The decision as the applicant sees it (contract §3)."""
+
+    model_config = ConfigDict(extra="allow")
+    outcome: Literal["eligible", "rejected"]
+    amount: Money
+    currency: Currency
+    fund: str | None
+    policy_id: str | None
+    clause: str | None
+    reasons: list[dict[str, Any]]
+    computation: list[dict[str, Any]]
+    decided_at: datetime
+
+
+class ClaimDecidedData(Emitted):
+    claim_id: str
+    programme: str
+    beneficiary_ref: Ref
+    decision: Decision
+    catalog_hash: str
+
+
+class ClaimBatchedData(Emitted):
+    claim_id: str
+    batch_id: str
+    fund: str
+
+
+class ClaimUnbatchedData(Emitted):
+    claim_id: str
+    batch_id: str | None
+    reason: Literal["removed_from_draft", "batch_rejected", "payee_corrected"]
+
+
+class ClaimPayeeChangedData(Emitted):
+    claim_id: str
+    payee_ref: Ref
+    changed_at: datetime
+
+
+class PaymentIssuedData(Emitted):
+    payment_id: str
+    claim_id: str
+    batch_id: str
+    programme: str
+    policy_id: str
+    clause: str | None
+    fund: str
+    amount: Money
+    currency: Currency
+    beneficiary_ref: Ref
+    payee_ref: Ref
+    qualifying_key: str | None
+    qualifying_date: date | None
+    maker: str
+    checker: str
+    checkers: list[str]
+    checker_role: str
+    issued_at: datetime
+    subject_ref: str
+    units: int = Field(ge=1)
+    tier: str | None = None
+    beneficiary_kind: str | None = None
+
+
+class PaymentOutcomeData(Emitted):
+    payment_id: str
+    claim_id: str
+    batch_id: str
+    fund: str
+    programme: str
+    amount: Money
+    currency: Currency
+    beneficiary_ref: Ref
+    value_date: date | None = None
+
+
+class PaymentSettledData(PaymentOutcomeData):
+    settled_at: datetime
+
+
+class PaymentFailedData(PaymentOutcomeData):
+    failed_at: datetime
+    reason_code: str | None
+
+
+class BatchApprovedData(Emitted):
+    batch_id: str
+    fund: str
+    programme: str | None
+    count: int
+    total: Money
+    currency: Currency
+    payment_ids: list[str]
+    maker: str
+    checker: str
+    checkers: list[str]
+    approved_at: datetime
+
+
+class FundBudgetSetData(Emitted):
+    fund: str
+    year: int
+    amount: Money
+    currency: Currency
+    set_by: str
+    set_at: datetime
+
+
+class LedgerCheckpointData(Emitted):
+    """A signed checkpoint of a fund's Merkle log (docs/api.md, "Checkpoints")."""
+
+    id: int
+    fund: str
+    size: int = Field(ge=1)
+    root: str
+    issued_at: datetime
+    key_id: str
+    signature: str
+
+
+# event type -> (its data, the service that emits it, what its Kafka key is)
+EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
+    CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
+    CLAIM_PAYEE_CHANGED: (ClaimPayeeChangedData, APPLICATIONS_SOURCE, "claim id"),
+    CLAIM_DECIDED: (ClaimDecidedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_BATCHED: (ClaimBatchedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_UNBATCHED: (ClaimUnbatchedData, DISBURSEMENT_SOURCE, "claim id"),
+    PAYMENT_ISSUED: (PaymentIssuedData, DISBURSEMENT_SOURCE, "beneficiary ref"),
+    PAYMENT_SETTLED: (PaymentSettledData, DISBURSEMENT_SOURCE, "beneficiary ref"),
+    PAYMENT_FAILED: (PaymentFailedData, DISBURSEMENT_SOURCE, "beneficiary ref"),
+    BATCH_APPROVED: (BatchApprovedData, DISBURSEMENT_SOURCE, "batch id"),
+    FUND_BUDGET_SET: (FundBudgetSetData, DISBURSEMENT_SOURCE, "fund"),
+    LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
+}
