@@ -105,3 +105,17 @@ def test_sign_out_ends_the_session_at_the_provider_too(provider):
     out = client.post("/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
     assert out.headers["location"].startswith(provider.issuer + "/logout?client_id=grants-console")
     assert client.get("/officer/queue", follow_redirects=False).headers["location"].startswith("/signin")
+
+
+def test_sign_out_ends_the_consoles_session_even_when_the_provider_is_down(provider):
+    settings = {**PRODUCTION, "grants_oidc_issuer": provider.issuer}
+    client = console(**settings)
+    _through_the_provider(client, provider)
+    restarted = console(**settings)  # a console started since: it has not read the provider's metadata yet
+    restarted.cookies = client.cookies
+    page = restarted.get("/officer/bank-returns")
+    assert "李明" in page.text
+    provider.__exit__()
+    out = restarted.post("/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/signin"
+    assert restarted.get("/officer/queue", follow_redirects=False).headers["location"].startswith("/signin")

@@ -102,7 +102,10 @@ async def sign_out(request: Request, form: Form) -> RedirectResponse:
     client = request.app.state.oidc
     settings = request.app.state.settings
     if client is not None and settings.grants_console_url:
-        metadata = await client.load_server_metadata()
+        try:
+            metadata = await client.load_server_metadata()
+        except (httpx.HTTPError, ValueError):  # the provider is down: the console's own session has ended
+            metadata = {}
         end = metadata.get("end_session_endpoint")
         if end:
             query = urlencode({"client_id": settings.console_oidc_client_id,
