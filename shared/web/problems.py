@@ -25,6 +25,12 @@ def problem(status: int, slug: str, title: str, detail: str, errors: list | None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def problem_of(exc: DomainError) -> JSONResponse:
+    """The problem document of a domain error, for a route that answers with it rather than raising (so
+    that what it recorded about the refusal is committed)."""
+    return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
+
+
 def _field_path(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -33,7 +39,7 @@ def _field_path(loc: tuple) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
+        return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -123,3 +123,12 @@ def transitions(session: Session, batch_id: str) -> list[BatchTransitionRow]:
 def _chunks(items: list) -> Iterable[list]:  # type: ignore[type-arg]
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
+
+
+def item_decisions(session: Session, claim_ids: list[str]) -> dict[str, DecisionRow]:
+    """The decisions behind a batch's items (their clause, reasons and computation), by claim id."""
+    found: dict[str, DecisionRow] = {}
+    for chunk in _chunks(sorted(set(claim_ids))):
+        found.update({row.claim_id: row for row in
+                      session.execute(select(DecisionRow).where(DecisionRow.claim_id.in_(chunk))).scalars()})
+    return found

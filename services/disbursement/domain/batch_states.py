@@ -30,3 +30,4 @@ ITEM_REMOVED = "item_removed"
 APPROVAL_RECORDED = "approval_recorded"  # a first approval of a batch that needs two
 APPROVED_ACTION = "approved"
 REJECTED_ACTION = "rejected"
+APPROVAL_REFUSED = "approval_refused"  # a checker refused (maker, limit, budget): recorded, status unchanged
