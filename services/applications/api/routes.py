@@ -2,12 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
-from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
-from shared.auth import CLAIMS_READ_BODY
+from services.applications.api.search_params import claim_filters
+from services.applications.domain.search_index import ClaimFilters
+from services.applications.service.claim_reads import claim_body, search_claims, visible_claim
+from shared.auth import CLAIMS_READ_BODY, STAFF
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
@@ -43,10 +45,12 @@ def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
 
 
 @router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
-def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
-    """The caller's own claims, oldest first."""
+def list_claims(caller: Caller, db: DB, filters: Annotated[ClaimFilters, Depends(claim_filters)],
+                limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
+    """Claims oldest first, filtered: an applicant's own, or (officer, auditor, admin) every claim."""
+    require_role(caller, "applicant", *STAFF)
     (after,) = decode_cursor(cursor, int) or (0,)
-    claims = applicant_claims(db, caller.sub, after_id=after, limit=limit + 1)
+    claims = search_claims(db, caller, filters, after_id=after, limit=limit + 1)
     page, next_cursor = page_of(claims, limit, lambda claim: (claim[0].id,))
     return ClaimPage(items=[to_public(*claim) for claim in page], next_cursor=next_cursor)
 

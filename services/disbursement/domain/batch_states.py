@@ -19,6 +19,10 @@ IN_BATCH = "in_batch"
 PAYMENT_ISSUED = "payment_issued"
 PAID = "paid"
 PAYMENT_FAILED = "payment_failed"
+# the payee account changed after a failed payment: an officer must confirm it before it is batched again
+PAYEE_UNCONFIRMED = "payee_unconfirmed"
+REJECTED_DECISION = "rejected"  # a rejected decision's status (nothing is owed)
+WITHDRAWN = "withdrawn"  # the applicant withdrew the claim before it was batched; its grant no longer counts
 
 # payments.status: the vocabulary of bank_returns.PaymentState
 ISSUED, SETTLED, FAILED = "issued", "settled", "failed"
