@@ -68,6 +68,7 @@ class ClaimPayeeChanged(EventData):
     claim_id: str = Field(min_length=1)
     payee_ref: Ref = Field(min_length=64, max_length=64)
     changed_at: datetime | None = None
+    payee_name_matches: bool | None = None  # the new account's name is the claimant's (issue 14)
 
 
 class PaymentEvent(EventData):

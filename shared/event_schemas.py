@@ -82,6 +82,7 @@ class ClaimPayeeChangedData(Emitted):
     claim_id: str
     payee_ref: Ref
     changed_at: datetime
+    payee_name_matches: bool = Field(description="the new account's name is the claimant's (compared normalised)")
 
 
 class PaymentIssuedData(Emitted):
@@ -107,6 +108,8 @@ class PaymentIssuedData(Emitted):
     units: int = Field(ge=1)
     tier: str | None = None
     beneficiary_kind: str | None = None
+    payee_name_matches: bool | None = Field(default=None, description="the payee account's name is the claimant's")
+    payee_changes: int = Field(default=0, ge=0, description="payee accounts changed after failed payments of the claim")
 
 
 class PaymentOutcomeData(Emitted):

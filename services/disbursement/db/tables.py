@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, String, text
 from sqlmodel import Field
 
-from services.disbursement.db import batch_tables, parameter_tables  # noqa: F401 - register their tables
+from services.disbursement.db import batch_tables, parameter_tables, review_tables  # noqa: F401 - register their tables
 from services.disbursement.db.base import Base, BigId
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -33,6 +33,8 @@ class DecisionRow(Base, table=True):
     qualifying_key: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
     qualifying_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     catalog_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    # the payee account's name is the claimant's (names compared normalised; None: decided before this was kept)
+    payee_name_matches: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
     document: dict = Field(sa_column=Column(JSON, nullable=False))
     decided_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 

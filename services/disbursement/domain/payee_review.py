@@ -1,15 +1,10 @@
 """What a second officer is shown of a batch item's payee before approving (pure): names compared as a
 clerk would, and the account reduced to its last four digits."""
 
-import unicodedata
+from shared.claims.names import same_name
 
 PAYEE_NAME_DIFFERS = "payee_name_differs"
 PAYEE_CHANGED_AFTER_FAILURE = "payee_changed_after_failure"
-
-
-def normal_name(name: str | None) -> str:
-    """Compatibility forms (fullwidth letters), case and every space removed: 张 三 and 张三 are one name."""
-    return "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
 
 
 def masked_account(account_number: str | None) -> str | None:
@@ -20,7 +15,7 @@ def masked_account(account_number: str | None) -> str | None:
 
 def payee_flags(claimant_name: str | None, payee_name: str | None, changed_after_failure: bool) -> list[str]:
     flags = []
-    if normal_name(claimant_name) != normal_name(payee_name):
+    if not same_name(claimant_name, payee_name):
         flags.append(PAYEE_NAME_DIFFERS)
     if changed_after_failure:
         flags.append(PAYEE_CHANGED_AFTER_FAILURE)

@@ -9,6 +9,7 @@ from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.db import grants_repo
 from services.disbursement.db.tables import outbox
 from services.disbursement.service.operator_parameters import operator_values
+from shared.claims.names import same_name
 from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
 from shared.china_time import business_day
@@ -105,7 +106,8 @@ def _decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str,
         beneficiary_ref=decision.beneficiary_ref,
         payee_ref=pseudonymise(claim.body.payee_account.account_number, pii_key),
         qualifying_key=decision.qualifying_key, qualifying_date=decision.qualifying_date,
-        catalog_hash=decision.catalog_hash, document={**decision.to_contract_json(), "decided_at": now.isoformat()},
+        catalog_hash=decision.catalog_hash,
+        payee_name_matches=same_name(claim.body.claimant.name, claim.body.payee_account.account_name), document={**decision.to_contract_json(), "decided_at": now.isoformat()},
         decided_at=now,
     )
 
