@@ -3,7 +3,7 @@ working day runs on (issue 14). The applications service is live (disbursement c
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +11,11 @@ import httpx
 from fastapi.testclient import TestClient
 
 from services.applications.main import create_app as create_applications
+from services.audit.main import create_app as create_audit
 from services.disbursement.main import create_app as create_disbursement
 from shared.migrations import upgrade_service
 from tests.applications.conftest import applications_settings
+from tests.audit.support import audit_settings
 from tests.disbursement.domain.test_bank_returns import Row, csv_file
 from tests.disbursement.factories import finance_settings
 from tests.faults.conditions import wait_for
@@ -31,6 +33,7 @@ class Stack:
     api: TestClient  # the disbursement service
     apps_db: str
     disbursement_db: str
+    audit: TestClient | None = None  # the audit service, when asked for (its consumer sweeps after every batch)
 
     def file(self, body: dict[str, Any], who: dict[str, str] = CLAIMANT) -> str:
         response = httpx.post(f"{self.apps}/v1/claims", json=body, headers={**who, "Idempotency-Key": str(uuid.uuid4())})
@@ -56,9 +59,10 @@ class Stack:
 
 
 @contextmanager
-def officer_stack(broker: str, prefix: str, **disbursement_settings: Any) -> Iterator[Stack]:
+def officer_stack(broker: str, prefix: str, *, with_audit: bool = False, **disbursement_settings: Any) -> Iterator[Stack]:
     apps_name, apps_db = create_pg_database()
     disb_name, disb_db = create_pg_database()
+    audit_name, audit_db = create_pg_database() if with_audit else (None, None)
     try:
         upgrade_service("applications", apps_db)
         upgrade_service("disbursement", disb_db)
@@ -66,8 +70,15 @@ def officer_stack(broker: str, prefix: str, **disbursement_settings: Any) -> Ite
         with serve(applications) as apps:
             settings = finance_settings(disb_db, bootstrap=broker, prefix=prefix, applications_url=apps,
                                         **disbursement_settings)
-            with TestClient(create_disbursement(settings, run_workers=True)) as api:
-                yield Stack(apps, api, apps_db, disb_db)
+            with TestClient(create_disbursement(settings, run_workers=True)) as api, ExitStack() as extra:
+                audit = None
+                if audit_db is not None:
+                    upgrade_service("audit", audit_db)
+                    audit = extra.enter_context(TestClient(create_audit(
+                        audit_settings(audit_db, broker, prefix, audit_anomaly_sweep_seconds=0), run_workers=True)))
+                yield Stack(apps, api, apps_db, disb_db, audit)
     finally:
+        if audit_name:
+            drop_pg_database(audit_name)
         drop_pg_database(apps_name)
         drop_pg_database(disb_name)
