@@ -16,8 +16,10 @@ from shared.events import (
     CLAIM_BATCHED,
     CLAIM_DECIDED,
     CLAIM_PAYEE_CHANGED,
+    CLAIM_REDECIDED,
     CLAIM_SUBMITTED,
     CLAIM_UNBATCHED,
+    CLAIM_WITHDRAWN,
     DISBURSEMENT_SOURCE,
     FUND_BUDGET_SET,
     LEDGER_CHECKPOINT,
@@ -64,6 +66,20 @@ class ClaimDecidedData(Emitted):
     beneficiary_ref: Ref
     decision: Decision
     catalog_hash: str
+
+
+class ClaimRedecidedData(ClaimDecidedData):
+    """A rejected claim decided again by the engine (issue 14): what for, by whom, when, under which catalog."""
+
+    trigger: Literal["reevaluation", "review"]
+    redecided_by: str
+    redecided_at: datetime
+    reevaluation_id: str | None = Field(default=None, description="the bulk run (trigger reevaluation)")
+
+
+class ClaimWithdrawnData(Emitted):
+    claim_id: str
+    withdrawn_at: datetime
 
 
 class ClaimBatchedData(Emitted):
@@ -173,6 +189,8 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_PAYEE_CHANGED: (ClaimPayeeChangedData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_DECIDED: (ClaimDecidedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_REDECIDED: (ClaimRedecidedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_WITHDRAWN: (ClaimWithdrawnData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_BATCHED: (ClaimBatchedData, DISBURSEMENT_SOURCE, "claim id"),
     CLAIM_UNBATCHED: (ClaimUnbatchedData, DISBURSEMENT_SOURCE, "claim id"),
     PAYMENT_ISSUED: (PaymentIssuedData, DISBURSEMENT_SOURCE, "beneficiary ref"),

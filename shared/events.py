@@ -93,3 +93,10 @@ TOPIC_OF_TYPE[FUND_BUDGET_SET] = "batches.v1"
 # The audit's signed checkpoints of each fund's Merkle log (docs/api.md), for witnesses and auditors to keep.
 LEDGER_CHECKPOINT = "grants.ledger.checkpoint"
 TOPIC_OF_TYPE[LEDGER_CHECKPOINT] = "checkpoints.v1"
+
+# Reconsideration and withdrawal (issue 14): a rejected claim decided again (a bulk re-evaluation once an
+# operator sets a parameter, or an officer answering the applicant's review request), and a claim the
+# applicant withdrew before it was batched.
+CLAIM_REDECIDED = "grants.claim.redecided"
+CLAIM_WITHDRAWN = "grants.claim.withdrawn"
+TOPIC_OF_TYPE.update({CLAIM_REDECIDED: "claims.v1", CLAIM_WITHDRAWN: "claims.v1"})

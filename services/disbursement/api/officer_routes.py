@@ -1,14 +1,22 @@
 """Officers' controls on claims (issue 14): confirming a payee account changed after a failed payment,
 re-deciding rejected claims (one on review, or in bulk once a parameter is set)."""
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, BackgroundTasks, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.payee_change_acceptance import confirm_payee_change
+from services.disbursement.service.reevaluations import (reevaluation, review_rejection, run_reevaluation,
+                                                        start_reevaluation)
+from shared.auth import STAFF
+from shared.money import CURRENCY, format_fen
+from shared.web.runtime import get_runtime
 from shared.web.security import require_role
+
+if TYPE_CHECKING:
+    from services.disbursement.db.review_tables import ReevaluationRow
 
 router = APIRouter(tags=["claims"])
 
@@ -29,3 +37,55 @@ def post_payee_confirmation(claim_id: str, caller: Caller, db: DB,
     decision = confirm_payee_change(db, claim_id=claim_id, officer=caller, note=body.note if body else None)
     return {"claim_id": decision.claim_id, "status": decision.status, "payee_ref": decision.payee_ref,
             "confirmed_by": caller.sub}
+
+
+class Reevaluation(_Request):
+    parameter_id: str = Field(min_length=1, max_length=200)
+
+
+class Redecision(_Request):
+    note: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+@router.post("/v1/reevaluations", status_code=202, tags=["parameters"])
+def post_reevaluation(request: Request, caller: Caller, db: DB, tasks: BackgroundTasks,
+                      body: Annotated[Reevaluation, Body()]) -> dict[str, Any]:
+    """Re-decide every claim rejected with PARAMETER_NOT_SET for a parameter now set; follow its progress
+    at GET /v1/reevaluations/{id}."""
+    require_role(caller, "officer")
+    runtime = get_runtime(request)
+    row, claim_ids = start_reevaluation(db, catalog=request.app.state.catalog, parameter_id=body.parameter_id,
+                                        officer=caller)
+    if claim_ids:  # after the response (and this request's commit): the run is recorded before it starts
+        tasks.add_task(run_reevaluation, runtime.engine, reevaluation_id=row.reevaluation_id, claim_ids=claim_ids,
+                       source=request.app.state.claim_source, catalog=request.app.state.catalog,
+                       pii_key=runtime.settings.grants_pii_key, officer=caller)
+    return _reevaluation_json(row)
+
+
+@router.get("/v1/reevaluations/{reevaluation_id}", tags=["parameters"])
+def get_reevaluation(reevaluation_id: str, caller: Caller, db: DB) -> dict[str, Any]:
+    require_role(caller, *STAFF)
+    return _reevaluation_json(reevaluation(db, reevaluation_id))
+
+
+@router.post("/v1/claims/{claim_id}/redecisions")
+def post_redecision(claim_id: str, request: Request, caller: Caller, db: DB,
+                    body: Annotated[Redecision | None, Body()] = None) -> dict[str, Any]:
+    """An officer re-runs the engine on a rejected claim (a review); the applicant sees the new decision."""
+    require_role(caller, "officer")
+    runtime = get_runtime(request)
+    record = review_rejection(db, claim_id=claim_id, source=request.app.state.claim_source,
+                              catalog=request.app.state.catalog, pii_key=runtime.settings.grants_pii_key,
+                              officer=caller, note=body.note if body else None)
+    return {"claim_id": record.claim_id, "trigger": record.trigger, "from_outcome": record.from_outcome,
+            "outcome": record.to_outcome, "amount": format_fen(record.amount_fen), "currency": CURRENCY,
+            "decided_by": record.decided_by, "decided_at": record.decided_at.isoformat(),
+            "catalog_hash": record.catalog_hash, "note": record.note}
+
+
+def _reevaluation_json(row: "ReevaluationRow") -> dict[str, Any]:
+    return {"reevaluation_id": row.reevaluation_id, "parameter_id": row.parameter_id, "status": row.status,
+            "requested_by": row.requested_by, "requested_at": row.requested_at.isoformat(), "total": row.total,
+            "done": row.done, "now_eligible": row.now_eligible, "still_rejected": row.still_rejected,
+            "finished_at": row.finished_at.isoformat() if row.finished_at else None, "error": row.error}

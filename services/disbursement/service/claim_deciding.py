@@ -79,7 +79,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
             decision = evaluate(item.claim, known.touching(refs[item.claim_id]), catalog, as_of, pii_key=pii_key,
                                 parameters=parameters)
             now = datetime.now(UTC)
-            row = _decision_row(item.claim_id, item.claim, decision, pii_key, now)
+            row = decision_row(item.claim_id, item.claim, decision, pii_key, now)
             if decision.outcome == "eligible":
                 record = grant_record(decision, claim_id=item.claim_id)
                 known.add(record)
@@ -97,7 +97,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
     return [Decided(r["claim_id"], r["outcome"], r["document"]) for r in rows]
 
 
-def _decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str, now: datetime) -> dict:
+def decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str, now: datetime) -> dict:
     """The decisions row of a claim."""
     return dict(
         claim_id=claim_id, programme=decision.programme, jurisdiction=claim.body.jurisdiction,

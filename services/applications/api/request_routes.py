@@ -1,0 +1,41 @@
+"""The applicant's requests on their own claim: withdrawal (until batched) and review of a rejection."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.applications.api.routes import DB, Caller
+from services.applications.api.schemas import ClaimPublic, to_public
+from services.applications.service.claim_reads import history_of
+from services.applications.service.claim_requests import request_review, withdraw_claim
+from shared.web.security import require_role
+
+router = APIRouter(tags=["claims"])
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@router.post("/v1/claims/{claim_id}/withdrawal", response_model=ClaimPublic)
+def post_withdrawal(claim_id: str, caller: Caller, db: DB,
+                    body: Annotated[Withdrawal | None, Body()] = None) -> ClaimPublic:
+    """Withdraw your claim until it is batched (409 after); withdrawing it again changes nothing."""
+    require_role(caller, "applicant")
+    row = withdraw_claim(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, reason=body.reason if body else None)
+    return to_public(row, history_of(db, claim_id))
+
+
+@router.post("/v1/claims/{claim_id}/review-requests", response_model=ClaimPublic)
+def post_review_request(claim_id: str, caller: Caller, db: DB, body: Annotated[ReviewRequest, Body()]) -> ClaimPublic:
+    """Ask for review of your rejected claim, saying why; an officer re-runs the engine and you see the answer."""
+    require_role(caller, "applicant")
+    row = request_review(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, reason=body.reason)
+    return to_public(row, history_of(db, claim_id))
