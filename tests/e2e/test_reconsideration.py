@@ -46,6 +46,10 @@ def test_claims_rejected_for_an_unset_parameter_are_decided_again_in_bulk_once_i
             assert seen["decision"]["amount"] == "1000.00" and seen["decision"]["policy_id"] == "chongqing-2020"
             assert "decided again after a parameter was set by checker-1" in seen["history"][-1]["detail"]
             assert "catalog " in seen["history"][-1]["detail"]
+        [recorded] = stack.api.get(f"/v1/claims/{claims[0]}/redecisions", headers=CHECKER).json()["items"]
+        assert (recorded["trigger"], recorded["from_outcome"], recorded["outcome"], recorded["decided_by"]) == (
+            "reevaluation", "rejected", "eligible", "checker-1")
+        assert len(recorded["catalog_hash"]) == 64 and recorded["amount"] == "1000.00"
         again = stack.api.post("/v1/reevaluations", json={"parameter_id": PARAMETER}, headers=CHECKER).json()
         assert again["total"] == 0 and again["status"] == "done"  # each claim is re-decided once
 

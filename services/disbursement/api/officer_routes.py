@@ -8,15 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.payee_change_acceptance import confirm_payee_change
-from services.disbursement.service.reevaluations import (reevaluation, review_rejection, run_reevaluation,
-                                                        start_reevaluation)
+from services.disbursement.service.reevaluations import (redecisions_of, reevaluation, review_rejection,
+                                                        run_reevaluation, start_reevaluation)
 from shared.auth import STAFF
 from shared.money import CURRENCY, format_fen
 from shared.web.runtime import get_runtime
 from shared.web.security import require_role
 
 if TYPE_CHECKING:
-    from services.disbursement.db.review_tables import ReevaluationRow
+    from services.disbursement.db.review_tables import RedecisionRow, ReevaluationRow
 
 router = APIRouter(tags=["claims"])
 
@@ -78,10 +78,21 @@ def post_redecision(claim_id: str, request: Request, caller: Caller, db: DB,
     record = review_rejection(db, claim_id=claim_id, source=request.app.state.claim_source,
                               catalog=request.app.state.catalog, pii_key=runtime.settings.grants_pii_key,
                               officer=caller, note=body.note if body else None)
-    return {"claim_id": record.claim_id, "trigger": record.trigger, "from_outcome": record.from_outcome,
-            "outcome": record.to_outcome, "amount": format_fen(record.amount_fen), "currency": CURRENCY,
-            "decided_by": record.decided_by, "decided_at": record.decided_at.isoformat(),
-            "catalog_hash": record.catalog_hash, "note": record.note}
+    return _redecision_json(record)
+
+
+@router.get("/v1/claims/{claim_id}/redecisions")
+def list_redecisions(claim_id: str, caller: Caller, db: DB) -> dict[str, Any]:
+    """Every re-decision of the claim (bulk or on review): who, when, under which catalog, from what to what."""
+    require_role(caller, *STAFF)
+    return {"items": [_redecision_json(r) for r in redecisions_of(db, claim_id)], "next_cursor": None}
+
+
+def _redecision_json(record: "RedecisionRow") -> dict[str, Any]:
+    return {"claim_id": record.claim_id, "trigger": record.trigger, "reevaluation_id": record.reevaluation_id,
+            "from_outcome": record.from_outcome, "outcome": record.to_outcome, "amount": format_fen(record.amount_fen),
+            "currency": CURRENCY, "decided_by": record.decided_by, "decided_role": record.decided_role,
+            "decided_at": record.decided_at.isoformat(), "catalog_hash": record.catalog_hash, "note": record.note}
 
 
 def _reevaluation_json(row: "ReevaluationRow") -> dict[str, Any]:

@@ -59,9 +59,11 @@ def run_reevaluation(engine: Engine, *, reevaluation_id: str, claim_ids: list[st
                 outcomes = [redecide(session, filed=item, catalog=catalog, pii_key=pii_key, actor=officer,
                                      trigger="reevaluation", reevaluation_id=reevaluation_id)
                             for item in filed.values()]
+                # a claim no longer rejected (decided since) is done but counted in neither
                 eligible = sum(1 for o in outcomes if o is not None and o.to_outcome == "eligible")
+                rejected = sum(1 for o in outcomes if o is not None and o.to_outcome == "rejected")
                 redecisions_repo.advance(session, reevaluation_id, done=len(filed), eligible=eligible,
-                                         rejected=len(filed) - eligible)
+                                         rejected=rejected)
         _finish(engine, reevaluation_id, "done", None)
     except Exception as exc:  # noqa: BLE001 - the run is marked failed with its reason; the chunks done stay done
         log.warning("disbursement.reevaluation_failed", reevaluation_id=reevaluation_id, error=type(exc).__name__)
@@ -89,6 +91,11 @@ def review_rejection(session: Session, *, claim_id: str, source: ClaimSource, ca
     if record is None:
         raise Conflict(f"claim {claim_id} is not rejected here; only a rejection is reviewed")
     return record
+
+
+def redecisions_of(session: Session, claim_id: str) -> list[RedecisionRow]:
+    """Every re-decision of a claim, oldest first."""
+    return redecisions_repo.for_claim(session, claim_id)
 
 
 def _finish(engine: Engine, reevaluation_id: str, status: str, error: str | None) -> None:
