@@ -27,9 +27,11 @@ log = get_logger("disbursement.redeciding")
 
 
 def redecide(session: Session, *, filed: dict[str, Any], catalog: Catalog, pii_key: str, actor: Principal,
-             trigger: str, reevaluation_id: str | None = None, note: str | None = None) -> RedecisionRow | None:
+             trigger: str, reevaluation_id: str | None = None, note: str | None = None,
+             parameters: dict[str, str] | None = None) -> RedecisionRow | None:
     """Decide `filed` (the claim as the applications service holds it) again, if it is still rejected here;
-    None when it is not (decided otherwise since, withdrawn): nothing changes then."""
+    None when it is not (decided otherwise since, withdrawn): nothing changes then. `parameters`: the operator
+    values in force, when the caller has read them for many claims (default: read here)."""
     claim_id = filed["claim_id"]
     [current] = batch_repo.lock_decisions(session, [claim_id]) or [None]
     if current is None or current.status != bs.REJECTED_DECISION:
@@ -39,7 +41,7 @@ def redecide(session: Session, *, filed: dict[str, Any], catalog: Catalog, pii_k
     grants_repo.lock_subjects(session, refs)
     as_of = decision_date(datetime.fromisoformat(filed["submitted_at"]))
     decision = evaluate(claim, grants_repo.history(session, refs), catalog, as_of, pii_key=pii_key,
-                        parameters=operator_values(session))
+                        parameters=operator_values(session) if parameters is None else parameters)
     now = datetime.now(UTC)
     row = decision_row(claim_id, claim, decision, pii_key, now)
     redecisions_repo.replace_decision(session, claim_id, {k: v for k, v in row.items() if k != "claim_id"})

@@ -56,8 +56,9 @@ def run_reevaluation(engine: Engine, *, reevaluation_id: str, claim_ids: list[st
         for start in range(0, len(claim_ids), CHUNK):
             filed = source.filed(claim_ids[start:start + CHUNK])
             with unit_of_work(engine) as session:
+                parameters = operator_values(session)  # once per chunk, not per claim
                 outcomes = [redecide(session, filed=item, catalog=catalog, pii_key=pii_key, actor=officer,
-                                     trigger="reevaluation", reevaluation_id=reevaluation_id)
+                                     trigger="reevaluation", reevaluation_id=reevaluation_id, parameters=parameters)
                             for item in filed.values()]
                 # a claim no longer rejected (decided since) is done but counted in neither
                 eligible = sum(1 for o in outcomes if o is not None and o.to_outcome == "eligible")
