@@ -13,6 +13,7 @@ from shared.web.problem_document import PROBLEM_JSON, TYPE_BASE, problem  # noqa
 from shared.web.security import gate_first
 
 log = get_logger("shared.problems")
+_UNPARSABLE_BODY = "There was an error parsing the body"  # FastAPI's 400 for a body json.loads cannot read
 
 
 def _refused_by_gate(request: Request) -> JSONResponse | None:
@@ -51,7 +52,11 @@ def install_problem_handlers(app: FastAPI) -> None:
                                   [{"field": exc.field, "message": str(exc.detail).removeprefix(f"{exc.field}: ")}])
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:  # not UTF-8, or nested past recursion
+            return _refused_by_gate(request) or problem(
+                422, "validation-error", "The request is not valid", "body: not a readable JSON document",
+                [{"field": "body", "message": "not a readable JSON document (UTF-8, nesting)"}])
         slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized",
                 413: "payload-too-large"}.get(exc.status_code, "http-error")
         # exc.headers carries the Allow header of a 405 (RFC 9110 §15.5.6)

@@ -57,6 +57,8 @@ CLAIMS = [  # (name, body, field named)
     ("a fact key with a control character", _with(SU, "facts.lev\u0001el", 4), "facts.lev\u0001el"),
     ("programme with U+0000 escaped", _with(SU, "programme", "skill\u0000_upgrade"), "body"),
     ("JSON that does not parse", RAW, "body"),
+    ("a body that is not UTF-8", RAW, "body"),
+    ("JSON nested 20,000 deep", RAW, "body"),
 ]
 APPRAISAL = {"programme": "skill_appraisal", "jurisdiction": "qingyang", "claimant": SU["claimant"],
              "payee_account": SU["payee_account"],
@@ -67,6 +69,8 @@ RAW_BODIES = {
     "level 1e400 as JSON": json.dumps(SU).replace('"level": 4', '"level": 1e400').encode(),
     "months as NaN": json.dumps(SU).replace('"ui_contribution_months": 14', '"ui_contribution_months": NaN').encode(),
     "JSON that does not parse": b'{"programme": "skill_upgrade",',
+    "a body that is not UTF-8": json.dumps(SU).encode().replace(b"\\u5f20", b"\xd5\xc5"),  # 张 in GBK
+    "JSON nested 20,000 deep": b'{"facts":' * 20_000,
 }
 FEES = [("fee " + text, _with(APPRAISAL, "facts.appraisal_fee_paid", text), "facts.appraisal_fee_paid")
         for text in ("1e30", "１.００", " 1.00", "1e400", "-1.00")]

@@ -47,6 +47,7 @@ def test_a_wrong_role_hears_403_on_the_audit_budget(audit, body):
 
 @pytest.mark.parametrize("method,path,body,headers", [
     ("POST", "/v1/claims", BAD_JSON, auth("officer", "off-1")),
+    ("POST", "/v1/claims", b'{"a": "\xff"}', auth("officer", "off-1")),
     ("PUT", "/v1/claims/C1/payee-account", BAD_JSON, auth("auditor", "aud-1")),
     ("POST", "/internal/v1/claims/lookup", {"claim_ids": []}, auth("admin", "adm-1")),
     ("POST", "/internal/v1/claims/lookup", BAD_JSON, service_auth(scopes=())),
