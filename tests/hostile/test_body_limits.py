@@ -36,3 +36,19 @@ def test_a_bank_return_route_takes_its_own_larger_limit(disbursement):
     over = (b"P-unknown,ACSC\n" * 1_000 for _ in range(20))  # 300 KB, chunked
     r = disbursement.post("/v1/bank-returns", content=over, headers=officer)
     assert r.status_code == 413 and "200000" in r.json()["detail"], r.text
+
+
+
+def test_a_chunked_body_to_a_real_server_is_a_413(pg_urls):
+    """Through uvicorn, Transfer-Encoding: chunked on the wire, no Content-Length to trust."""
+    import httpx
+
+    from services.applications.main import create_app
+    from tests.applications.conftest import applications_settings
+    from tests.live_server import serve
+
+    with serve(create_app(applications_settings(pg_urls["applications"]), run_workers=False)) as base:
+        r = httpx.post(f"{base}/v1/claims", content=_chunks(10 * 1024 * 1024), timeout=30,
+                       headers={**auth("applicant", "a-chunk"), "Idempotency-Key": "chunk",
+                                "content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["type"].endswith("/payload-too-large"), r.text
