@@ -63,7 +63,7 @@ def _gate(check: Callable[[Principal], Principal]) -> Callable[[Principal], Prin
 
 
 def gate_first(request: Request) -> None:
-    """Raise the 401 or 403 the matched route's gate (role_gate, scope_gate) would, before a 422 about the request is sent."""
+    """Raise the 401 or 403 the matched route's gate (role_gate, scope_gate) would: called before any 422."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
