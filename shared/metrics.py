@@ -53,6 +53,8 @@ CHECKPOINT_AGE = Gauge("grants_ledger_checkpoint_age_seconds",
                        ["fund"], multiprocess_mode="livemax")
 LOCK_WAIT = Histogram("grants_fund_lock_wait_seconds", "time waiting for a fund's or officer's lock",
                       ["service", "lock"], buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30))
+ROWS_PRUNED = Counter("grants_rows_pruned_total", "rows deleted past their retention (shared.retention)",
+                      ["service", "table"])
 WORKER_UP = Gauge("grants_worker_up", "1 while the worker thread runs and is not stale", ["service", "worker"],
                   multiprocess_mode="livesum")
 
@@ -176,6 +178,11 @@ def outbox_backlog(service: str, owner: object, read: Callable[[], tuple[int, An
         return
     OUTBOX_UNPUBLISHED.labels(service).set(count)
     OUTBOX_OLDEST.labels(service).set(0 if oldest is None else max(time.time() - oldest.timestamp(), 0))
+
+
+def rows_pruned(service: str, table: str, n: int) -> None:
+    if n:
+        ROWS_PRUNED.labels(service, table).inc(n)
 
 
 def workers_observed(service: str, workers: Any, stale_seconds: float) -> None:

@@ -1,0 +1,104 @@
+"""Dead letters can be worked: an event dead-lettered because what it needed was missing is listed with its
+error, and once that is fixed `grants deadletter redrive` applies it, exactly once, recording who and when
+(real broker, PostgreSQL, the applications service's own consumer)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, insert, select
+
+from cli.main import main
+from services.applications.db.tables import ClaimHistoryRow, ClaimRow, dead_letters, inbox
+from services.applications.main import create_app
+from shared.events import CLAIM_DECIDED, CONTENT_TYPE, new_event, topic
+from shared.kafka_clients import ensure_topics, make_producer
+from shared.migrations import upgrade_service
+from tests.applications.conftest import applications_settings
+from tests.applications.messaging.timeline_support import DATA
+from tests.faults.conditions import wait_for
+from tests.shared.kafka_offsets import caught_up
+from tests.support import auth, skill_upgrade_body
+
+pytestmark = pytest.mark.broker
+CLAIMS, HISTORY = ClaimRow.__table__, ClaimHistoryRow.__table__
+
+
+def _publish(broker: str, prefix: str, event) -> None:  # type: ignore[no-untyped-def]
+    """As disbursement's relay would."""
+    producer = make_producer(broker)
+    try:
+        producer.send(topic(prefix, "claims.v1"), key=event.subject.encode(), value=event.to_bytes(),
+                      headers=[("content-type", CONTENT_TYPE.encode())]).get(timeout=15)
+    finally:
+        producer.close()
+
+
+def _grants(capsys, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def _rows(engine, query):  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return conn.execute(query).all()
+
+
+def test_an_event_dead_lettered_for_a_missing_claim_is_applied_once_when_redriven_after_the_claim_is_restored(
+        pg_url, broker, topic_prefix, monkeypatch, capsys):
+    upgrade_service("applications", pg_url)
+    for name, value in {"APPLICATIONS_DATABASE_URL": pg_url, "GRANTS_KAFKA_BOOTSTRAP": broker,
+                        "GRANTS_TOPIC_PREFIX": topic_prefix, "GRANTS_ENV": "test"}.items():
+        monkeypatch.setenv(name, value)  # what `grants deadletter` reads, as the worker's environment would give it
+    ensure_topics(broker, topic_prefix)
+    with TestClient(create_app(applications_settings(pg_url, broker, topic_prefix), run_workers=True)) as client:
+        engine = client.app.state.runtime.engine
+        claim_id = client.post("/v1/claims", json=skill_upgrade_body(),
+                               headers={**auth(), "Idempotency-Key": "k"}).json()["claim_id"]
+        # The claim is missing when its decision arrives (say, the database restored from a backup made
+        # before it was filed): keep its rows to restore them later.
+        with engine.begin() as conn:
+            claim = conn.execute(select(CLAIMS).where(CLAIMS.c.claim_id == claim_id)).mappings().one()
+            history = conn.execute(select(HISTORY).where(HISTORY.c.claim_id == claim_id)).mappings().all()
+            conn.execute(delete(HISTORY).where(HISTORY.c.claim_id == claim_id))
+            conn.execute(delete(CLAIMS).where(CLAIMS.c.claim_id == claim_id))
+        decided = new_event(CLAIM_DECIDED, "grants/disbursement", claim_id, DATA[CLAIM_DECIDED](claim_id))
+        _publish(broker, topic_prefix, decided)
+        wait_for(lambda: _rows(engine, select(dead_letters.c.id)), what="the decision dead-lettered")
+        (dead_letter_id,) = _rows(engine, select(dead_letters.c.id))[0]
+
+        code, out = _grants(capsys, "deadletter", "list", "applications")
+        assert code == 0 and f"{dead_letter_id}\topen" in out and decided.id in out
+        assert f"LookupError: no claim {claim_id}" in out and "1 dead letter(s) open" in out
+
+        # Redriven before the claim is back: it fails again and stays open, the attempt recorded.
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--all", "--actor", "ops-alice")
+        assert code == 1 and f"{dead_letter_id}\t{decided.id}\tfailed" in out
+
+        with engine.begin() as conn:  # the fix: the claim restored
+            conn.execute(insert(CLAIMS).values(**claim))
+            conn.execute(insert(HISTORY), [dict(h) for h in history])
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", str(dead_letter_id),
+                            "--actor", "ops-bob")
+        assert code == 0 and f"{dead_letter_id}\t{decided.id}\tapplied" in out
+
+        view = client.get(f"/v1/claims/{claim_id}", headers=auth()).json()
+        assert view["status"] == "eligible" and view["decision"]["outcome"] == "eligible"
+        record = _rows(engine, select(dead_letters).where(dead_letters.c.id == dead_letter_id))[0]
+        assert (record.status, record.redriven_by, record.redrive_attempts) == ("redriven", "ops-bob", 2)
+        assert datetime.now(UTC) - record.redriven_at < timedelta(minutes=1)
+        assert _rows(engine, select(inbox.c.outcome).where(inbox.c.event_id == decided.id)) == [("applied",)]
+
+        # The original comes again on the topic; another redrive finds nothing open. Still applied once.
+        _publish(broker, topic_prefix, decided)
+        wait_for(lambda: caught_up(broker, f"{topic_prefix}.applications", topic(topic_prefix, "claims.v1")),
+                 what="the consumer past the redelivered decision")
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--all")
+        assert code == 0 and "0 of 0 redriven" in out
+        code, out = _grants(capsys, "deadletter", "list", "applications", "--all")
+        assert "redriven by ops-bob" in out and "0 dead letter(s) open" not in out
+
+    moved = _rows(engine, select(func.count()).select_from(HISTORY).where(HISTORY.c.event_id == decided.id))
+    assert moved == [(1,)]
+    assert _rows(engine, select(func.count()).select_from(dead_letters)) == [(1,)]
