@@ -3,7 +3,7 @@
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, delete, select, tuple_
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, column, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -64,12 +64,14 @@ def processed_ids(session: Session, inbox: Table, consumer: str, event_ids: list
 def prune_processed(engine: Engine, inbox: Table, processed_before: datetime, limit: int) -> int:
     """Delete at most `limit` records made before `processed_before`, in a transaction of their own; returns
     how many. Past that age no copy of the event can come again (docs/operations.md "Retention")."""
-    key = tuple_(inbox.c.event_id, inbox.c.consumer)
-    oldest = select(inbox.c.event_id, inbox.c.consumer).where(inbox.c.processed_at < processed_before).limit(limit)
     with engine.begin() as conn:
+        # The rows by their physical address (PostgreSQL's ctid, SQLite's rowid): a composite-key IN made
+        # PostgreSQL hash-join the whole table for each batch, a cost growing with the inbox.
+        address = column("ctid" if conn.dialect.name == "postgresql" else "rowid")
+        oldest = select(address).select_from(inbox).where(inbox.c.processed_at < processed_before).limit(limit)
         if conn.dialect.name == "postgresql":  # a record a redrive is clearing is left to the next round
             oldest = oldest.with_for_update(skip_locked=True)
-        return conn.execute(delete(inbox).where(key.in_(oldest))).rowcount
+        return conn.execute(delete(inbox).where(address.in_(oldest))).rowcount
 
 
 def forget_dead_letter(session: Session, inbox: Table, consumer: str, event_id: str) -> None:

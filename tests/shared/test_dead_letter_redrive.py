@@ -102,3 +102,27 @@ def test_an_event_dead_lettered_for_a_missing_claim_is_applied_once_when_redrive
     moved = _rows(engine, select(func.count()).select_from(HISTORY).where(HISTORY.c.event_id == decided.id))
     assert moved == [(1,)]
     assert _rows(engine, select(func.count()).select_from(dead_letters)) == [(1,)]
+
+
+def test_a_message_that_is_no_event_is_listed_and_a_redrive_of_it_fails_again_and_keeps_it_open(
+        pg_url, broker, topic_prefix, monkeypatch, capsys):
+    upgrade_service("applications", pg_url)
+    for name, value in {"APPLICATIONS_DATABASE_URL": pg_url, "GRANTS_KAFKA_BOOTSTRAP": broker,
+                        "GRANTS_TOPIC_PREFIX": topic_prefix, "GRANTS_ENV": "test"}.items():
+        monkeypatch.setenv(name, value)
+    ensure_topics(broker, topic_prefix)
+    with TestClient(create_app(applications_settings(pg_url, broker, topic_prefix), run_workers=True)) as client:
+        engine = client.app.state.runtime.engine
+        producer = make_producer(broker)
+        producer.send(topic(topic_prefix, "claims.v1"), key=b"k", value=b"not a cloudevent").get(timeout=15)
+        producer.close()
+        wait_for(lambda: _rows(engine, select(dead_letters.c.id)), what="the message dead-lettered")
+        code, out = _grants(capsys, "deadletter", "list", "applications")
+        assert code == 0 and "\t-\t-\t" in out and "ValueError" in out  # no type, no id: it was no event
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--all", "--actor", "ops-alice")
+        assert code == 1 and "failed" in out
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", "999")
+        assert code == 2
+    (record,) = _rows(engine, select(dead_letters))
+    assert (record.status, record.redrive_attempts, record.redriven_by) == ("open", 1, "ops-alice")
+    assert record.redrive_error.startswith("ValueError")

@@ -4,12 +4,17 @@ the window is still skipped (real broker, PostgreSQL)."""
 
 import threading
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
 
+from services.applications.db import tables
+from shared import dead_letter_records
 from shared.consumer import IdempotentConsumer
+from shared.db import make_engine, unit_of_work
 from shared.events import topic
+from shared.migrations import upgrade_service
 from shared.relay import OutboxRelay, replay
 from shared.retention import RetentionPruner
 from shared.settings import ServiceSettings
@@ -107,3 +112,23 @@ def test_an_inbox_kept_shorter_than_the_outbox_is_refused_at_start():
     with pytest.raises(ValueError, match="GRANTS_INBOX_RETENTION_HOURS"):
         ServiceSettings(grants_outbox_retention_hours=200, grants_inbox_retention_hours=100)
     assert ServiceSettings().grants_inbox_retention_hours >= ServiceSettings().grants_outbox_retention_hours
+
+
+def test_a_redriven_dead_letter_is_pruned_after_the_inbox_retention_and_an_open_one_never(pg_url):
+    upgrade_service("applications", pg_url)
+    engine = make_engine(pg_url)
+    message = SimpleNamespace(topic="grants.claims.v1", partition=0, offset=1, key=b"k", value=b"{}", headers=[])
+    with unit_of_work(engine) as session:
+        for event_id in ("worked", "waiting"):
+            dead_letter_records.record(session, tables.inbox, "applications.timeline", message, event_id, None, "E")
+    (worked,) = [r.id for r in dead_letter_records.listed(engine, tables.dead_letters) if r.event_id == "worked"]
+    with unit_of_work(engine) as session:
+        dead_letter_records.mark_attempt(session, tables.dead_letters, worked, "ops", datetime.now(UTC), None)
+    later = datetime.now(UTC) + INBOX_RETENTION * 3  # both dead letters are long past the retention by then
+    pruner = RetentionPruner(engine, tables.outbox, tables.inbox, service="applications",
+                             outbox_retention=OUTBOX_RETENTION, inbox_retention=INBOX_RETENTION,
+                             every_seconds=300.0, batch_rows=10, clock=lambda: later)
+    assert pruner.prune_once() == {"outbox": 0, "processed_events": 0, "dead_letters": 1}
+    assert [r.event_id for r in dead_letter_records.listed(engine, tables.dead_letters, include_redriven=True)] == \
+        ["waiting"]
+    engine.dispose()
