@@ -24,6 +24,17 @@ pytestmark = pytest.mark.broker
 CLAIMS, HISTORY = ClaimRow.__table__, ClaimHistoryRow.__table__
 
 
+@pytest.fixture
+def applications_environment(pg_url, broker, topic_prefix, monkeypatch) -> None:
+    """A migrated applications database, its topics, and the environment `grants deadletter` reads (as the
+    worker's own environment would give it)."""
+    upgrade_service("applications", pg_url)
+    for name, value in {"APPLICATIONS_DATABASE_URL": pg_url, "GRANTS_KAFKA_BOOTSTRAP": broker,
+                        "GRANTS_TOPIC_PREFIX": topic_prefix, "GRANTS_ENV": "test"}.items():
+        monkeypatch.setenv(name, value)
+    ensure_topics(broker, topic_prefix)
+
+
 def _publish(broker: str, prefix: str, event) -> None:  # type: ignore[no-untyped-def]
     """As disbursement's relay would."""
     producer = make_producer(broker)
@@ -46,12 +57,7 @@ def _rows(engine, query):  # type: ignore[no-untyped-def]
 
 
 def test_an_event_dead_lettered_for_a_missing_claim_is_applied_once_when_redriven_after_the_claim_is_restored(
-        pg_url, broker, topic_prefix, monkeypatch, capsys):
-    upgrade_service("applications", pg_url)
-    for name, value in {"APPLICATIONS_DATABASE_URL": pg_url, "GRANTS_KAFKA_BOOTSTRAP": broker,
-                        "GRANTS_TOPIC_PREFIX": topic_prefix, "GRANTS_ENV": "test"}.items():
-        monkeypatch.setenv(name, value)  # what `grants deadletter` reads, as the worker's environment would give it
-    ensure_topics(broker, topic_prefix)
+        pg_url, broker, topic_prefix, applications_environment, capsys):
     with TestClient(create_app(applications_settings(pg_url, broker, topic_prefix), run_workers=True)) as client:
         engine = client.app.state.runtime.engine
         claim_id = client.post("/v1/claims", json=skill_upgrade_body(),
@@ -105,12 +111,7 @@ def test_an_event_dead_lettered_for_a_missing_claim_is_applied_once_when_redrive
 
 
 def test_a_message_that_is_no_event_is_listed_and_a_redrive_of_it_fails_again_and_keeps_it_open(
-        pg_url, broker, topic_prefix, monkeypatch, capsys):
-    upgrade_service("applications", pg_url)
-    for name, value in {"APPLICATIONS_DATABASE_URL": pg_url, "GRANTS_KAFKA_BOOTSTRAP": broker,
-                        "GRANTS_TOPIC_PREFIX": topic_prefix, "GRANTS_ENV": "test"}.items():
-        monkeypatch.setenv(name, value)
-    ensure_topics(broker, topic_prefix)
+        pg_url, broker, topic_prefix, applications_environment, capsys):
     with TestClient(create_app(applications_settings(pg_url, broker, topic_prefix), run_workers=True)) as client:
         engine = client.app.state.runtime.engine
         producer = make_producer(broker)
