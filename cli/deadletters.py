@@ -24,8 +24,8 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
     redrive = commands.add_parser("redrive", help="apply dead letters again (after fixing what they needed)")
     redrive.add_argument("service", choices=SERVICES)
     which = redrive.add_mutually_exclusive_group(required=True)
-    which.add_argument("--id", type=int, action="append", dest="ids", metavar="ID",
-                       help="a dead letter's id as `list` shows it (repeatable)")
+    which.add_argument("--id", action="append", dest="ids", metavar="ID",
+                       help="a dead letter's id as `list` shows it, or the event id a log line names (repeatable)")
     which.add_argument("--all", action="store_true", help="every open dead letter")
     redrive.add_argument("--actor", help="who redrives, recorded with each attempt (default: the OS user)")
     redrive.set_defaults(handler=lambda args: redrive_dead_letters(args.service, args.ids, args.actor))
@@ -56,15 +56,17 @@ def list_dead_letters(service: str, include_redriven: bool, out: TextIO | None =
     return 0
 
 
-def redrive_dead_letters(service: str, ids: list[int] | None, actor: str | None, out: TextIO | None = None) -> int:
+def redrive_dead_letters(service: str, ids: list[str] | None, actor: str | None, out: TextIO | None = None) -> int:
     """Exit 0 when every dead letter named was applied (or found applied); 1 when one failed again or a
     transient failure stopped the redrive (run it again), 2 when an id named is not an open dead letter."""
     out = out or sys.stdout
     runtime = _runtime(service)
+    table = handle(service).tables().dead_letters
     consumers = [w for w in runtime.build_workers().workers if isinstance(w, IdempotentConsumer)]
-    redriver = Redriver(runtime.engine, handle(service).tables().dead_letters, runtime.inbox, consumers)
+    redriver = Redriver(runtime.engine, table, runtime.inbox, consumers)
     try:
-        done = redriver.redrive(ids, actor or getpass.getuser())
+        wanted, unknown = _resolve(runtime.engine, table, ids)
+        done = redriver.redrive(wanted, actor or getpass.getuser()) if wanted != [] else []
     except Exception as exc:  # noqa: BLE001 - a transient failure: what was redriven stays so; say what stopped it
         print(f"grants deadletter redrive: stopped, nothing more changed: {type(exc).__name__}: {_line(str(exc))}",
               file=sys.stderr)
@@ -74,11 +76,22 @@ def redrive_dead_letters(service: str, ids: list[int] | None, actor: str | None,
     for result in done:
         print(f"{result.dead_letter_id}\t{result.event_id or '-'}\t{result.outcome}"
               + (f"\t{_line(result.error)}" if result.error else ""), file=out)
-    missing = sorted(set(ids or ()) - {r.dead_letter_id for r in done})
-    for dead_letter_id in missing:
-        print(f"grants deadletter redrive: {dead_letter_id} is not an open dead letter", file=sys.stderr)
+    unknown += [str(i) for i in sorted(set(wanted or ()) - {r.dead_letter_id for r in done})]
+    for name in unknown:
+        print(f"grants deadletter redrive: {name} is not an open dead letter", file=sys.stderr)
     print(f"{sum(r.outcome in ('applied', 'already_applied') for r in done)} of {len(done)} redriven", file=out)
-    return 1 if any(r.outcome == "failed" for r in done) else 2 if missing else 0
+    return 1 if any(r.outcome == "failed" for r in done) else 2 if unknown else 0
+
+
+def _resolve(engine: Any, table: Any, ids: list[str] | None) -> tuple[list[int] | None, list[str]]:
+    """(the dead-letter ids named, None for all; the names that match no open dead letter). A name of digits
+    is a dead letter's id; any other an event id."""
+    if ids is None:
+        return None, []
+    numbers = [int(i) for i in ids if i.isdigit()]
+    by_event = dead_letter_records.open_ids_of_events(engine, table, [i for i in ids if not i.isdigit()])
+    unknown = [i for i in ids if not i.isdigit() and i not in by_event]
+    return numbers + [n for found in by_event.values() for n in found], unknown
 
 
 def _line(text: str, limit: int = 300) -> str:

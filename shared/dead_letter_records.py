@@ -81,6 +81,16 @@ def open_ids(engine: Engine, table: Table, ids: list[int] | None) -> list[int]:
         return list(conn.execute(query).scalars())
 
 
+def open_ids_of_events(engine: Engine, table: Table, event_ids: list[str]) -> dict[str, list[int]]:
+    """The open dead letters of these event ids (an id from a log line), by event id."""
+    query = select(table.c.event_id, table.c.id).where(table.c.status == OPEN, table.c.event_id.in_(event_ids))
+    found: dict[str, list[int]] = {}
+    with engine.connect() as conn:
+        for event_id, dead_letter_id in conn.execute(query.order_by(table.c.id)):
+            found.setdefault(event_id, []).append(dead_letter_id)
+    return found
+
+
 def open_one(engine: Engine, table: Table, dead_letter_id: int) -> Row | None:
     with engine.connect() as conn:
         return conn.execute(select(table).where(table.c.id == dead_letter_id, table.c.status == OPEN)).one_or_none()

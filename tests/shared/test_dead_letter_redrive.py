@@ -85,7 +85,7 @@ def test_an_event_dead_lettered_for_a_missing_claim_is_applied_once_when_redrive
         with engine.begin() as conn:  # the fix: the claim restored
             conn.execute(insert(CLAIMS).values(**claim))
             conn.execute(insert(HISTORY), [dict(h) for h in history])
-        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", str(dead_letter_id),
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", decided.id,  # as logged
                             "--actor", "ops-bob")
         assert code == 0 and f"{dead_letter_id}\t{decided.id}\tapplied" in out
 
@@ -122,8 +122,8 @@ def test_a_message_that_is_no_event_is_listed_and_a_redrive_of_it_fails_again_an
         assert code == 0 and "\t-\t-\t" in out and "ValueError" in out  # no type, no id: it was no event
         code, out = _grants(capsys, "deadletter", "redrive", "applications", "--all", "--actor", "ops-alice")
         assert code == 1 and "failed" in out
-        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", "999")
-        assert code == 2
+        code, out = _grants(capsys, "deadletter", "redrive", "applications", "--id", "999", "--id", "no-such-event")
+        assert code == 2 and "0 of 0 redriven" in out
     (record,) = _rows(engine, select(dead_letters))
     assert (record.status, record.redrive_attempts, record.redriven_by) == ("open", 1, "ops-alice")
     assert record.redrive_error.startswith("ValueError")
