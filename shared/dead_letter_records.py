@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete,
-                        insert, select, update)
+                        func, insert, select, update)
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session
 
@@ -70,6 +70,11 @@ def listed(engine: Engine, table: Table, *, include_redriven: bool = False, limi
         query = query.where(table.c.status == OPEN)
     with engine.connect() as conn:
         return list(conn.execute(query))
+
+
+def open_count(engine: Engine, table: Table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table).where(table.c.status == OPEN)).scalar_one()
 
 
 def open_ids(engine: Engine, table: Table, ids: list[int] | None) -> list[int]:

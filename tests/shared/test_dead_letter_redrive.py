@@ -3,17 +3,22 @@ error, and once that is fixed `grants deadletter redrive` applies it, exactly on
 (real broker, PostgreSQL, the applications service's own consumer)."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, insert, select
 
 from cli.main import main
+from cli.worker_health import health_app
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow, dead_letters, inbox
 from services.applications.main import create_app
+from shared import dead_letter_records
+from shared.db import make_engine, unit_of_work
 from shared.events import CLAIM_DECIDED, CONTENT_TYPE, new_event, topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.migrations import upgrade_service
+from shared.workers import WorkerSet
 from tests.applications.conftest import applications_settings
 from tests.applications.messaging.timeline_support import DATA
 from tests.faults.conditions import wait_for
@@ -127,3 +132,17 @@ def test_a_message_that_is_no_event_is_listed_and_a_redrive_of_it_fails_again_an
     (record,) = _rows(engine, select(dead_letters))
     assert (record.status, record.redrive_attempts, record.redriven_by) == ("open", 1, "ops-alice")
     assert record.redrive_error.startswith("ValueError")
+
+
+def test_a_workers_metrics_show_how_many_dead_letters_wait(pg_url):
+    upgrade_service("applications", pg_url)
+    engine = make_engine(pg_url)
+    message = SimpleNamespace(topic="grants.claims.v1", partition=0, offset=1, key=None, value=b"x", headers=[])
+    with unit_of_work(engine) as session:
+        for _ in range(3):
+            dead_letter_records.record(session, inbox, "applications.timeline", message, None, None, "E")
+    app = health_app("applications", WorkerSet([]), engine, "127.0.0.1:1", 60.0,
+                     lambda: dead_letter_records.open_count(engine, dead_letters))
+    with TestClient(app) as client:
+        assert 'grants_dead_letters_open{service="applications"} 3.0' in client.get("/metrics").text
+    engine.dispose()
