@@ -4,8 +4,8 @@ import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, delete, func, insert,
-                        select)
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
