@@ -18,8 +18,7 @@ BULK_CHUNK = 1000  # a batch approval stages 20,001 events; a statement each tho
 
 
 def outbox_table(metadata: MetaData) -> Table:
-    """The outbox of one service: rows are appended in the business transaction; a published row is deleted
-    once older than the retention (prune_published), an unpublished one never."""
+    """The outbox of one service: rows are appended in the business transaction and never deleted."""
     return Table(
         "outbox",
         metadata,
@@ -72,7 +71,8 @@ def backlog(engine: Engine, outbox: Table) -> tuple[int, datetime | None]:
 
 def prune_published(engine: Engine, outbox: Table, published_before: datetime, limit: int) -> int:
     """Delete at most `limit` rows published before `published_before`, oldest first, in a transaction of
-    their own; returns how many. A row not yet published (or marked for re-sending) is never deleted."""
+    their own; returns how many: the retention worker's (shared.retention), the only deletion of outbox rows.
+    A row not yet published (or marked for re-sending) is never deleted."""
     oldest = (select(outbox.c.id).where(outbox.c.published_at.is_not(None), outbox.c.published_at < published_before)
               .order_by(outbox.c.id).limit(limit))
     with engine.begin() as conn:
