@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.applications.api.routes import DB, Caller
+from services.applications.api.routes import DB
 from services.applications.api.schemas import ClaimPublic, to_public
 from services.applications.service.claim_reads import history_of
 from services.applications.service.claim_requests import request_review, withdraw_claim
-from shared.web.security import require_role
+from shared.web.security import Applicant
 
 router = APIRouter(tags=["claims"])
 
@@ -25,17 +25,15 @@ class ReviewRequest(BaseModel):
 
 
 @router.post("/v1/claims/{claim_id}/withdrawal", response_model=ClaimPublic)
-def post_withdrawal(claim_id: str, caller: Caller, db: DB,
+def post_withdrawal(claim_id: str, caller: Applicant, db: DB,
                     body: Annotated[Withdrawal | None, Body()] = None) -> ClaimPublic:
     """Withdraw your claim until it is batched (409 after); withdrawing it again changes nothing."""
-    require_role(caller, "applicant")
     row = withdraw_claim(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, reason=body.reason if body else None)
     return to_public(row, history_of(db, claim_id))
 
 
 @router.post("/v1/claims/{claim_id}/review-requests", response_model=ClaimPublic)
-def post_review_request(claim_id: str, caller: Caller, db: DB, body: Annotated[ReviewRequest, Body()]) -> ClaimPublic:
+def post_review_request(claim_id: str, caller: Applicant, db: DB, body: Annotated[ReviewRequest, Body()]) -> ClaimPublic:
     """Ask for review of your rejected claim, saying why; an officer re-runs the engine and you see the answer."""
-    require_role(caller, "applicant")
     row = request_review(db_session=db, claim_id=claim_id, applicant_sub=caller.sub, reason=body.reason)
     return to_public(row, history_of(db, claim_id))

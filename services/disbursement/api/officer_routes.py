@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.service.payee_change_acceptance import confirm_payee_change
 from services.disbursement.service.reevaluations import (redecisions_of, reevaluation, review_rejection,
                                                         run_reevaluation, start_reevaluation)
-from shared.auth import STAFF
 from shared.money import CURRENCY, format_fen
 from shared.web.runtime import get_runtime
-from shared.web.security import require_role
+from shared.web.security import Officer, Staff
 
 if TYPE_CHECKING:
     from services.disbursement.db.review_tables import RedecisionRow, ReevaluationRow
@@ -30,10 +29,9 @@ class PayeeConfirmation(_Request):
 
 
 @router.post("/v1/claims/{claim_id}/payee-confirmations")
-def post_payee_confirmation(claim_id: str, caller: Caller, db: DB,
+def post_payee_confirmation(claim_id: str, caller: Officer, db: DB,
                             body: Annotated[PayeeConfirmation | None, Body()] = None) -> dict[str, Any]:
     """An officer confirms the claimant's new payee account (409 unless one awaits confirmation)."""
-    require_role(caller, "officer")
     decision = confirm_payee_change(db, claim_id=claim_id, officer=caller, note=body.note if body else None)
     return {"claim_id": decision.claim_id, "status": decision.status, "payee_ref": decision.payee_ref,
             "confirmed_by": caller.sub}
@@ -48,11 +46,10 @@ class Redecision(_Request):
 
 
 @router.post("/v1/reevaluations", status_code=202, tags=["parameters"])
-def post_reevaluation(request: Request, caller: Caller, db: DB, tasks: BackgroundTasks,
+def post_reevaluation(request: Request, caller: Officer, db: DB, tasks: BackgroundTasks,
                       body: Annotated[Reevaluation, Body()]) -> dict[str, Any]:
     """Re-decide every claim rejected with PARAMETER_NOT_SET for a parameter now set; follow its progress
     at GET /v1/reevaluations/{id}."""
-    require_role(caller, "officer")
     runtime = get_runtime(request)
     row, claim_ids = start_reevaluation(db, catalog=request.app.state.catalog, parameter_id=body.parameter_id,
                                         officer=caller)
@@ -64,16 +61,14 @@ def post_reevaluation(request: Request, caller: Caller, db: DB, tasks: Backgroun
 
 
 @router.get("/v1/reevaluations/{reevaluation_id}", tags=["parameters"])
-def get_reevaluation(reevaluation_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_reevaluation(reevaluation_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return _reevaluation_json(reevaluation(db, reevaluation_id))
 
 
 @router.post("/v1/claims/{claim_id}/redecisions")
-def post_redecision(claim_id: str, request: Request, caller: Caller, db: DB,
+def post_redecision(claim_id: str, request: Request, caller: Officer, db: DB,
                     body: Annotated[Redecision | None, Body()] = None) -> dict[str, Any]:
     """An officer re-runs the engine on a rejected claim (a review); the applicant sees the new decision."""
-    require_role(caller, "officer")
     runtime = get_runtime(request)
     record = review_rejection(db, claim_id=claim_id, source=request.app.state.claim_source,
                               catalog=request.app.state.catalog, pii_key=runtime.settings.grants_pii_key,
@@ -82,9 +77,8 @@ def post_redecision(claim_id: str, request: Request, caller: Caller, db: DB,
 
 
 @router.get("/v1/claims/{claim_id}/redecisions")
-def list_redecisions(claim_id: str, caller: Caller, db: DB) -> dict[str, Any]:
+def list_redecisions(claim_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     """Every re-decision of the claim (bulk or on review): who, when, under which catalog, from what to what."""
-    require_role(caller, *STAFF)
     return {"items": [_redecision_json(r) for r in redecisions_of(db, claim_id)], "next_cursor": None}
 
 

@@ -6,10 +6,11 @@ Declared on db/base.py's Base; db/tables.py imports this module, so importing ta
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, String
+from sqlalchemy import BigInteger, Boolean, Column, Integer, String
 from sqlmodel import Field
 
 from services.disbursement.db.base import Base, BigId
+from shared.db_types import UtcDateTime
 
 
 class PayeeChangeRow(Base, table=True):
@@ -21,10 +22,10 @@ class PayeeChangeRow(Base, table=True):
     claim_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
     payee_ref: str = Field(sa_column=Column(String(64), nullable=False))
     payee_name_matches: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
-    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    changed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     confirmed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     confirmed_role: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
-    confirmed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    confirmed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     note: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
 
 
@@ -36,13 +37,13 @@ class ReevaluationRow(Base, table=True):
     reevaluation_id: str = Field(sa_column=Column(String(36), primary_key=True))
     parameter_id: str = Field(sa_column=Column(String(200), nullable=False, index=True))
     requested_by: str = Field(sa_column=Column(String(200), nullable=False))
-    requested_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    requested_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))  # running | done | failed
     total: int = Field(sa_column=Column(Integer, nullable=False))
     done: int = Field(sa_column=Column(Integer, nullable=False))
     now_eligible: int = Field(sa_column=Column(Integer, nullable=False))
     still_rejected: int = Field(sa_column=Column(Integer, nullable=False))
-    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     error: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
 
 
@@ -57,7 +58,7 @@ class RedecisionRow(Base, table=True):
     reevaluation_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
     decided_by: str = Field(sa_column=Column(String(200), nullable=False))
     decided_role: str = Field(sa_column=Column(String(16), nullable=False))
-    decided_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    decided_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     catalog_hash: str = Field(sa_column=Column(String(64), nullable=False))
     from_outcome: str = Field(sa_column=Column(String(16), nullable=False))
     to_outcome: str = Field(sa_column=Column(String(16), nullable=False))

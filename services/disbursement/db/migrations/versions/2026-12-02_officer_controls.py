@@ -1,14 +1,14 @@
 """officer controls: payee changes to confirm, bulk re-evaluations, re-decisions (issue 14)
 
 Revision ID: officer_controls
-Revises: 0003
+Revises: outboxlife_disb_deadletters
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'officer_controls'
-down_revision = '0003'
+down_revision = 'outboxlife_disb_deadletters'
 branch_labels = None
 depends_on = None
 
