@@ -50,7 +50,11 @@ class Stack:
     def fail_payment(self, claim_id: str, fund: str = "unemployment_insurance") -> str:
         """Batch, approve and fail the claim's payment at the bank (AC04); returns the first batch's id."""
         batch = self.api.post("/v1/batches", json={"fund": fund, "claim_ids": [claim_id]}, headers=MAKER).json()
+        # each step seen by the applicant before the next: claims.v1 and payments.v1 are not ordered
+        # between them, and a late grants.claim.batched would move a failed claim back to in_batch
+        self.wait_status(claim_id, "in_batch")
         [item] = self.api.post(f"/v1/batches/{batch['batch_id']}/approve", headers=CHECKER).json()["items"]
+        self.wait_status(claim_id, "payment_issued")
         returned = self.api.post("/v1/bank-returns", headers={**CHECKER, "content-type": "text/csv"}, content=csv_file(
             [Row(item["payment_id"], "FAILED", item["amount"], reason_code="AC04")]))
         assert returned.status_code == 200, returned.text
