@@ -43,7 +43,7 @@ class RelayLease:
         self.holder = holder_name()
         self.leased = engine.dialect.name == "postgresql"
         self._conn: Connection | None = None
-        self.held = not self.leased  # what the last pass found (health and tests read it)
+        self.held = not self.leased  # what the last pass found: a standby relay tries again less often
 
     @contextmanager
     def publishing(self) -> Iterator[Connection | None]:
