@@ -3,7 +3,7 @@
 from pydantic import BaseModel
 
 from services.audit.domain.balances import AccountBalance
-from services.audit.domain.chain import ChainEntry
+from services.audit.domain.chain import ChainEntry, format_utc
 from services.audit.domain.export import entry_to_json
 from shared.money import CURRENCY, format_fen
 
@@ -63,7 +63,7 @@ class VerifyOut(BaseModel):
 
 
 class FindingOut(BaseModel):
-    finding_key: str
+    finding_key: str  # also the finding's id in /v1/anomalies/{finding_id}/...
     rule: str
     severity: str
     clause: str
@@ -71,6 +71,10 @@ class FindingOut(BaseModel):
     batch_ids: list[str]
     detail: str
     found_at: str
+    status: str = "open"
+    status_by: str | None = None
+    status_at: str | None = None
+    status_note: str | None = None
 
 
 class FindingPage(BaseModel):
@@ -103,6 +107,13 @@ class BudgetOut(BaseModel):
     year: int
     amount: str
     currency: str = CURRENCY
+
+
+def finding_out(r) -> FindingOut:  # type: ignore[no-untyped-def]
+    return FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
+                      payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail, found_at=format_utc(r.found_at),
+                      status=r.status, status_by=r.status_by, status_at=format_utc(r.status_at) if r.status_at else None,
+                      status_note=r.status_note)
 
 
 def entry_out(entry: ChainEntry) -> EntryOut:
