@@ -56,6 +56,10 @@ def iter_chain(session: Session, fund: str | None = None) -> Iterator[ChainEntry
         yield to_chain_entry(current, tuple(postings))
 
 
+def entry_exists(session: Session, entry_id: str) -> bool:
+    return session.execute(select(ENTRIES.c.entry_id).where(ENTRIES.c.entry_id == entry_id)).first() is not None
+
+
 def stored_heads(session: Session) -> dict[str, FundHead]:
     """Each fund's recorded head; a fund locked but never posted to (seq 0) has none."""
     rows = session.execute(select(HEADS).where(HEADS.c.seq > 0))
