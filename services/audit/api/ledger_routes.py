@@ -8,9 +8,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from services.audit.api.deps import DB, From, Moment, auditor, parse_moment, window
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
 from services.audit.domain.chain import format_utc
-from services.audit.domain.export import result_to_json
 from services.audit.service import ledger_reading
-from services.audit.service.ledger_verification import verify_ledger
+from services.audit.service.ledger_verification import report_to_json, verify_ledger
 from shared.pagination import decode_cursor, page_of, slice_page
 from shared.web.query import Cursor, Limit
 
@@ -39,9 +38,10 @@ def balances(db: DB, fund: str | None = None, as_of: Moment = None, limit: Limit
 
 
 @router.get("/verify", response_model=VerifyOut)
-def verify(db: DB) -> JSONResponse:
-    """Recompute every fund's hash chain and check it ends at the recorded heads (first_break only when broken)."""
-    return JSONResponse(result_to_json(verify_ledger(db)))
+def verify(db: DB, full: bool = False) -> JSONResponse:
+    """Recompute each fund's hash chain from where it was last verified (from its first entry with full=true) and
+    check it ends at the recorded heads; each fund's head and count (first_break only when broken)."""
+    return JSONResponse(report_to_json(verify_ledger(db, full=full)))
 
 
 @router.get("/export", response_class=StreamingResponse,

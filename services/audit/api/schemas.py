@@ -55,11 +55,21 @@ class ChainBreakOut(BaseModel):
     detail: str
 
 
+class FundVerifiedOut(BaseModel):
+    fund: str
+    head: str | None  # the hash of the fund's last entry (None when its chain is broken)
+    count: int
+    verified_from: int  # the seq this verification went on from (0: the fund's first entry)
+
+
 class VerifyOut(BaseModel):
     ok: bool
     entries: int
     head: str | None
     first_break: ChainBreakOut | None = None
+    full: bool = False
+    checked: int = 0
+    funds: list[FundVerifiedOut] = []
 
 
 class FindingOut(BaseModel):
