@@ -25,6 +25,10 @@ class EntryOut(BaseModel):
     hash: str
     posted_at: str
     currency: str = CURRENCY
+    # what the entry's payment was issued for (null for an entry whose issue the audit never read)
+    claim_id: str | None = None
+    batch_id: str | None = None
+    programme: str | None = None
 
 
 class EntryPage(BaseModel):
@@ -126,9 +130,11 @@ def finding_out(r) -> FindingOut:  # type: ignore[no-untyped-def]
                       status_note=r.status_note)
 
 
-def entry_out(entry: ChainEntry) -> EntryOut:
-    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file."""
-    return EntryOut(**entry_to_json(entry))
+def entry_out(entry: ChainEntry, refs: tuple[str, str, str] | None = None) -> EntryOut:
+    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file, with the claim,
+    batch and programme its payment was issued for."""
+    claim_id, batch_id, programme = refs or (None, None, None)
+    return EntryOut(**entry_to_json(entry), claim_id=claim_id, batch_id=batch_id, programme=programme)
 
 
 def balance_out(b: AccountBalance) -> BalanceOut:

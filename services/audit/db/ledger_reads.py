@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.audit.db.anomaly_tables import LedgerVerifiedPointRow
+from services.audit.db.anomaly_tables import LedgerVerifiedPointRow, PaymentFactRow
 from services.audit.db.ledger_repo import ENTRIES, HEADS, POSTINGS, postings_of, to_chain_entry
 from services.audit.domain.accounts import fund_of
 from services.audit.domain.balances import AccountBalance
@@ -15,7 +15,7 @@ from services.audit.domain.chain import ChainEntry, FundHead
 from services.audit.domain.postings import Posting
 from shared.bulk import among, insert_many
 
-POINTS = LedgerVerifiedPointRow.__table__
+POINTS, FACTS = LedgerVerifiedPointRow.__table__, PaymentFactRow.__table__
 STREAM_ROWS = 1000  # rows fetched per round trip when streaming the chain
 
 
@@ -25,6 +25,10 @@ class EntryFilter:
     payment_id: str | None = None
     posted_from: datetime | None = None  # inclusive
     posted_before: datetime | None = None  # exclusive
+    # what the entry's payment was issued for (payment_facts, from its grants.payment.issued event)
+    claim_id: str | None = None
+    batch_id: str | None = None
+    programme: str | None = None
 
 
 def entries_page(session: Session, where: EntryFilter, after: tuple[str, int] | None, limit: int) -> list[ChainEntry]:
@@ -111,4 +115,8 @@ def _conditions(where: EntryFilter) -> list:
         conditions.append(ENTRIES.c.posted_at >= where.posted_from)
     if where.posted_before is not None:
         conditions.append(ENTRIES.c.posted_at < where.posted_before)
+    refs = [FACTS.c[name] == value for name, value in (("claim_id", where.claim_id), ("batch_id", where.batch_id),
+                                                        ("programme", where.programme)) if value is not None]
+    if refs:
+        conditions.append(ENTRIES.c.payment_id.in_(select(FACTS.c.payment_id).where(*refs)))
     return conditions

@@ -142,3 +142,15 @@ def test_the_entry_at_the_verified_point_edited_fails_even_an_incremental_verifi
     tamper(engine, "UPDATE ledger_postings SET debit_fen = debit_fen + 1 WHERE debit_fen > 0")
     brk = client.get("/v1/ledger/verify", headers=AUDITOR).json()["first_break"]
     assert brk["reason"] == "verified_point_mismatch"
+
+
+def test_entries_carry_their_claim_batch_and_programme_and_filter_by_them(client, engine):
+    feed(engine, two_funds() + [issued_event("p9", claim_id="claim-9", batch_id="b9", programme="skill_upgrade")])
+    [entry] = client.get("/v1/ledger/entries", params={"claim_id": "claim-9"}, headers=AUDITOR).json()["items"]
+    assert (entry["payment_id"], entry["claim_id"], entry["batch_id"], entry["programme"]) == (
+        "p9", "claim-9", "b9", "skill_upgrade")
+    by_batch = client.get("/v1/ledger/entries", params={"batch_id": "b1"}, headers=AUDITOR).json()["items"]
+    assert len(by_batch) == 9 and {e["batch_id"] for e in by_batch} == {"b1"}
+    hiring = client.get("/v1/ledger/entries", params={"programme": "hiring"}, headers=AUDITOR).json()["items"]
+    assert {e["payment_id"] for e in hiring} == {"p0", "p2", "p4"} and {e["fund"] for e in hiring} == {EU}
+    assert client.get("/v1/ledger/entries", params={"batch_id": "b0"}, headers=AUDITOR).json()["items"] == []
