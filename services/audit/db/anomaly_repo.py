@@ -115,16 +115,17 @@ def payments_where(session: Session, *conditions, granted_only: bool = False) ->
     return [to_payment(row) for row in session.execute(query)]
 
 
-def of_qualifying_key(policy_id: str, programme: str, qualifying_key: str) -> list:
-    return [FACTS.c.policy_id == policy_id, FACTS.c.programme == programme, FACTS.c.qualifying_key == qualifying_key]
+def by_qualifying_keys(session: Session, keys: Sequence[str]) -> list:
+    """Members of these qualifying keys (policy and programme are told apart by the caller)."""
+    return [among(session, FACTS.c.qualifying_key, list(keys))]
 
 
-def of_person(person_ref: str) -> list:
-    return [FACTS.c.person_ref == person_ref]
+def by_persons(session: Session, person_refs: Sequence[str]) -> list:
+    return [among(session, FACTS.c.person_ref, list(person_refs))]
 
 
-def of_personal_payee(payee_ref: str) -> list:
-    return [FACTS.c.payee_ref == payee_ref, FACTS.c.beneficiary_kind == "person"]
+def by_personal_payees(session: Session, payee_refs: Sequence[str]) -> list:
+    return [among(session, FACTS.c.payee_ref, list(payee_refs)), FACTS.c.beneficiary_kind == "person"]
 
 
 def of_batch(batch_id: str) -> list:

@@ -4,14 +4,14 @@ A status change and its history row are written together; "system" is the actor 
 longer yields a finding (closed as resolved) or yields again one the system had closed (reopened).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.audit.db.finding_work_tables import FindingRecoveryRow, FindingStatusChangeRow
-from services.audit.db.review_repo import FINDINGS, store_findings
+from services.audit.db.review_repo import FINDINGS, finding_row
 from services.audit.db.review_tables import FindingRow
 from services.audit.domain.anomalies.findings import Finding
 from shared.bulk import among, insert_many
@@ -56,22 +56,29 @@ def recoveries(session: Session, finding_id: int) -> list[FindingRecoveryRow]:
     return list(session.execute(query.order_by(FindingRecoveryRow.id)).scalars())
 
 
-def settle_scope(session: Session, scope_key: str, rules: Sequence[str], found: Sequence[Finding],
-                 at: datetime) -> dict[str, int]:
-    """Store what judging one group found, and close (or reopen) the group's findings that stopped (or started
-    again) to hold. Returns counts of new, closed and reopened findings."""
-    new = store_findings(session, found, at, scope_key=scope_key)
-    keys = [f.finding_key for f in found]
-    if keys:  # a finding stored before findings knew their group (or by the per-event path) joins it
-        session.execute(update(FINDINGS).where(among(session, FINDINGS.c.finding_key, keys),
-                                               FINDINGS.c.scope_key.is_(None)).values(scope_key=scope_key))
-    rows = session.execute(select(FINDINGS.c.id, FINDINGS.c.finding_key, FINDINGS.c.status, FINDINGS.c.status_by)
-                           .where(FINDINGS.c.scope_key == scope_key,
-                                  among(session, FINDINGS.c.rule, list(rules)))).all()
-    holding = set(keys)
-    closing = [r.id for r in rows if r.finding_key not in holding and r.status in STILL_OPEN]
-    reopening = [r.id for r in rows if r.finding_key in holding and r.status == "resolved" and r.status_by == SYSTEM]
+def settle_scopes(session: Session, judged: Mapping[str, tuple[Sequence[str], Sequence[Finding]]],
+                  at: datetime) -> dict[str, int]:
+    """Store what judging groups found (scope key -> (the group's rules, its findings)), and close (or reopen)
+    the groups' findings that stopped (or started again) to hold; a few statements for any number of groups.
+    Returns counts of new, closed and reopened findings."""
+    if not judged:
+        return {"new": 0, "closed": 0, "reopened": 0}
+    scoped = {f.finding_key: (f, key) for key, (_, found) in judged.items() for f in found}
+    new = len(insert_many(session, FINDINGS, [
+        {**finding_row(f, at), "scope_key": key} for f, key in scoped.values()],
+        conflict_on=["finding_key"], returning="finding_key"))
+    if scoped:  # a finding stored before findings knew their group (or by the per-event path) joins it
+        unscoped = session.execute(select(FINDINGS.c.finding_key).where(
+            among(session, FINDINGS.c.finding_key, list(scoped)), FINDINGS.c.scope_key.is_(None))).scalars().all()
+        for finding_key in unscoped:
+            session.execute(update(FINDINGS).where(FINDINGS.c.finding_key == finding_key)
+                            .values(scope_key=scoped[finding_key][1]))
+    rows = session.execute(select(FINDINGS.c.id, FINDINGS.c.finding_key, FINDINGS.c.rule, FINDINGS.c.scope_key,
+                                  FINDINGS.c.status, FINDINGS.c.status_by)
+                           .where(among(session, FINDINGS.c.scope_key, list(judged)))).all()
+    rows = [r for r in rows if r.rule in judged[r.scope_key][0]]
+    closing = [r.id for r in rows if r.finding_key not in scoped and r.status in STILL_OPEN]
+    reopening = [r.id for r in rows if r.finding_key in scoped and r.status == "resolved" and r.status_by == SYSTEM]
     set_status(session, closing, "resolved", actor=SYSTEM, role=SYSTEM, note=NO_LONGER_HOLDS, at=at)
     set_status(session, reopening, "open", actor=SYSTEM, role=SYSTEM, note=HOLDS_AGAIN, at=at)
     return {"new": new, "closed": len(closing), "reopened": len(reopening)}
-

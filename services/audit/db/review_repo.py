@@ -19,11 +19,14 @@ def store_findings(session: Session, findings: Iterable[Finding], now: datetime 
                    scope_key: str | None = None) -> int:
     """Insert findings not stored yet (by finding_key), open; returns how many are new."""
     at = now or datetime.now(UTC)
-    return len(insert_many(session, FINDINGS, [
-        {"finding_key": f.finding_key, "rule": f.rule, "severity": f.severity, "clause": f.clause,
-         "payment_ids": list(f.payment_ids), "batch_ids": list(f.batch_ids), "detail": f.detail, "found_at": at,
-         "status": "open", "scope_key": scope_key}
-        for f in findings], conflict_on=["finding_key"], returning="finding_key"))
+    return len(insert_many(session, FINDINGS, [{**finding_row(f, at), "scope_key": scope_key} for f in findings],
+                           conflict_on=["finding_key"], returning="finding_key"))
+
+
+def finding_row(f: Finding, at: datetime) -> dict[str, Any]:
+    return {"finding_key": f.finding_key, "rule": f.rule, "severity": f.severity, "clause": f.clause,
+            "payment_ids": list(f.payment_ids), "batch_ids": list(f.batch_ids), "detail": f.detail, "found_at": at,
+            "status": "open"}
 
 
 def findings_page(session: Session, *, rule: str | None, severity: str | None, after_id: int,

@@ -8,7 +8,10 @@ judged twice adds nothing) and a group that no longer yields a finding closes it
 """
 
 import threading
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
@@ -25,7 +28,7 @@ from services.audit.domain.anomalies.money_flow import budget_findings, payee_sh
 from services.audit.domain.anomalies.scopes import (BATCH, FUND_YEAR, MAKER, PAYEE, PERSON, QUALIFYING, SCOPE_RULES,
                                                     scope_key, split_fund_year, split_qualifying)
 from services.audit.domain.anomalies.standards import Standards
-from services.audit.domain.events import BatchApproved
+from services.audit.domain.events import BatchApproved, IssuedPayment
 from services.audit.db.received_repo import read_fact
 from shared.db import unit_of_work
 from shared.logging import get_logger
@@ -56,41 +59,69 @@ def judge_chunk(session: Session, standards: Standards, params: RuleParameters, 
     if not anomaly_repo.try_round_lock(session):
         return False
     due = anomaly_repo.due_scopes(session, CHUNK)
-    for scope, key in sorted({(s, k) for _, s, k in due}):
-        result.add(finding_work_repo.settle_scope(session, scope_key(scope, key), SCOPE_RULES[scope],
-                                                  judge_scope(session, scope, key, standards, params), now))
-        result.scopes += 1
-    anomaly_repo.dequeue(session, [row_id for row_id, _, _ in due])
+    keys: dict[str, set[str]] = defaultdict(set)
+    for _, scope, key in due:
+        keys[scope].add(key)
+    judged = judge_scopes(session, keys, standards, params)
     batches = anomaly_repo.batches_due(session, now - params.control_totals_grace, CHUNK)
+    for batch_id, _ in batches:
+        judged[scope_key(BATCH, batch_id)] = (SCOPE_RULES[BATCH], judge_batch(session, batch_id, params, now))
+    result.add(finding_work_repo.settle_scopes(session, judged, now))
+    anomaly_repo.dequeue(session, [row_id for row_id, _, _ in due])
     for batch_id, changed_at in batches:
-        result.add(finding_work_repo.settle_scope(session, scope_key(BATCH, batch_id), SCOPE_RULES[BATCH],
-                                                  judge_batch(session, batch_id, params, now), now))
         anomaly_repo.judged(session, batch_id, changed_at)
-        result.batches += 1
+    result.scopes, result.batches = result.scopes + sum(map(len, keys.values())), result.batches + len(batches)
     return bool(due or batches)
 
 
-def judge_scope(session: Session, scope: str, key: str, standards: Standards,
-                params: RuleParameters) -> list[Finding]:
-    """The cross-event rules of one group, over that group's members only."""
-    if scope == QUALIFYING:
-        return duplicate_qualifying_key(anomaly_repo.payments_where(
-            session, *anomaly_repo.of_qualifying_key(*split_qualifying(key)), granted_only=True))
-    if scope == PERSON:
-        granted = anomaly_repo.payments_where(session, *anomaly_repo.of_person(key), granted_only=True)
-        return [*exclusive_pair_both_paid(granted, standards), *per_person_cap_exceeded(granted, standards)]
-    if scope == PAYEE:
-        return payee_shared_by_beneficiaries(anomaly_repo.payments_where(session, *anomaly_repo.of_personal_payee(key)))
-    if scope == FUND_YEAR:
-        return judge_fund_year(session, *split_fund_year(key))
-    if scope == MAKER:
-        threshold = params.dual_approval_threshold_fen
-        near = anomaly_repo.approvals_near(session, key, near_threshold_floor(threshold, params.near_threshold_ratio),
-                                           threshold)
-        return batches_just_under_threshold(near, threshold, ratio=params.near_threshold_ratio,
-                                            window=params.near_threshold_window,
-                                            min_batches=params.near_threshold_min_batches)
-    raise ValueError(f"unknown anomaly scope {scope!r}")
+Judged = dict[str, tuple[tuple[str, ...], list[Finding]]]  # scope key -> (the group's rules, what it yields)
+
+
+def judge_scopes(session: Session, keys: Mapping[str, set[str]], standards: Standards,
+                 params: RuleParameters) -> Judged:
+    """The cross-event rules of these groups, each over its own members (read a kind at a time, set-based)."""
+    judged: Judged = {}
+
+    def put(scope: str, key: str, found: list[Finding]) -> None:
+        judged[scope_key(scope, key)] = (SCOPE_RULES[scope], found)
+
+    if keys.get(QUALIFYING):
+        wanted = {split_qualifying(key): key for key in keys[QUALIFYING]}
+        members = _grouped(anomaly_repo.payments_where(session, *anomaly_repo.by_qualifying_keys(
+            session, sorted({q for _, _, q in wanted})), granted_only=True),
+            lambda p: (p.policy_id, p.programme, p.qualifying_key))
+        for triple, key in wanted.items():
+            put(QUALIFYING, key, duplicate_qualifying_key(members.get(triple, [])))
+    if keys.get(PERSON):
+        members = _grouped(anomaly_repo.payments_where(session, *anomaly_repo.by_persons(
+            session, sorted(keys[PERSON])), granted_only=True), lambda p: p.person_ref)
+        for key in keys[PERSON]:
+            granted = members.get(key, [])
+            put(PERSON, key, [*exclusive_pair_both_paid(granted, standards), *per_person_cap_exceeded(granted,
+                                                                                                      standards)])
+    if keys.get(PAYEE):
+        members = _grouped(anomaly_repo.payments_where(session, *anomaly_repo.by_personal_payees(
+            session, sorted(keys[PAYEE]))), lambda p: p.payee_ref)
+        for key in keys[PAYEE]:
+            put(PAYEE, key, payee_shared_by_beneficiaries(members.get(key, [])))
+    for key in keys.get(FUND_YEAR, ()):
+        put(FUND_YEAR, key, judge_fund_year(session, *split_fund_year(key)))
+    threshold, ratio = params.dual_approval_threshold_fen, params.near_threshold_ratio
+    for key in keys.get(MAKER, ()):
+        near = anomaly_repo.approvals_near(session, key, near_threshold_floor(threshold, ratio), threshold)
+        put(MAKER, key, batches_just_under_threshold(near, threshold, ratio=ratio, window=params.near_threshold_window,
+                                                     min_batches=params.near_threshold_min_batches))
+    unknown = set(keys) - set(SCOPE_RULES)
+    if unknown:
+        raise ValueError(f"unknown anomaly scopes {sorted(unknown)}")
+    return judged
+
+
+def _grouped(payments: list[IssuedPayment], key: Callable[[IssuedPayment], Any]) -> dict[Any, list[IssuedPayment]]:
+    groups: dict[Any, list[IssuedPayment]] = defaultdict(list)
+    for p in payments:
+        groups[key(p)].append(p)
+    return groups
 
 
 def judge_fund_year(session: Session, fund: str, year: int) -> list[Finding]:
