@@ -61,10 +61,12 @@ def keep_aggregates(session: Session, issued: Sequence[IssuedPayment], outcomes:
         totals[(p.fund, business_year(p.issued_at))][1] += p.amount_fen
     for (fund, year), (issued_fen, failed_fen) in sorted(totals.items()):
         anomaly_repo.add_to_fund_year(session, fund, year, issued_fen, failed_fen)
-    for batch_id, count in sorted(Counter(p.batch_id for p in issued).items()):
-        anomaly_repo.note_batch_events(session, batch_id, count, now)
-    for approval in approvals:
-        anomaly_repo.note_approval(session, approval, now)
+    counts, approved = Counter(p.batch_id for p in issued), {b.batch_id: b for b in approvals}
+    for batch_id in sorted(counts.keys() | approved.keys()):  # in id order: twin consumers lock rows alike
+        if batch_id in counts:
+            anomaly_repo.note_batch_events(session, batch_id, counts[batch_id], now)
+        if batch_id in approved:
+            anomaly_repo.note_approval(session, approved[batch_id], now)
     anomaly_repo.queue(session, [s for p in (*new, *newly_failed) for s in scopes_of_payment(p)]
                        + [s for b in approvals for s in scopes_of_approval(b)])
 
