@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
 
 from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.api.routes import routers

@@ -8,8 +8,6 @@ looks across groups. A finding remembers its group (scope_key), so when a group 
 finding it no longer yields is known to be one whose condition stopped holding.
 """
 
-from collections.abc import Iterable
-
 from services.audit.domain.events import BatchApproved, IssuedPayment
 from shared.china_time import business_year
 
@@ -20,9 +18,8 @@ SCOPE_RULES: dict[str, tuple[str, ...]] = {
     PAYEE: ("payee_shared_by_beneficiaries",),
     FUND_YEAR: ("fund_budget_exceeded", "fund_budget_not_set"),
     MAKER: ("batches_just_under_threshold",),
-    BATCH: ("batch_control_totals_mismatch",),
+    BATCH: ("batch_control_totals_mismatch",),  # time-based: judged once the approval's grace period has passed
 }
-TIME_BASED = (BATCH,)  # judged on the schedule once the grace period after the approval has passed
 
 Scope = tuple[str, str]  # (scope, key)
 
@@ -61,6 +58,3 @@ def scopes_of_payment(p: IssuedPayment) -> list[Scope]:
 def scopes_of_approval(b: BatchApproved) -> list[Scope]:
     return [(MAKER, b.maker)]
 
-
-def distinct(scopes: Iterable[Scope]) -> list[Scope]:
-    return sorted(set(scopes))
