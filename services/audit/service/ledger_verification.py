@@ -11,6 +11,7 @@ first entry (GET /v1/ledger/verify?full=true, `grants audit verify-ledger --full
 older entry edited without its successors' hashes being rewritten.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -35,7 +36,28 @@ class VerifyReport:
     result: VerifyResult
     full: bool
     checked: int  # entries read and recomputed by this verification
-    funds: list[FundVerified] = field(default_factory=list)
+    per_fund: list[FundVerified] = field(default_factory=list)
+
+    # the VerifyResult's own fields, read through (callers that only ask "does it hold?")
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def head(self) -> str | None:
+        return self.result.head
+
+    @property
+    def entries(self) -> int:
+        return self.result.entries
+
+    @property
+    def first_break(self) -> ChainBreak | None:
+        return self.result.first_break
+
+    @property
+    def funds(self) -> Mapping[str, FundHead]:
+        return self.result.funds
 
 
 def verify_ledger(session: Session, *, full: bool = False) -> VerifyReport:
@@ -61,7 +83,7 @@ def report_to_json(report: VerifyReport) -> dict:
     full, checked and each fund's head hash, count and the seq its verification started after."""
     return {**result_to_json(report.result), "full": report.full, "checked": report.checked,
             "funds": [{"fund": f.fund, "head": f.head.hash if f.head else None, "count": f.count,
-                       "verified_from": f.checked_from} for f in report.funds]}
+                       "verified_from": f.checked_from} for f in report.per_fund]}
 
 
 def _verified(session: Session, heads: dict[str, FundHead], points: dict[str, FundHead]) -> VerifyResult:
