@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from services.audit.service.anomaly_sweep import AnomalySweep
+from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from shared.db import make_engine

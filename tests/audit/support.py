@@ -154,7 +154,7 @@ def judge_anomalies(engine: Engine, now: datetime | None = None) -> None:
 def anomaly_worker(engine: Engine, standards: Any) -> Iterator[Any]:
     """The anomaly worker in its own thread, as the service runs it; pass it as on_batch_committed to wake it."""
     from services.audit.domain.anomalies.engine import RuleParameters
-    from services.audit.service.anomaly_sweep import AnomalySweep
+    from services.audit.service.anomaly_worker import AnomalySweep
 
     worker = AnomalySweep(engine, standards, RuleParameters(), interval_s=1.0)
     thread = threading.Thread(target=worker.run, daemon=True)

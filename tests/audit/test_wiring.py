@@ -4,7 +4,7 @@ import argparse
 
 from cli import audit as audit_cli
 from cli import audit_proofs
-from services.audit.service.anomaly_sweep import AnomalySweep
+from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.main import create_app
 from services.audit.messaging.consumer import AuditConsumer
 from services.audit.service.checkpoint_schedule import CheckpointSchedule

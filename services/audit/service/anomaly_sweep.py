@@ -1,16 +1,14 @@
-"""The anomaly worker: judges the groups ingest queued, and the batches whose grace period has passed.
+"""An anomaly round: judges the groups ingest queued, and the batches whose grace period has passed.
 
-Runs in a worker thread of its own (never the consumer's), woken after each consumed batch and otherwise every
-`interval` seconds, so the time-based batch check falls due without new events. Each round takes the queue a
+Run by the anomaly worker (service.anomaly_worker) in a thread of its own, never the consumer's. Each round takes the queue a
 chunk at a time, one transaction a chunk, under an advisory lock so that one replica judges at a time; a round's
 cost follows what arrived since the last, never the history. Findings are stored by finding_key (a group
 judged twice adds nothing) and a group that no longer yields a finding closes it (finding_work_repo).
 """
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from datetime import UTC, datetime
 
@@ -32,11 +30,9 @@ from services.audit.domain.events import BatchApproved, IssuedPayment
 from services.audit.db.received_repo import read_fact
 from shared.db import unit_of_work
 from shared.logging import get_logger
-from shared.workers import Heartbeat
 
 log = get_logger("audit.anomalies")
 CHUNK = 500  # groups (or batches) judged per transaction
-IDLE_SECONDS = 5.0
 
 
 @dataclass
@@ -164,43 +160,3 @@ def run_round(engine: Engine, standards: Standards, params: RuleParameters, now:
         log.info("audit.anomaly_round", scopes=result.scopes, batches=result.batches, new=result.new,
                  closed=result.closed, reopened=result.reopened)
     return result
-
-
-@dataclass
-class AnomalySweep:
-    """The worker: a round whenever woken (after each consumed batch) and at least every interval seconds."""
-
-    engine: Engine
-    standards: Standards
-    params: RuleParameters
-    interval_s: float = 60.0
-    stop_event: threading.Event = field(default_factory=threading.Event)
-    wake_event: threading.Event = field(default_factory=threading.Event)
-    heartbeat: Heartbeat = field(default_factory=Heartbeat)
-
-    def run(self) -> None:
-        wait = min(self.interval_s, IDLE_SECONDS) if self.interval_s > 0 else IDLE_SECONDS
-        while not self.stop_event.is_set():
-            self.round()
-            self.wake_event.wait(wait)
-            self.wake_event.clear()
-
-    def round(self) -> RoundResult:
-        self.heartbeat.tried()
-        try:
-            result = run_round(self.engine, self.standards, self.params)
-            self.heartbeat.succeeded()
-            return result
-        except Exception:  # noqa: BLE001 - a failed round must not end the worker; the queue stays for the next
-            log.exception("audit.anomaly_round_failed")
-            return RoundResult()
-
-    def wake(self) -> None:
-        self.wake_event.set()
-
-    def __call__(self) -> None:  # the consumer's after-batch hook: wake the worker, never judge in its thread
-        self.wake()
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self.wake_event.set()
