@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from services.disbursement.api.finance_deps import raw_body
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
-from shared.web.security import require_role
+from shared.web.guard import body_limit
+from shared.web.security import Officer, Staff
 
 if TYPE_CHECKING:
     from services.disbursement.db.batch_tables import BankReturnUploadRow
@@ -24,17 +25,16 @@ _XML = ("application/xml", "text/xml")
 
 
 @router.post("/v1/bank-returns")
-def post_bank_returns(request: Request, caller: Caller, db: DB,
+@body_limit("grants_bank_file_max_bytes")
+def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
     """Apply the bank's per-payment outcomes; every line of the file is answered with what it did."""
-    require_role(caller, "officer")
     form = _form(request.headers.get("content-type", ""), data)
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))
 
 
 @router.get("/v1/bank-returns/{upload_id}")
-def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
 

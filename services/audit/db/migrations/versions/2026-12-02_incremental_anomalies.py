@@ -7,7 +7,7 @@ GET /v1/ledger/verify go on from where it last verified. The aggregates of event
 revision are built here from received_events, by the same code the consumer runs.
 
 Revision ID: findings_incremental_anomalies
-Revises: 0004
+Revises: outboxlife_audit_deadletters
 Create Date: 2026-12-02 06:00:00.000000
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from services.audit.db.types import Id, UtcDateTime
 
 revision = 'findings_incremental_anomalies'
-down_revision = '0004'
+down_revision = 'outboxlife_audit_deadletters'
 branch_labels = None
 depends_on = None
 
