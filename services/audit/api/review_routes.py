@@ -3,7 +3,7 @@ budgets the budget rule reads)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from services.audit.api.deps import DB, Admin, Auditor
 from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingPage, QuarantinedOut, QuarantinePage,
