@@ -5,6 +5,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import WithJsonSchema
 
 from shared.identifiers import validate_resident_id, validate_uscc
 from shared.money import parse_fen
@@ -40,7 +41,8 @@ def _money_text(value: Any) -> int:
 
 
 # Money a claimant reports (fees, contributions actually paid): a yuan string in, integer fen inside.
-FenText = Annotated[int, BeforeValidator(_money_text)]
+FenText = Annotated[int, BeforeValidator(_money_text), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "description": 'yuan, e.g. "1500.00"'})]
 Level = Annotated[StrictInt, Field(ge=1, le=5)]
 OccupationCode = Annotated[str, Field(min_length=1, max_length=40)]
 

@@ -14,15 +14,17 @@ from shared.logging import get_logger
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://grants.example/problems/"
 log = get_logger("shared.problems")
+_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 for a body it cannot decode
 
 
-def problem(status: int, slug: str, title: str, detail: str, errors: list | None = None, **extra: Any) -> JSONResponse:
+def problem(status: int, slug: str, title: str, detail: str, errors: list | None = None, *,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status == 401 else {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
 def _field_path(loc: tuple) -> str:
@@ -44,8 +46,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _BODY_UNREADABLE:  # not UTF-8: as invalid as bad JSON
+            return problem(422, "validation-error", "The request is not valid", "body: not a UTF-8 JSON document",
+                           [{"field": "body", "message": "not a UTF-8 JSON document"}])
         slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+        # Starlette's 405 names the methods the path takes in `Allow` (RFC 9110 §15.5.6): keep its headers
+        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

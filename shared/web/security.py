@@ -2,13 +2,21 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth import ROLES, SERVICE_ROLE, InvalidToken, Principal
 from shared.errors import Forbidden, Unauthorized
 
 
-def current_principal(request: Request) -> Principal:
+# Declares the bearer scheme in the OpenAPI document (and every route that needs it); the header is read below,
+# so that a missing or malformed one is our 401 problem document, not FastAPI's own 403.
+_bearer = HTTPBearer(auto_error=False, bearerFormat="JWT", scheme_name="bearerAuth",
+                     description="an access token: the OIDC provider's, or `grants token` in development")
+
+
+def current_principal(request: Request,
+                      _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> Principal:
     """The caller of this request, from its bearer token, checked by the service's verifier (shared.oidc)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -23,6 +31,16 @@ def current_principal(request: Request) -> Principal:
 
 
 Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def role_gate(*roles: str) -> object:
+    """A caller who holds one of `roles`, as a dependency: FastAPI resolves it before it validates the body,
+    so a wrong role is a 403 whatever the body (issue 12 point 7), not a 422 that tells what would pass."""
+
+    def gate(principal: Caller) -> Principal:
+        return require_role(principal, *roles)
+
+    return Annotated[Principal, Depends(gate)]
 
 
 def require_role(principal: Principal, *roles: str) -> Principal:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # rows come from service/, which reads them; the API only shapes them
     from services.applications.db.tables import ClaimHistoryRow, ClaimRow
@@ -28,6 +28,20 @@ class ClaimPublic(BaseModel):
 class ClaimPage(BaseModel):
     items: list[ClaimPublic]
     next_cursor: str | None
+
+
+class ClaimBodyOut(BaseModel):
+    """A claim's full body, for the service that acts on it (identifiers never travel in events)."""
+
+    claim_id: str
+    status: str
+    submitted_at: str
+    body: dict[str, Any] = Field(description="the body as filed (POST /v1/claims)")
+
+
+class ClaimBodies(BaseModel):
+    items: list[ClaimBodyOut]
+    missing: list[str] = Field(description="asked-for ids this service does not hold")
 
 
 def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:
