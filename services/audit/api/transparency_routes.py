@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.audit.api.deps import DB, auditor
 from shared.pagination import decode_cursor, page_of
+from shared.web.openapi import problems
 from shared.web.query import Cursor, Limit
 from services.audit.api.transparency_schemas import (CheckpointOut, CheckpointPage, CheckpointRequest, CosignIn,
                                                      ConsistencyProofOut, InclusionProofOut, PublicKeyOut,
@@ -38,7 +39,7 @@ def list_checkpoints(db: DB, fund: str | None = None, limit: Limit = 50, cursor:
     return CheckpointPage(items=[checkpoint_out(c) for c in page], next_cursor=next_cursor)
 
 
-@router.post("/checkpoints", response_model=CheckpointPage, status_code=201)
+@router.post("/checkpoints", response_model=CheckpointPage, status_code=201, responses=problems(404))
 def sign_now(db: DB, key: LogSigner, body: CheckpointRequest | None = None) -> CheckpointPage:
     """Sign the fund's log (or every fund's) as it stands now."""
     fund = body.fund if body else None
@@ -51,7 +52,8 @@ def one_checkpoint(db: DB, checkpoint_id: int) -> CheckpointOut:
     return checkpoint_out(checkpoints.one(db, checkpoint_id))
 
 
-@router.post("/checkpoints/{checkpoint_id}/cosign", response_model=CheckpointOut, status_code=201)
+@router.post("/checkpoints/{checkpoint_id}/cosign", response_model=CheckpointOut, status_code=201,
+             responses={200: {"model": CheckpointOut, "description": "This co-signature was kept already"}})
 def cosign(db: DB, checkpoint_id: int, body: CosignIn, response: Response) -> CheckpointOut:
     """Keep a witness's co-signature, verified against the witness's own key (200 when it was kept already)."""
     issued, created = checkpoints.cosign(db, checkpoint_id, body.public_key, body.signature)
@@ -60,13 +62,13 @@ def cosign(db: DB, checkpoint_id: int, body: CosignIn, response: Response) -> Ch
     return checkpoint_out(issued)
 
 
-@router.get("/proofs/inclusion", response_model=InclusionProofOut)
+@router.get("/proofs/inclusion", response_model=InclusionProofOut, responses=problems(404))
 def inclusion(db: DB, entry_id: str, size: Size) -> InclusionProofOut:
     """The audit path of an entry in its fund's log of `size` leaves (RFC 9162 §2.1.3)."""
     return inclusion_out(proofs.inclusion(db, entry_id, size))
 
 
-@router.get("/proofs/consistency", response_model=ConsistencyProofOut)
+@router.get("/proofs/consistency", response_model=ConsistencyProofOut, responses=problems(404))
 def consistency(db: DB, fund: str, to: Size, from_: Annotated[int, Query(alias="from", ge=1)]) -> ConsistencyProofOut:
     """That the fund's log of `to` leaves extends its log of `from` leaves (RFC 9162 §2.1.4)."""
     return consistency_out(proofs.consistency(db, fund, from_, to))
