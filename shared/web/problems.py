@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from shared.errors import DomainError
 from shared.logging import get_logger
@@ -14,6 +15,7 @@ from shared.logging import get_logger
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://grants.example/problems/"
 log = get_logger("shared.problems")
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 for a body it cannot decode
 
 
@@ -32,6 +34,16 @@ def _field_path(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _allowed(request: Request) -> str:
+    """Every method the path takes, for a 405's `Allow` (RFC 9110 §15.5.6): Starlette names only those of the
+    first route whose path matched (GET and POST /v1/claims are two routes), so each method is tried on the
+    app's routes as the router would (a full match takes it)."""
+    routes = [route for route in request.app.router.routes if isinstance(route, BaseRoute)]
+    allowed = [method for method in _METHODS
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
+    return ", ".join(allowed)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -45,13 +57,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(422, "validation-error", "The request is not valid", detail, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == _BODY_UNREADABLE:  # not UTF-8: as invalid as bad JSON
             return problem(422, "validation-error", "The request is not valid", "body: not a UTF-8 JSON document",
                            [{"field": "body", "message": "not a UTF-8 JSON document"}])
         slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}.get(exc.status_code, "http-error")
-        # Starlette's 405 names the methods the path takes in `Allow` (RFC 9110 §15.5.6): keep its headers
-        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)
+        headers = {**(exc.headers or {}), "Allow": _allowed(request)} if exc.status_code == 405 else exc.headers
+        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

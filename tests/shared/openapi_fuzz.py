@@ -72,3 +72,28 @@ def fuzz(app: Any, *, budget: int = BUDGET) -> FuzzRun:
 
         send()
     return run
+
+
+def undocumented_methods(app: Any) -> list[str]:
+    """Each documented path asked with a method it does not document: a 405 problem naming in `Allow` the
+    methods it takes (RFC 9110 §15.5.6), whoever asks. Returns what answered otherwise."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    wrong = []
+    client = TestClient(app)
+    paths = app.openapi()["paths"]
+    methods = {path: {m.upper() for m in item if m in ("get", "put", "post", "delete", "patch")}
+               for path, item in paths.items()}
+    for path, documented in methods.items():
+        concrete = re.sub(r"{[^}]+}", "x", path)
+        # a method another template takes at this very path (GET /claims/lookup is GET /claims/{id}) is no probe
+        elsewhere = {m for other, ms in methods.items() if other != path
+                     and re.fullmatch(re.sub(r"{[^}]+}", "[^/]+", other), concrete) for m in ms}
+        for method in sorted({"GET", "PUT", "POST", "DELETE", "PATCH"} - documented - elsewhere):
+            response = client.request(method, concrete, headers=caller_headers("admin"))
+            allowed = {m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()}
+            if response.status_code != 405 or not documented <= allowed:
+                wrong.append(f"{method} {path}: {response.status_code}, Allow: {response.headers.get('allow')}")
+    return wrong

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Request, Response
 
-from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, to_public
+from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, rfc3339, to_public
 from services.applications.service.claim_filing import file_claim
 from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
 from shared.auth import CLAIMS_READ_BODY
@@ -68,6 +68,6 @@ def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
     identifiers never travel in events."""
     require_scope(caller, CLAIMS_READ_BODY)
     row = claim_body(db, claim_id)
-    return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
+    return {"claim_id": row.claim_id, "status": row.status, "submitted_at": rfc3339(row.submitted_at),
             "body": row.body}
 

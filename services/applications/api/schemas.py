@@ -1,17 +1,29 @@
 """Response shapes of the applications API (contract §3)."""
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 if TYPE_CHECKING:  # rows come from service/, which reads them; the API only shapes them
     from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 
 
+def _with_offset(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns the UTC we wrote, naive
+
+
+def rfc3339(moment: datetime) -> str:
+    return _with_offset(moment).isoformat()
+
+
+# Every timestamp answered is RFC 3339 with its offset, on SQLite too (issue 12 point 9).
+Timestamp = Annotated[datetime, AfterValidator(_with_offset)]
+
+
 class HistoryItem(BaseModel):
     status: str
-    at: datetime
+    at: Timestamp
     detail: str | None = None
 
 
@@ -20,7 +32,7 @@ class ClaimPublic(BaseModel):
     status: str
     programme: str
     jurisdiction: str
-    submitted_at: datetime
+    submitted_at: Timestamp
     decision: dict[str, Any] | None
     history: list[HistoryItem]
 
@@ -35,7 +47,7 @@ class ClaimBodyOut(BaseModel):
 
     claim_id: str
     status: str
-    submitted_at: str
+    submitted_at: str = Field(description="RFC 3339, with its offset")
     body: dict[str, Any] = Field(description="the body as filed (POST /v1/claims)")
 
 
