@@ -19,6 +19,7 @@ from shared.logging import bind_correlation_id, get_logger
 from shared.web.openapi import install_openapi
 from shared.web.problems import install_problem_handlers, problem
 from shared.web.query import refuse_unknown_query
+from shared.web.refusals import refuse_nul
 from shared.web.telemetry import install_telemetry
 
 MAX_BODY_BYTES = 64 * 1024
@@ -86,6 +87,7 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
     install_problem_handlers(app)
     install_openapi(app)
     app.router.dependencies.append(Depends(refuse_unknown_query))
+    app.router.dependencies.append(Depends(refuse_nul))
 
     app.add_middleware(CorrelationAndLimits)
 

@@ -25,6 +25,11 @@ from tests.support import service_auth, token
 BUDGET = 300  # requests per service: spread over its operations, at least 8 each
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CALLERS = (*ROLES, "service", None)
+# What issue 12's hostile user sent, put in place of a case's strings (path, query and top-level body fields)
+# now and then, beyond what the schema's strategies already draw: NUL, control and bidi characters, numbers
+# past any column's range, money written the ways a parser trips on.
+HOSTILE = ("\x00", "a\x00b", "%00", "\x01", "\u202e", "\ufeff", "9" * 400, str(10**30), "-1", "1e400", "１.００",
+           " 1.00", "AAAA", "!!!", "\ud7ff" * 50)
 
 
 def caller_headers(caller: str | None) -> dict[str, str]:
@@ -55,8 +60,10 @@ def fuzz(app: Any, *, budget: int = BUDGET) -> FuzzRun:
 
         @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=cases, caller=st.sampled_from(CALLERS))
-        def send(case: Any, caller: str | None) -> None:
+        @given(case=cases, caller=st.sampled_from(CALLERS), poison=st.none() | st.sampled_from(HOSTILE))
+        def send(case: Any, caller: str | None, poison: str | None) -> None:
+            if poison is not None:
+                _poison(case, poison)
             headers = {**(case.headers or {}), **caller_headers(caller)}
             case.headers = headers
             response = case.call()
@@ -72,6 +79,16 @@ def fuzz(app: Any, *, budget: int = BUDGET) -> FuzzRun:
 
         send()
     return run
+
+
+def _poison(case: Any, value: str) -> None:
+    for part in (case.path_parameters, case.query):
+        for name in list(part or {}):
+            part[name] = value
+    if isinstance(case.body, dict):
+        for name, current in list(case.body.items()):
+            if isinstance(current, str):
+                case.body[name] = value
 
 
 def undocumented_methods(app: Any) -> list[str]:
