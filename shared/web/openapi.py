@@ -81,6 +81,9 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # operation ids are the routes' function names (post_claim, approve...): what a generated client calls.
+    # Set on the app's router before any route is added: included routers fall back to it.
+    app.router.generate_unique_id_function = lambda route: route.name
     _install_docs(app)
 
 
