@@ -1,5 +1,6 @@
-"""The claim body as the OpenAPI documents describe it: one model per programme, a union discriminated on
-`programme`, each with its own facts model, so a generated client types every programme's facts.
+"""The claim body and its decision as the OpenAPI documents describe them: one model per programme, a union
+discriminated on `programme`, each with its own facts model, so a generated client types every programme's
+facts; and the decision object of contract §3 (a claim's, and a what-if evaluation's).
 
 The routes still validate with parse_claim (its field paths are the contract's 422 `errors`); these models
 describe exactly what it accepts, programme by programme, and are never used to parse.
@@ -9,10 +10,40 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, TypeAdapter, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from shared.claims.body import PROGRAMMES
 from shared.claims.fields import Claimant, Jurisdiction, PayeeAccount, Strict
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")  # as decided and stored: a member not named here is kept
+
+
+class ReasonOut(_Answer):
+    code: str = Field(description="a stable reason code (contract §3)")
+    message: str
+    clause: str
+
+
+class StepOut(_Answer):
+    step: str
+    value: str
+    clause: str
+
+
+class DecisionOut(_Answer):
+    """Contract §3's decision. Routes answering one leave out members a stored decision lacks."""
+
+    outcome: Literal["eligible", "rejected"]
+    amount: str | None = Field(default=None, description='yuan with two places, "0.00" when rejected')
+    currency: Literal["CNY"] | None = None
+    fund: str | None = None
+    policy_id: str | None = None
+    clause: str | None = None
+    reasons: list[ReasonOut] = []
+    computation: list[StepOut] = []
+    decided_at: str | None = None
+
 
 Overrides = dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=64)]]
 

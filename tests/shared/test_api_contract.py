@@ -2,6 +2,7 @@
 describes the problem documents actually sent, a 405 names every method of its path, NUL is a 422, a
 wrong role is a 403 whatever the body, and timestamps carry their offset on SQLite."""
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -92,3 +93,20 @@ def test_claim_timestamps_carry_their_offset(applications) -> None:
     listed = applications.get("/v1/claims", headers=auth()).json()["items"][0]
     for moment in (filed.json()["submitted_at"], listed["submitted_at"], listed["history"][0]["at"]):
         assert moment.endswith("Z") or moment[-6] in "+-", moment
+
+
+def test_a_stored_decision_is_answered_as_stored(applications) -> None:
+    """The typed decision model neither drops a member it does not name nor adds the ones a decision lacks."""
+    from sqlalchemy import text
+
+    filed = applications.post("/v1/claims", json=skill_upgrade_body(5), headers={**auth(), "Idempotency-Key": "d"})
+    decision = {"outcome": "rejected", "amount": "0.00", "currency": "CNY", "fund": None, "policy_id": None,
+                "clause": None, "reasons": [{"code": "PROGRAMME_NOT_OFFERED", "message": "no", "clause": "x §1"}],
+                "computation": [], "decided_at": "2026-12-02T08:00:00+08:00", "a_member_added_later": {"k": 1}}
+    engine = applications.app.state.runtime.engine
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE claims SET decision = :d, status = 'rejected' WHERE claim_id = :c"),
+                     {"d": json.dumps(decision), "c": filed.json()["claim_id"]})
+    read = applications.get(f"/v1/claims/{filed.json()['claim_id']}", headers=auth())
+    assert read.status_code == 200, read.text
+    assert read.json()["decision"] == decision

@@ -16,7 +16,8 @@ from tests.support import skill_upgrade_body
 
 def _report(service: str, db_url: str, run: FuzzRun) -> None:
     backend = db_url.split(":", 1)[0].split("+")[0]
-    print(f"\nschemathesis {service} on {backend}: {run.requests} requests, statuses {dict(sorted(run.statuses.items()))}")
+    statuses = dict(sorted(run.statuses.items()))
+    print(f"\nschemathesis {service} on {backend}: {run.requests} requests, statuses {statuses}")
     assert not run.failures, f"{len(run.failures)} failing cases:\n" + "\n".join(run.failures[:10])
     assert run.requests >= 150, "the run was cut short"
     assert any(200 <= status < 300 for status in run.statuses), "no request got through"

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
 
-from services.applications.api.routes import DB, Caller
+from services.applications.api.routes import DB, ONE_CLAIM, Caller
 from services.applications.api.schemas import ClaimPublic, to_public
 from services.applications.service.claim_reads import history_of
 from services.applications.service.payee_correction import change_payee
@@ -16,7 +16,7 @@ from shared.web.security import require_role
 router = APIRouter(tags=["claims"])
 
 
-@router.put("/v1/claims/{claim_id}/payee-account", response_model=ClaimPublic, responses=problems(409),
+@router.put("/v1/claims/{claim_id}/payee-account", **ONE_CLAIM, responses=problems(409),
             openapi_extra=json_body(PayeeAccount.model_json_schema(ref_template="#/components/schemas/{model}")))
 def put_payee_account(claim_id: str, request: Request, caller: Caller, db: DB,
                       data: Annotated[Any, Body()] = None) -> ClaimPublic:

@@ -18,6 +18,8 @@ from shared.web.security import Caller, require_role, require_scope
 
 router = APIRouter()
 DB = DBSession
+# a stored decision's members are answered as stored: those it lacks are left out, not sent as null
+ONE_CLAIM: dict[str, Any] = {"response_model": ClaimPublic, "response_model_exclude_unset": True}
 
 
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
@@ -25,7 +27,7 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
                    "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
 
 
-@router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"],
+@router.post("/v1/claims", status_code=201, **ONE_CLAIM, tags=["claims"],
              responses={200: {"model": ClaimPublic, "description": "A replay: the claim filed with this key"},
                         **problems(409)},
              openapi_extra=json_body(claim_request_schema(), headers=[IDEMPOTENCY_KEY]))
@@ -48,12 +50,12 @@ def post_claim(request: Request, response: Response, caller: Caller, db: DB,
     return to_public(filed.claim, filed.history)
 
 
-@router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
+@router.get("/v1/claims/{claim_id}", **ONE_CLAIM, tags=["claims"])
 def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
     return to_public(*visible_claim(db, claim_id, caller))
 
 
-@router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
+@router.get("/v1/claims", response_model=ClaimPage, response_model_exclude_unset=True, tags=["claims"])
 def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
     """The caller's own claims, oldest first."""
     (after,) = decode_cursor(cursor, int) or (0,)

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from shared.claims.documented import DecisionOut
+
 if TYPE_CHECKING:  # rows come from service/, which reads them; the API only shapes them
     from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 
@@ -33,7 +35,7 @@ class ClaimPublic(BaseModel):
     programme: str
     jurisdiction: str
     submitted_at: Timestamp
-    decision: dict[str, Any] | None
+    decision: DecisionOut | None
     history: list[HistoryItem]
 
 

@@ -71,6 +71,7 @@ def inclusion(db: DB, entry_id: str, size: Size) -> InclusionProofOut:
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofOut, responses=problems(404))
-def consistency(db: DB, fund: str, to: Size, from_: Annotated[int, Query(alias="from", ge=1, le=BIGINT)]) -> ConsistencyProofOut:
+def consistency(db: DB, fund: str, to: Size,
+                from_: Annotated[int, Query(alias="from", ge=1, le=BIGINT)]) -> ConsistencyProofOut:
     """That the fund's log of `to` leaves extends its log of `from` leaves (RFC 9162 §2.1.4)."""
     return consistency_out(proofs.consistency(db, fund, from_, to))

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.claims.documented import ReasonOut, StepOut
+
 Money = str  # yuan with two places, e.g. "1500.00" (contract §2)
 
 
@@ -36,18 +38,6 @@ class ProgrammePage(_Out):
     items: list[ProgrammeOut]
     next_cursor: str | None
     catalog_hash: str
-
-
-class ReasonOut(_Out):
-    code: str
-    message: str
-    clause: str
-
-
-class StepOut(_Out):
-    step: str
-    value: str
-    clause: str
 
 
 class EvaluationOut(_Out):
