@@ -15,14 +15,13 @@ from services.disbursement.api.routes import DB, Caller
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
-from shared.web.security import require_role, role_gate
+from shared.web.security import Officer, require_role
 
 if TYPE_CHECKING:
     from services.disbursement.db.batch_tables import BankReturnUploadRow
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
-Officer = role_gate("officer")
 _FILE = {"schema": {"type": "string"}}
 _RETURN_FILE = {"requestBody": {"required": True, "description": "the bank's return file as sent",
                                 "content": {"text/csv": _FILE, "application/xml": _FILE, "text/xml": _FILE}}}

@@ -20,11 +20,9 @@ from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.openapi import problems
-from shared.web.security import require_role, role_gate
+from shared.web.security import Officer, OfficerOrAdmin, require_role
 
 router = APIRouter(tags=["batches"])
-Officer = role_gate("officer")
-FileReader = role_gate("officer", "admin")
 # a batch's items carry their payment only once approved: members left unset are left out, as before
 ONE_BATCH: dict[str, Any] = {"response_model": BatchOut, "response_model_exclude_unset": True}
 
@@ -87,7 +85,7 @@ def post_rejection(batch_id: str, request: Request, caller: Officer, db: DB,
             responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}},
                              "description": "pain.001.001.09 XML"},
                        **problems(409, 503)})
-def get_payment_file(batch_id: str, request: Request, caller: FileReader, db: DB,
+def get_payment_file(batch_id: str, request: Request, caller: OfficerOrAdmin, db: DB,
                      execution_date: date | None = None) -> Response:
     """The approved batch as an ISO 20022 pain.001.001.09 credit-transfer initiation (UTF-8 XML)."""
     if execution_date is not None and execution_date < business_day(datetime.now(UTC)):

@@ -14,10 +14,9 @@ from shared.auth import STAFF
 from shared.china_time import business_year
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
-from shared.web.security import require_role, role_gate
+from shared.web.security import Admin, require_role
 
 router = APIRouter(tags=["funds"])
-Admin = role_gate("admin")
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 

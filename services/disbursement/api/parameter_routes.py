@@ -12,10 +12,9 @@ from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.openapi import problems
-from shared.web.security import require_role, role_gate
+from shared.web.security import Admin, require_role
 
 router = APIRouter(tags=["parameters"])
-Admin = role_gate("admin")
 
 
 class ParameterValue(BaseModel):

@@ -15,11 +15,10 @@ from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.openapi import json_body
-from shared.web.security import Caller, role_gate
+from shared.web.security import Caller, OfficerOrAdmin
 
 router = APIRouter()
 DB = DBSession
-Evaluator = role_gate("officer", "admin")
 
 
 @router.get("/v1/programmes", tags=["catalog"], response_model=ProgrammePage)
@@ -32,7 +31,7 @@ def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor:
 
 @router.post("/v1/evaluations", tags=["catalog"], response_model=EvaluationOut,
              openapi_extra=json_body(evaluation_request_schema()))
-def what_if(request: Request, caller: Evaluator, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
+def what_if(request: Request, caller: OfficerOrAdmin, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
     """The decision a claim would get now (or as of a date, with parameter overrides); nothing is persisted."""
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
