@@ -2,8 +2,8 @@
 and PostgreSQL: a few hundred seeded requests per service, every role, hostile strings and numbers; none
 may be a 5xx, a status the document does not list, or a body or Content-Type other than it documents.
 
-Each service holds a little data first (a claim; eligible decisions and a batch; a ledger with its
-checkpoints), so that the 200s carry items the response schemas are checked against, not only empty pages.
+Each service holds a little data first (a claim; eligible decisions and an approved batch with its payments; a
+ledger with its checkpoint), so that the 200s carry items the response schemas are checked against, not only empty pages.
 """
 
 import pytest
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from shared.migrations import upgrade_service
 from tests.shared.openapi_fuzz import FuzzRun, caller_headers, fuzz, undocumented_methods
-from tests.support import skill_upgrade_body
+from tests.support import skill_upgrade_body, token
 
 
 def _report(service: str, db_url: str, run: FuzzRun) -> None:
@@ -50,9 +50,13 @@ def test_disbursement_answers_as_its_openapi_document_says(db_url) -> None:
     upgrade_service("disbursement", db_url)
     app = create_app(disbursement_settings(db_url, applications_url="http://127.0.0.1:1"), run_workers=False)
     with TestClient(app) as client:
-        add_eligible(app.state.runtime.engine, 4)
-        drafted = client.post("/v1/batches", json={"fund": "unemployment_insurance"}, headers=caller_headers("officer"))
+        claims = add_eligible(app.state.runtime.engine, 4)
+        drafted = client.post("/v1/batches", json={"fund": "unemployment_insurance", "claim_ids": claims[:2]},
+                              headers=caller_headers("officer"))
         assert drafted.status_code == 201, drafted.text
+        approved = client.post(f"/v1/batches/{drafted.json()['batch_id']}/approve",
+                               headers={"Authorization": f"Bearer {token('officer', sub='checker-1')}"})
+        assert approved.status_code == 200 and approved.json()["items"][0]["payment_id"], approved.text
         _check(app, "disbursement", db_url)
 
 
