@@ -2,8 +2,9 @@
 and PostgreSQL: a few hundred seeded requests per service, every role, hostile strings and numbers; none
 may be a 5xx, a status the document does not list, or a body or Content-Type other than it documents.
 
-Each service holds a little data first (a claim; eligible decisions and an approved batch with its payments; a
-ledger with its checkpoint), so that the 200s carry items the response schemas are checked against, not only empty pages.
+Each service holds a little data first (a claim; eligible decisions and an approved batch with its
+payments; a ledger with its checkpoint), so that the 200s carry items the response schemas are checked
+against, not only empty pages.
 """
 
 import pytest
