@@ -16,13 +16,13 @@ from sqlalchemy.engine import Engine
 from shared import asyncapi, metrics
 from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
+from shared.web.guard import RequestGuard
 from shared.web.openapi import install_openapi
-from shared.web.problems import install_problem_handlers, problem
+from shared.web.problems import install_problem_handlers
 from shared.web.query import refuse_unknown_query
-from shared.web.refusals import refuse_nul
 from shared.web.telemetry import install_telemetry
 
-MAX_BODY_BYTES = 64 * 1024
+log = get_logger("shared.http")
 
 
 class Liveness(BaseModel):
@@ -36,7 +36,6 @@ class Readiness(BaseModel):
     service: str
     pid: int
     checks: dict[str, bool] = Field(description="database and broker: reachable or not")
-log = get_logger("shared.http")
 
 
 def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -52,7 +51,7 @@ def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
 
 class CorrelationAndLimits:
     """Pure ASGI middleware (BaseHTTPMiddleware costs a task and a queue per request): binds the correlation
-    id for every log line of the request, echoes it, and refuses oversized bodies before they are read."""
+    id for every log line of the request and echoes it (body limits and NUL: shared.web.guard)."""
 
     def __init__(self, app):  # type: ignore[no-untyped-def]
         self.app = app
@@ -65,11 +64,6 @@ class CorrelationAndLimits:
         headers = dict(scope.get("headers") or [])
         structlog.contextvars.clear_contextvars()
         cid = bind_correlation_id(headers.get(b"x-correlation-id", b"").decode("latin-1")[:64] or None)
-        length = headers.get(b"content-length", b"").decode("latin-1")
-        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            response = problem(413, "payload-too-large", "Payload too large",
-                               f"request bodies are limited to {MAX_BODY_BYTES} bytes")
-            return await response(scope, receive, send)
 
         async def send_with_id(message):  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
@@ -87,9 +81,9 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
     install_problem_handlers(app)
     install_openapi(app)
     app.router.dependencies.append(Depends(refuse_unknown_query))
-    app.router.dependencies.append(Depends(refuse_nul))
 
-    app.add_middleware(CorrelationAndLimits)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(CorrelationAndLimits)  # added last: outermost, so the guard's refusals carry the id
 
     def observe_workers() -> None:
         runtime = getattr(app.state, "runtime", None)

@@ -70,7 +70,7 @@ def test_a_nul_anywhere_is_a_422_naming_where(applications, where) -> None:
         body["payee_account"]["account_name"] = "张\u0000三"
         answer = applications.post("/v1/claims", json=body, headers={**auth(), "Idempotency-Key": "nul"})
     assert answer.status_code == 422, answer.text
-    assert answer.json()["errors"][0]["message"] == "holds a NUL character"
+    assert answer.json()["errors"][0] == {"field": where, "message": "must not contain a NUL character"}
     assert applications.get("/v1/claims", headers=auth()).json()["items"] == []
 
 

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request
 
 from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.responses import BankReturnOut
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
-from shared.web.security import Officer, require_role
+from shared.web.guard import body_limit
+from shared.web.security import Officer, Staff
 
 if TYPE_CHECKING:
     from services.disbursement.db.batch_tables import BankReturnUploadRow
@@ -28,6 +29,7 @@ _RETURN_FILE = {"requestBody": {"required": True, "description": "the bank's ret
 
 
 @router.post("/v1/bank-returns", response_model=BankReturnOut, openapi_extra=_RETURN_FILE)
+@body_limit("grants_bank_file_max_bytes")
 def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
     """Apply the bank's per-payment outcomes; every line of the file is answered with what it did."""
@@ -36,8 +38,7 @@ def post_bank_returns(request: Request, caller: Officer, db: DB,
 
 
 @router.get("/v1/bank-returns/{upload_id}", response_model=BankReturnOut)
-def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
 from services.disbursement.api.responses import BatchOut, BatchPage
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.domain.batch_states import BATCH_STATUSES
 from services.disbursement.service.batch_approval import approve_batch
 from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
@@ -20,7 +20,7 @@ from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.openapi import problems
-from shared.web.security import Officer, OfficerOrAdmin, require_role
+from shared.web.security import Officer, OfficerOrAdmin, Staff
 
 router = APIRouter(tags=["batches"])
 # a batch's items carry their payment only once approved: members left unset are left out, as before
@@ -32,15 +32,15 @@ def post_batch(request: Request, caller: Officer, db: DB, body: Annotated[DraftB
     """Draft a batch of one fund (the caller is its maker): the given claims, or every eligible one."""
     settings = request.app.state.runtime.settings
     batch = draft_batch(db, maker=caller, fund=body.fund, programme=body.programme, claim_ids=body.claim_ids,
-                        catalog=request.app.state.catalog, max_items=settings.grants_max_batch_items)
+                        catalog=request.app.state.catalog, max_items=settings.grants_max_batch_items,
+                        source=request.app.state.claim_source)
     return batch_detail(db, batch, limits_of(request))
 
 
 @router.get("/v1/batches", response_model=BatchPage)
-def list_batches(request: Request, caller: Caller, db: DB, status: str | None = None, fund: str | None = None,
+def list_batches(request: Request, caller: Staff, db: DB, status: str | None = None, fund: str | None = None,
                  limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
-    require_role(caller, *STAFF)
     if status is not None and status not in BATCH_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
@@ -52,8 +52,7 @@ def list_batches(request: Request, caller: Caller, db: DB, status: str | None = 
 
 
 @router.get("/v1/batches/{batch_id}", **ONE_BATCH)
-def get_batch(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_batch(batch_id: str, request: Request, caller: Staff, db: DB) -> dict[str, Any]:
     return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
 
 

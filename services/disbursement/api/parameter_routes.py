@@ -6,13 +6,13 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.disbursement.api.responses import ParameterPage, ParameterSetOut
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
 from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.openapi import problems
-from shared.web.security import Admin, require_role
+from shared.web.security import Admin, Staff
 
 router = APIRouter(tags=["parameters"])
 
@@ -24,9 +24,8 @@ class ParameterValue(BaseModel):
 
 
 @router.get("/v1/parameters", response_model=ParameterPage)
-def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+def list_parameters(request: Request, caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every parameter of the catalog's policies, with the operator's value where one is set."""
-    require_role(caller, *STAFF)
     catalog = request.app.state.catalog
     set_values = operator_values(db)
     items = []
