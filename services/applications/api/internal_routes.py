@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.applications.api.routes import DB, ClaimsReader
-from services.applications.api.schemas import ClaimBodies, rfc3339
+from services.applications.api.schemas import ClaimBodies
 from services.applications.service.claim_reads import claims_by_id
 
 router = APIRouter(tags=["internal"])
@@ -22,6 +22,6 @@ class ClaimLookup(BaseModel):
 def lookup_claims(caller: ClaimsReader, db: DB, body: Annotated[ClaimLookup, Body()]) -> dict[str, Any]:
     """The bodies of up to 500 claims, in the order asked; ids we do not hold are listed in `missing`."""
     rows = claims_by_id(db, body.claim_ids)
-    items = [{"claim_id": cid, "status": rows[cid].status, "submitted_at": rfc3339(rows[cid].submitted_at),
+    items = [{"claim_id": cid, "status": rows[cid].status, "submitted_at": rows[cid].submitted_at.isoformat(),
               "body": rows[cid].body} for cid in body.claim_ids if cid in rows]
     return {"items": items, "missing": [cid for cid in body.claim_ids if cid not in rows]}

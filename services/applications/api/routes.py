@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
-from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, rfc3339, to_public
+from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
 from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
 from shared.auth import CLAIMS_READ_BODY, Principal
@@ -67,6 +67,6 @@ def get_claim_body(claim_id: str, caller: ClaimsReader, db: DB) -> dict:
     """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
     identifiers never travel in events."""
     row = claim_body(db, claim_id)
-    return {"claim_id": row.claim_id, "status": row.status, "submitted_at": rfc3339(row.submitted_at),
+    return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}
 

@@ -1,9 +1,9 @@
 """Response shapes of the applications API (contract §3)."""
 
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from shared.claims.documented import DecisionOut
 
@@ -11,21 +11,9 @@ if TYPE_CHECKING:  # rows come from service/, which reads them; the API only sha
     from services.applications.db.tables import ClaimHistoryRow, ClaimRow
 
 
-def _with_offset(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns the UTC we wrote, naive
-
-
-def rfc3339(moment: datetime) -> str:
-    return _with_offset(moment).isoformat()
-
-
-# Every timestamp answered is RFC 3339 with its offset, on SQLite too (issue 12 point 9).
-Timestamp = Annotated[datetime, AfterValidator(_with_offset)]
-
-
 class HistoryItem(BaseModel):
     status: str
-    at: Timestamp
+    at: datetime
     detail: str | None = None
 
 
@@ -34,7 +22,7 @@ class ClaimPublic(BaseModel):
     status: str
     programme: str
     jurisdiction: str
-    submitted_at: Timestamp
+    submitted_at: datetime
     decision: DecisionOut | None
     history: list[HistoryItem]
 
