@@ -3,7 +3,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.audit.domain.balances import AccountBalance
-from services.audit.domain.chain import ChainEntry
+from services.audit.domain.chain import ChainEntry, format_utc
 from services.audit.domain.export import entry_to_json
 from shared.money import CURRENCY, format_fen
 
@@ -25,6 +25,10 @@ class EntryOut(BaseModel):
     hash: str
     posted_at: str
     currency: str = CURRENCY
+    # what the entry's payment was issued for (null for an entry whose issue the audit never read)
+    claim_id: str | None = None
+    batch_id: str | None = None
+    programme: str | None = None
 
 
 class EntryPage(BaseModel):
@@ -55,15 +59,25 @@ class ChainBreakOut(BaseModel):
     detail: str
 
 
+class FundVerifiedOut(BaseModel):
+    fund: str
+    head: str | None  # the hash of the fund's last entry (None when its chain is broken)
+    count: int
+    verified_from: int  # the seq this verification went on from (0: the fund's first entry)
+
+
 class VerifyOut(BaseModel):
     ok: bool
     entries: int
     head: str | None
     first_break: ChainBreakOut | None = None
+    full: bool = False
+    checked: int = 0
+    funds: list[FundVerifiedOut] = []
 
 
 class FindingOut(BaseModel):
-    finding_key: str
+    finding_key: str  # also the finding's id in /v1/anomalies/{finding_id}/...
     rule: str
     severity: str
     clause: str
@@ -71,6 +85,10 @@ class FindingOut(BaseModel):
     batch_ids: list[str]
     detail: str
     found_at: str
+    status: str = "open"
+    status_by: str | None = None
+    status_at: str | None = None
+    status_note: str | None = None
 
 
 class FindingPage(BaseModel):
@@ -105,9 +123,18 @@ class BudgetOut(BaseModel):
     currency: str = CURRENCY
 
 
-def entry_out(entry: ChainEntry) -> EntryOut:
-    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file."""
-    return EntryOut(**entry_to_json(entry))
+def finding_out(r) -> FindingOut:  # type: ignore[no-untyped-def]
+    return FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
+                      payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail, found_at=format_utc(r.found_at),
+                      status=r.status, status_by=r.status_by, status_at=format_utc(r.status_at) if r.status_at else None,
+                      status_note=r.status_note)
+
+
+def entry_out(entry: ChainEntry, refs: tuple[str, str, str] | None = None) -> EntryOut:
+    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file, with the claim,
+    batch and programme its payment was issued for."""
+    claim_id, batch_id, programme = refs or (None, None, None)
+    return EntryOut(**entry_to_json(entry), claim_id=claim_id, batch_id=batch_id, programme=programme)
 
 
 def balance_out(b: AccountBalance) -> BalanceOut:
