@@ -1,4 +1,8 @@
-"""The audit service: consumes payment and batch events into its ledger and serves auditors."""
+"""The audit service: consumes payment and batch events into its ledger and serves auditors.
+
+The top room: create_app builds the app over api/ and the ledger consumer over messaging/, both calling
+service/, which calls db/ and domain/; nothing runs back up (the package docstring walks the rooms).
+"""
 
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 """Response shapes of the audit API (contract §5): money as two-place strings, never floats."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.audit.domain.balances import AccountBalance
 from services.audit.domain.chain import ChainEntry, format_utc
@@ -140,3 +140,72 @@ def entry_out(entry: ChainEntry, refs: tuple[str, str, str] | None = None) -> En
 def balance_out(b: AccountBalance) -> BalanceOut:
     return BalanceOut(account=b.account, fund=b.fund, debit=format_fen(b.debit_fen), credit=format_fen(b.credit_fen),
                       balance=format_fen(b.balance_fen))
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the report's rows as built: a model never drops a member
+
+
+class UsageRowOut(_Report):
+    fund: str
+    programme: str
+    issued_count: int
+    reversed_count: int
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    currency: str
+
+
+class FundUsageOut(_Report):
+    fund: str
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    budget: str | None
+    currency: str
+
+
+class FundUsagePage(_Report):
+    year: int
+    items: list[UsageRowOut]
+    funds: list[FundUsageOut]
+    next_cursor: str | None
+
+
+class ReconciliationRowOut(_Report):
+    fund: str
+    batch_id: str | None
+    approved_count: int
+    approved_total: str
+    issued_count: int
+    issued_total: str
+    posted_count: int
+    posted_total: str
+    settled_count: int
+    settled_total: str
+    failed_count: int
+    failed_total: str
+    breaks: int
+    break_kinds: list[str]
+
+
+class BreakOut(_Report):
+    kind: str
+    payment_id: str | None
+    batch_id: str | None
+    fund: str | None
+    detail: str
+
+
+class ReconciliationOut(_Report):
+    from_: str | None = Field(alias="from")
+    to: str | None
+    fund: str | None
+    as_of: str
+    currency: str
+    funds: list[ReconciliationRowOut]
+    batches: list[ReconciliationRowOut]
+    breaks: list[BreakOut]

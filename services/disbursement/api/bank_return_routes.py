@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from services.disbursement.api.finance_deps import raw_body
+from services.disbursement.api.responses import BankReturnOut
 from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
 from shared.auth import STAFF
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
+_FILE = {"schema": {"type": "string"}}
+_RETURN_FILE = {"requestBody": {"required": True, "description": "the bank's return file as sent",
+                                "content": {"text/csv": _FILE, "application/xml": _FILE, "text/xml": _FILE}}}
 
 
-@router.post("/v1/bank-returns")
+@router.post("/v1/bank-returns", response_model=BankReturnOut, openapi_extra=_RETURN_FILE)
 @body_limit("grants_bank_file_max_bytes")
 def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
@@ -33,7 +37,7 @@ def post_bank_returns(request: Request, caller: Officer, db: DB,
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))
 
 
-@router.get("/v1/bank-returns/{upload_id}")
+@router.get("/v1/bank-returns/{upload_id}", response_model=BankReturnOut)
 def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
