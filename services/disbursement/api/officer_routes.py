@@ -11,6 +11,7 @@ from services.disbursement.service.payee_change_acceptance import confirm_payee_
 from services.disbursement.service.reevaluations import (redecisions_of, reevaluation, review_rejection,
                                                         run_reevaluation, start_reevaluation)
 from shared.money import CURRENCY, format_fen
+from shared.web.openapi import problems
 from shared.web.runtime import get_runtime
 from shared.web.security import Officer, Staff
 
@@ -28,7 +29,7 @@ class PayeeConfirmation(_Request):
     note: str | None = Field(default=None, min_length=1, max_length=500)
 
 
-@router.post("/v1/claims/{claim_id}/payee-confirmations")
+@router.post("/v1/claims/{claim_id}/payee-confirmations", responses=problems(404, 409))
 def post_payee_confirmation(claim_id: str, caller: Officer, db: DB,
                             body: Annotated[PayeeConfirmation | None, Body()] = None) -> dict[str, Any]:
     """An officer confirms the claimant's new payee account (409 unless one awaits confirmation)."""
@@ -45,7 +46,7 @@ class Redecision(_Request):
     note: str | None = Field(default=None, min_length=1, max_length=500)
 
 
-@router.post("/v1/reevaluations", status_code=202, tags=["parameters"])
+@router.post("/v1/reevaluations", status_code=202, tags=["parameters"], responses=problems(404, 409))
 def post_reevaluation(request: Request, caller: Officer, db: DB, tasks: BackgroundTasks,
                       body: Annotated[Reevaluation, Body()]) -> dict[str, Any]:
     """Re-decide every claim rejected with PARAMETER_NOT_SET for a parameter now set; follow its progress
@@ -60,12 +61,12 @@ def post_reevaluation(request: Request, caller: Officer, db: DB, tasks: Backgrou
     return _reevaluation_json(row)
 
 
-@router.get("/v1/reevaluations/{reevaluation_id}", tags=["parameters"])
+@router.get("/v1/reevaluations/{reevaluation_id}", tags=["parameters"], responses=problems(404))
 def get_reevaluation(reevaluation_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return _reevaluation_json(reevaluation(db, reevaluation_id))
 
 
-@router.post("/v1/claims/{claim_id}/redecisions")
+@router.post("/v1/claims/{claim_id}/redecisions", responses=problems(404, 409, 503))
 def post_redecision(claim_id: str, request: Request, caller: Officer, db: DB,
                     body: Annotated[Redecision | None, Body()] = None) -> dict[str, Any]:
     """An officer re-runs the engine on a rejected claim (a review); the applicant sees the new decision."""
