@@ -13,6 +13,7 @@ from shared.events import CONTENT_TYPE, TOPIC_OF_TYPE, TOPIC_SUFFIXES, topic
 REF = "#/components/schemas/{model}"
 TRACEPARENT = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 DEAD_LETTER = "deadletter.v1"
+SEQUENCE = r"^[0-9]{20}$"
 DEAD_LETTER_HEADERS = ("error", "error_trace", "consumer", "original_topic", "original_partition", "original_offset")
 
 
@@ -32,6 +33,9 @@ def envelope(event_type: str, source: str, data_model: str) -> dict[str, Any]:
             "time": {"type": "string", "format": "date-time"}, "subject": {"type": "string"},
             "datacontenttype": {"const": "application/json"},
             "traceparent": {"type": "string", "pattern": TRACEPARENT}, "tracestate": {"type": "string"},
+            "sequence": {"type": "string", "pattern": SEQUENCE,
+                         "description": "CloudEvents sequence extension: the producer's gapless number of the "
+                                        "event on its topic, zero-padded (shared.sequence)"},
             "data": {"$ref": REF.format(model=data_model)},
         },
     }

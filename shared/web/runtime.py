@@ -17,6 +17,7 @@ from shared.db import unit_of_work
 from shared.oidc import Verifier, token_verifier
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
+from shared.stream_control import control_spec
 from shared.workers import WorkerSet
 
 
@@ -48,8 +49,12 @@ class Runtime:
                                  create_topics=s.creates_topics, service=self.service)
         consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
                                         create_topics=s.creates_topics)
-                     for spec in self.consumer_specs]
+                     for spec in [*self.consumer_specs, self.control_spec()]]
         return WorkerSet([self.relay, *consumers])
+
+    def control_spec(self) -> ConsumerSpec:
+        """Replays asked of this service, and its answers (shared.stream_control): every service has one."""
+        return control_spec(self.service, self.settings.grants_topic_prefix, self.outbox, self.inbox)
 
 
 def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:
