@@ -35,7 +35,7 @@ def assign_sequences(engine: Engine, outbox: Table, limit: int) -> int:
         insert_many(session, counters, [{"topic_suffix": t, "last_sequence": 0} for t in topics],
                     conflict_on=["topic_suffix"])
         last = dict(session.execute(select(counters.c.topic_suffix, counters.c.last_sequence)
-                                    .where(counters.c.topic_suffix.in_(topics))).tuples().all())
+                                    .where(counters.c.topic_suffix.in_(topics))).all())
         numbered = []
         for row in waiting:
             last[row.topic_suffix] += 1
