@@ -14,9 +14,9 @@ REPLICATION_FACTOR=3
 MIN_INSYNC_REPLICAS=2
 PATH="/opt/kafka/bin:$PATH"  # where the apache/kafka image keeps kafka-topics.sh
 
-for t in claims.v1 payments.v1 batches.v1 deadletter.v1 checkpoints.v1; do
+for t in claims.v1 payments.v1 batches.v1 deadletter.v1 checkpoints.v1 control.v1; do
   kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$PREFIX.$t" \
     --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
     --config "min.insync.replicas=$MIN_INSYNC_REPLICAS"
 done
-echo "topics ready: $PREFIX.{claims,payments,batches,deadletter,checkpoints}.v1 ($PARTITIONS partitions, rf $REPLICATION_FACTOR)"
+echo "topics ready: $PREFIX.{claims,payments,batches,deadletter,checkpoints,control}.v1 ($PARTITIONS partitions, rf $REPLICATION_FACTOR)"

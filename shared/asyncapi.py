@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from shared.event_schemas import EMITTED
+from shared.event_schemas import ANY_SERVICE, EMITTED, SERVICE_SOURCES
 from shared.events import CONTENT_TYPE, TOPIC_OF_TYPE, TOPIC_SUFFIXES, topic
 
 REF = "#/components/schemas/{model}"
@@ -29,7 +29,7 @@ def envelope(event_type: str, source: str, data_model: str) -> dict[str, Any]:
         "required": ["specversion", "id", "source", "type", "time", "datacontenttype", "data"],
         "properties": {
             "specversion": {"const": "1.0"}, "id": {"type": "string", "minLength": 1, "maxLength": 200},
-            "source": {"const": source}, "type": {"const": event_type},
+            "source": {"enum": list(SERVICE_SOURCES)} if source == ANY_SERVICE else {"const": source}, "type": {"const": event_type},
             "time": {"type": "string", "format": "date-time"}, "subject": {"type": "string"},
             "datacontenttype": {"const": "application/json"},
             "traceparent": {"type": "string", "pattern": TRACEPARENT}, "tracestate": {"type": "string"},
@@ -87,7 +87,7 @@ def document(service: str, consumers: list[Any], prefix: str, bootstrap: str) ->
     operations: dict[str, Any] = {}
     source = f"grants/{service}"
     for suffix in TOPIC_SUFFIXES:
-        sent = [t for t, (_, s, _) in EMITTED.items() if s == source and TOPIC_OF_TYPE[t] == suffix]
+        sent = [t for t, (_, s, _) in EMITTED.items() if s in (source, ANY_SERVICE) and TOPIC_OF_TYPE[t] == suffix]
         if sent:
             operations[f"{service}.send.{channel_id(suffix)}"] = {
                 "action": "send", "channel": {"$ref": f"#/channels/{channel_id(suffix)}"},

@@ -171,11 +171,15 @@ class StreamWatch:
         self._request(session, source, topic, first)
 
     def _request(self, session, source: str, topic: str, first: int) -> None:  # type: ignore[no-untyped-def]
-        """Stage the replay request in this service's outbox: its relay publishes it to the control topic."""
-        data = {"source": source, "topic": topic, "from_sequence": first, "consumer": self.consumer}
-        event = new_event(STREAM_REPLAY_REQUESTED, f"grants/{self.service}", f"{source}/{topic}", data)
-        enqueue(session, self.outbox, event, key=f"{source}/{topic}")
-        log.info("stream.replay_requested", consumer=self.consumer, source=source, topic=topic, from_sequence=first)
+        request_replay(session, self.outbox, self.consumer, source, topic, first)
+
+
+def request_replay(session, outbox: Table, consumer: str, source: str, topic: str, first: int) -> None:  # type: ignore[no-untyped-def]
+    """Stage the replay request in the consumer's service's outbox: its relay publishes it to the control topic."""
+    data = {"source": source, "topic": topic, "from_sequence": first, "consumer": consumer}
+    event = new_event(STREAM_REPLAY_REQUESTED, f"grants/{consumer.split('.')[0]}", f"{source}/{topic}", data)
+    enqueue(session, outbox, event, key=f"{source}/{topic}")
+    log.info("stream.replay_requested", consumer=consumer, source=source, topic=topic, from_sequence=first)
 
 
 def _covered(breaks: list, source: str, topic: str, first: int) -> bool:  # type: ignore[type-arg]

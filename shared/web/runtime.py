@@ -42,6 +42,9 @@ class Runtime:
     def __post_init__(self) -> None:
         if self.verifier is None:
             self.verifier = token_verifier(self.settings)
+        # every service serves replays of its outbox and hears the answers to its own requests
+        self.consumer_specs = [*self.consumer_specs, control_spec(self.service, self.settings.grants_topic_prefix,
+                                                                  self.outbox, self.inbox)]
 
     def build_workers(self) -> WorkerSet:
         s = self.settings
@@ -49,12 +52,8 @@ class Runtime:
                                  create_topics=s.creates_topics, service=self.service)
         consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
                                         create_topics=s.creates_topics)
-                     for spec in [*self.consumer_specs, self.control_spec()]]
+                     for spec in self.consumer_specs]
         return WorkerSet([self.relay, *consumers])
-
-    def control_spec(self) -> ConsumerSpec:
-        """Replays asked of this service, and its answers (shared.stream_control): every service has one."""
-        return control_spec(self.service, self.settings.grants_topic_prefix, self.outbox, self.inbox)
 
 
 def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:
