@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
+from shared import metrics
 from shared import stream_repo as repo
 from shared.db import unit_of_work
 from shared.events import CONTROL_TOPIC, STREAM_REPLAY_REQUESTED, new_event
@@ -124,7 +125,7 @@ class StreamWatch:
                     repo.change_break(session, self.tables, b.id, healed_at=now)
                     log.info("stream.healed", consumer=self.consumer, source=b.source, topic=b.topic,
                              first_sequence=b.first_sequence, last_sequence=b.last_sequence)
-                    HEALED.labels(self.service, self.consumer, b.topic).inc()
+                    metrics.after_commit(session, HEALED.labels(self.service, self.consumer, b.topic).inc)
                     continue
                 still_open.append(b)
                 if (now - _aware(b.requested_at)).total_seconds() >= self.settings.rerequest_seconds:
@@ -167,7 +168,7 @@ class StreamWatch:
                        first_sequence=first, last_sequence=last, detected_at=now, requested_at=now)
         log.warning("stream.break_detected", consumer=self.consumer, source=source, topic=topic, kind=kind,
                     first_sequence=first, last_sequence=last)
-        BREAKS.labels(self.service, self.consumer, topic, kind).inc()
+        metrics.after_commit(session, BREAKS.labels(self.service, self.consumer, topic, kind).inc)
         self._request(session, source, topic, first)
 
     def _request(self, session, source: str, topic: str, first: int) -> None:  # type: ignore[no-untyped-def]

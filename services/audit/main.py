@@ -38,7 +38,8 @@ class AuditRuntime(Runtime):
         workers = super().build_workers()
         workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix,
                                          create_topics=w.create_topics)
-                           if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
+                           if isinstance(w, IdempotentConsumer) and w.spec.name == CONSUMER else w
+                           for w in workers.workers]
         if self.checkpoint_schedule is not None:
             workers.workers.append(self.checkpoint_schedule)
         return workers
