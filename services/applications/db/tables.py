@@ -6,6 +6,7 @@ from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, Uniq
 from sqlmodel import Field
 
 from shared.db import service_base
+from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -44,6 +45,7 @@ class ClaimHistoryRow(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+dead_letters = dead_letter_table(Base.metadata)  # beside the inbox: the consumer finds it there
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
 APPEND_ONLY_TABLES: tuple[str, ...] = ()
