@@ -96,15 +96,16 @@ class StreamWatch:
 
     def _reset_topics(self, kafka_consumer) -> set[str]:  # type: ignore[no-untyped-def]
         """The topics (suffixes) of assigned partitions whose log ends before the offset already applied."""
-        partitions = list(kafka_consumer.assignment())
-        if not partitions:
-            return set()
-        ends = kafka_consumer.end_offsets(partitions)
-        reset = set()
+        # The high watermark the last fetch of each partition reported: records applied always lie below it
+        # on a healthy log. (Not end_offsets(): Tansu answers ListOffsets with the last batch's base offset + 1.)
+        ends = {tp: kafka_consumer.highwater(tp) for tp in kafka_consumer.assignment()}
+        reset: set[str] = set()
+        if not ends:
+            return reset
         with unit_of_work(self.engine) as session:
             noted = repo.noted_offsets(session, self.tables, self.consumer)
-            for tp in partitions:
-                end, applied = ends.get(tp), noted.get((tp.topic, tp.partition))
+            for tp, end in ends.items():
+                applied = noted.get((tp.topic, tp.partition))
                 if end is None or applied is None or applied <= end:
                     continue
                 log.warning("stream.log_reset", consumer=self.consumer, topic=tp.topic, partition=tp.partition,

@@ -15,11 +15,12 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from services.applications.db.tables import ClaimHistoryRow, ClaimRow, inbox
 from services.applications.main import create_app as create_applications
 from services.disbursement.db.tables import outbox
 from shared.events import CLAIM_DECIDED
 from shared.migrations import upgrade_service
+from shared.stream_tables import tables_of
 from tests.applications.conftest import applications_settings
 from tests.faults.conditions import wait_for
 from tests.live_server import serve
@@ -89,3 +90,10 @@ def test_every_claim_is_decided_once_and_seen_decided_through_a_broker_restart(
                                         .where(ClaimHistoryRow.status == "eligible")
                                         .group_by(ClaimHistoryRow.claim_id)).all())
         assert history == dict.fromkeys(claim_ids, 1)  # and the decision applied once
+
+        def noticed_and_healed() -> bool:  # the loss was noticed (logged, counted, asked for) and is healed
+            with apps_engine.connect() as conn:
+                breaks = conn.execute(select(tables_of(inbox.metadata).breaks)).all()
+            return bool(breaks) and all(b.healed_at is not None for b in breaks)
+
+        wait_for(noticed_and_healed, timeout=60, what="the applications consumer's breaks noticed and healed")
