@@ -34,6 +34,9 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True)),
         Column("sequence", BigInteger),  # per topic, set by the relay when it first publishes (shared.sequence)
         Index("ix_outbox_unpublished", "id", postgresql_where=Column("published_at").is_(None)),
+        # the rows the relay has still to number (shared.sequence), without scanning those it has numbered
+        Index("ix_outbox_unnumbered", "id",
+              postgresql_where=Column("published_at").is_(None) & Column("sequence").is_(None)),
     )
 
 

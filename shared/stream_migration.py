@@ -9,6 +9,8 @@ _BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def create_stream_tables(op) -> None:  # type: ignore[no-untyped-def]
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.add_column(sa.Column("sequence", sa.BigInteger(), nullable=True))
+    op.create_index("ix_outbox_unnumbered", "outbox", ["id"],
+                    postgresql_where=sa.Column("published_at").is_(None) & sa.Column("sequence").is_(None))
     op.create_table("outbox_sequences",
                     sa.Column("topic_suffix", sa.String(64), primary_key=True),
                     sa.Column("last_sequence", sa.BigInteger(), nullable=False))
@@ -43,5 +45,6 @@ def create_stream_tables(op) -> None:  # type: ignore[no-untyped-def]
 def drop_stream_tables(op) -> None:  # type: ignore[no-untyped-def]
     for table in ("stream_breaks", "stream_marks", "stream_seen", "stream_offsets", "outbox_sequences"):
         op.drop_table(table)
+    op.drop_index("ix_outbox_unnumbered", table_name="outbox")
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_column("sequence")

@@ -1,6 +1,7 @@
 """Every query of lost-stretch detection (shared.sequence, shared.gap_detection, shared.stream_control):
 the producer's numbering and replay marking, the consumer's notes of what it received, and its breaks."""
 
+import json
 from collections import defaultdict
 from datetime import datetime
 
@@ -31,6 +32,8 @@ def assign_sequences(engine: Engine, outbox: Table, limit: int) -> int:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             waiting = session.execute(waiting_rows).all()  # again under the lock: another relay may have been first
+            if not waiting:
+                return 0
         topics = sorted({row.topic_suffix for row in waiting})
         insert_many(session, counters, [{"topic_suffix": t, "last_sequence": 0} for t in topics],
                     conflict_on=["topic_suffix"])
@@ -40,13 +43,17 @@ def assign_sequences(engine: Engine, outbox: Table, limit: int) -> int:
         for row in waiting:
             last[row.topic_suffix] += 1
             numbered.append({"_id": row.id, "_sequence": last[row.topic_suffix]})
-        if numbered:
+        if session.get_bind().dialect.name == "postgresql":  # one statement, the numbers as one JSON document
+            session.execute(text(f"UPDATE {outbox.name} SET sequence = v.n FROM json_to_recordset(CAST(:rows AS json)) "
+                                 f"AS v(id bigint, n bigint) WHERE {outbox.name}.id = v.id"),
+                            {"rows": json.dumps([{"id": r["_id"], "n": r["_sequence"]} for r in numbered])})
+        else:
             session.execute(update(outbox).where(outbox.c.id == bindparam("_id"))
                             .values(sequence=bindparam("_sequence")).execution_options(synchronize_session=False),
                             numbered)
-            session.execute(update(counters).where(counters.c.topic_suffix == bindparam("_topic"))
-                            .values(last_sequence=bindparam("_last")).execution_options(synchronize_session=False),
-                            [{"_topic": t, "_last": n} for t, n in last.items()])
+        session.execute(update(counters).where(counters.c.topic_suffix == bindparam("_topic"))
+                        .values(last_sequence=bindparam("_last")).execution_options(synchronize_session=False),
+                        [{"_topic": t, "_last": n} for t, n in last.items()])
     return len(numbered)
 
 
