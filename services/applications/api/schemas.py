@@ -3,7 +3,9 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from shared.claims.documented import DecisionOut
 
 if TYPE_CHECKING:  # rows come from service/, which reads them; the API only shapes them
     from services.applications.db.tables import ClaimHistoryRow, ClaimRow
@@ -21,13 +23,27 @@ class ClaimPublic(BaseModel):
     programme: str
     jurisdiction: str
     submitted_at: datetime
-    decision: dict[str, Any] | None
+    decision: DecisionOut | None
     history: list[HistoryItem]
 
 
 class ClaimPage(BaseModel):
     items: list[ClaimPublic]
     next_cursor: str | None
+
+
+class ClaimBodyOut(BaseModel):
+    """A claim's full body, for the service that acts on it (identifiers never travel in events)."""
+
+    claim_id: str
+    status: str
+    submitted_at: str = Field(description="RFC 3339, with its offset")
+    body: dict[str, Any] = Field(description="the body as filed (POST /v1/claims)")
+
+
+class ClaimBodies(BaseModel):
+    items: list[ClaimBodyOut]
+    missing: list[str] = Field(description="asked-for ids this service does not hold")
 
 
 def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:

@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from services.audit.api.deps import DB, From, Moment, auditor, parse_day
 from services.audit.api.report_formats import report_csv, report_json
+from services.audit.api.schemas import FundUsagePage, ReconciliationOut
 from services.audit.domain.chain import format_utc
 from services.audit.service.fund_usage_report import fund_usage_report
 from services.audit.service.reconciliation_report import reconciliation
@@ -19,7 +20,9 @@ from shared.web.query import Cursor, Limit
 router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(auditor)])
 
 
-@router.get("/reconciliation", responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get("/reconciliation", response_model=ReconciliationOut,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "JSON, or CSV on Accept: text/csv"}})
 def reconciliation_report(request: Request, db: DB, from_: From = None, to: Moment = None, fund: str | None = None,
                           accept: Annotated[str | None, Header()] = None) -> Any:
     """Per fund and per batch: approved, issued, posted, settled, failed, and every break.
@@ -39,7 +42,7 @@ def reconciliation_report(request: Request, db: DB, from_: From = None, to: Mome
     return {"from": from_, "to": to, "fund": fund, "as_of": format_utc(as_of), **report_json(report)}
 
 
-@router.get("/fund-usage")
+@router.get("/fund-usage", response_model=FundUsagePage)
 def fund_usage(db: DB, year: Annotated[int | None, Query(ge=2000, le=2100)] = None, limit: Limit = 50,
                cursor: Cursor = None) -> dict[str, Any]:
     """Per fund and programme: issued, reversed (failed), net and settled in a calendar year (China time);

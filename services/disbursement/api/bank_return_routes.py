@@ -10,31 +10,35 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from services.disbursement.api.finance_deps import raw_body
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.responses import BankReturnOut
+from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
-from shared.web.security import require_role
+from shared.web.guard import body_limit
+from shared.web.security import Officer, Staff
 
 if TYPE_CHECKING:
     from services.disbursement.db.batch_tables import BankReturnUploadRow
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
+_FILE = {"schema": {"type": "string"}}
+_RETURN_FILE = {"requestBody": {"required": True, "description": "the bank's return file as sent",
+                                "content": {"text/csv": _FILE, "application/xml": _FILE, "text/xml": _FILE}}}
 
 
-@router.post("/v1/bank-returns")
-def post_bank_returns(request: Request, caller: Caller, db: DB,
+@router.post("/v1/bank-returns", response_model=BankReturnOut, openapi_extra=_RETURN_FILE)
+@body_limit("grants_bank_file_max_bytes")
+def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
     """Apply the bank's per-payment outcomes; every line of the file is answered with what it did."""
-    require_role(caller, "officer")
     form = _form(request.headers.get("content-type", ""), data)
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))
 
 
-@router.get("/v1/bank-returns/{upload_id}")
-def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+@router.get("/v1/bank-returns/{upload_id}", response_model=BankReturnOut)
+def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
 

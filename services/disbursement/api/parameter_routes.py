@@ -5,12 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.responses import ParameterPage, ParameterSetOut
+from services.disbursement.api.routes import DB
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
 from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
-from shared.web.security import require_role
+from shared.web.openapi import problems
+from shared.web.security import Admin, Staff
 
 router = APIRouter(tags=["parameters"])
 
@@ -21,10 +23,9 @@ class ParameterValue(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-@router.get("/v1/parameters")
-def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+@router.get("/v1/parameters", response_model=ParameterPage)
+def list_parameters(request: Request, caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every parameter of the catalog's policies, with the operator's value where one is set."""
-    require_role(caller, *STAFF)
     catalog = request.app.state.catalog
     set_values = operator_values(db)
     items = []
@@ -35,11 +36,10 @@ def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50,
     return {"items": page, "next_cursor": next_cursor}
 
 
-@router.put("/v1/parameters/{parameter_id}")
-def put_parameter(parameter_id: str, request: Request, caller: Caller, db: DB,
+@router.put("/v1/parameters/{parameter_id}", response_model=ParameterSetOut, responses=problems(409))
+def put_parameter(parameter_id: str, request: Request, caller: Admin, db: DB,
                   body: Annotated[ParameterValue, Body()]) -> dict[str, Any]:
     """Set a value the seeds leave to the operator; every change is recorded with who, when and why."""
-    require_role(caller, "admin")
     row = set_operator_value(db, request.app.state.catalog, parameter_id=parameter_id, value=body.value,
                              reason=body.reason, set_by=caller.sub)
     return {"parameter_id": row.parameter_id, "value": row.value, "set_by": row.set_by,

@@ -6,7 +6,7 @@ notice a lost stretch and the breaks it found (stream_breaks): shared.sequence, 
 Rows published before this revision have no sequence; numbering starts at 1 with the next one.
 
 Revision ID: sequence_streams
-Revises: outboxlife_audit_deadletters
+Revises: findings_incremental_anomalies
 Create Date: 2026-12-02 06:00:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ from alembic import op
 from shared.stream_migration import create_stream_tables, drop_stream_tables
 
 revision = 'sequence_streams'
-down_revision = 'outboxlife_audit_deadletters'
+down_revision = 'findings_incremental_anomalies'
 branch_labels = None
 depends_on = None
 
