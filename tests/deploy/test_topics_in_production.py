@@ -63,7 +63,7 @@ def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix,
             time.sleep(0.2)
         health = httpx.get(url).json()
         assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "audit.stream_control",
-                                                            "CheckpointSchedule", "RetentionPruner"}
+                                                            "CheckpointSchedule", "RetentionPruner", "AnomalySweep"}
     finally:
         proc.terminate()
         proc.wait(15)
