@@ -26,6 +26,8 @@ from shared.events import (
     PAYMENT_FAILED,
     PAYMENT_ISSUED,
     PAYMENT_SETTLED,
+    STREAM_REPLAY_REQUESTED,
+    STREAM_REPLAYED,
 )
 
 Money = Annotated[str, Field(pattern=r"^-?\d{1,15}\.\d{2}$", description="yuan, two decimal places")]
@@ -184,6 +186,23 @@ class LedgerCheckpointData(Emitted):
     signature: str
 
 
+class StreamReplayRequestedData(Emitted):
+    """A consumer asks a producer to re-send its events on a topic from a sequence on (a lost stretch)."""
+
+    source: str = Field(description="the producer asked (its CloudEvents source)")
+    topic: str = Field(description="the topic's suffix, e.g. payments.v1")
+    from_sequence: int = Field(ge=1)
+    consumer: str = Field(description="the consumer that noticed the loss")
+
+
+class StreamReplayedData(StreamReplayRequestedData):
+    """The producer marked the stretch for re-sending; its last sequence on the topic was through_sequence."""
+
+    through_sequence: int = Field(ge=0)
+
+
+ANY_SERVICE = "grants/*"  # control events: every service sends them
+
 # event type -> (its data, the service that emits it, what its Kafka key is)
 EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
@@ -199,4 +218,7 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     BATCH_APPROVED: (BatchApprovedData, DISBURSEMENT_SOURCE, "batch id"),
     FUND_BUDGET_SET: (FundBudgetSetData, DISBURSEMENT_SOURCE, "fund"),
     LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
+    STREAM_REPLAY_REQUESTED: (StreamReplayRequestedData, ANY_SERVICE, "producer source/topic"),
+    STREAM_REPLAYED: (StreamReplayedData, ANY_SERVICE, "producer source/topic"),
 }
+SERVICE_SOURCES = (APPLICATIONS_SOURCE, DISBURSEMENT_SOURCE, AUDIT_SOURCE)

@@ -1,14 +1,14 @@
 """claim search columns: the decision's fund, policy and reason codes, and the review state (issue 14)
 
 Revision ID: officer_claim_search_columns
-Revises: outboxlife_apps_deadletters
+Revises: sequence_streams
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'officer_claim_search_columns'
-down_revision = 'outboxlife_apps_deadletters'
+down_revision = 'sequence_streams'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """officer controls: payee changes to confirm, bulk re-evaluations, re-decisions (issue 14)
 
 Revision ID: officer_controls
-Revises: outboxlife_disb_deadletters
+Revises: sequence_streams
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'officer_controls'
-down_revision = 'outboxlife_disb_deadletters'
+down_revision = 'sequence_streams'
 branch_labels = None
 depends_on = None
 
