@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
+from demo.officer_steps import confirm_payee, show_refusal, show_review
 from services.disbursement.domain.payment_file import validate_pain001
 from shared.auth import issue_token
 from shared.china_time import CHINA_TZ
@@ -34,8 +35,10 @@ def run_payments(officer_a_client: httpx.Client, officer_b_client: httpx.Client,
     batch_id = batch["batch_id"]
     print(f"  officer A drafted batch {batch_id}: {batch['count']} items, total {batch['total']} {batch['currency']}")
     _wait_statuses(apps_client, {i["claim_id"]: "in_batch" for i in batch["items"]})
+    show_review(officer_b_client, batch_id)
     own = officer_a_client.post(f"/v1/batches/{batch_id}/approve")
     print(f"  officer A approving their own batch: {own.status_code} {own.json().get('title')}")
+    show_refusal(officer_b_client, batch_id)
     batch = _expect(officer_b_client.post(f"/v1/batches/{batch_id}/approve"), 200, "approve")
     print(f"  officer B approved it: status {batch['status']}, {len(batch['items'])} payments issued")
     _wait_statuses(apps_client, {i["claim_id"]: "payment_issued" for i in batch["items"]})
@@ -49,6 +52,7 @@ def run_payments(officer_a_client: httpx.Client, officer_b_client: httpx.Client,
     _expect(apps_client.put(f"/v1/claims/{failed['claim_id']}/payee-account", json=CORRECTED_ACCOUNT), 200,
             "payee correction")
     print(f"  the claimant corrected the payee account of {failed['claim_id']}")
+    confirm_payee(officer_b_client, failed["claim_id"])
     _show(_wait_statuses(apps_client, {failed["claim_id"]: "eligible"}), "ready for a new batch")
     return len(batch["items"])
 

@@ -14,6 +14,7 @@ import httpx
 from cli.services import console_settings, handle
 from demo import scenario
 from demo.audit_summary import show_audit
+from demo.officer_steps import run_reevaluation
 from demo.payments import run_payments
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
@@ -115,6 +116,7 @@ def main() -> int:
                                          _client(disbursement, "officer", "officer-zhao"),
                                          _client(base_url("audit"), "auditor", "auditor-chen"))
         paid = run_payments(officer_a, officer_b, client, [cid for _, cid in filed])
+        run_reevaluation(officer_b, client)
         show_audit(auditor, expected_entries=2 * paid)
     finally:
         print("\nStopping")

@@ -18,8 +18,10 @@ from shared.events import (
     CLAIM_BATCHED,
     CLAIM_DECIDED,
     CLAIM_PAYEE_CHANGED,
+    CLAIM_REDECIDED,
     CLAIM_SUBMITTED,
     CLAIM_UNBATCHED,
+    CLAIM_WITHDRAWN,
     FUND_BUDGET_SET,
     PAYMENT_FAILED,
     PAYMENT_ISSUED,
@@ -68,6 +70,7 @@ class ClaimPayeeChanged(EventData):
     claim_id: str = Field(min_length=1)
     payee_ref: Ref = Field(min_length=64, max_length=64)
     changed_at: datetime | None = None
+    payee_name_matches: bool | None = None  # the new account's name is the claimant's (issue 14)
 
 
 class PaymentEvent(EventData):
@@ -86,10 +89,25 @@ class FundBudgetSet(EventData):
     set_by: str | None = None
 
 
+class ClaimRedecided(ClaimDecided):
+    """A rejected claim decided again: the new decision, why (trigger) and by whom."""
+
+    trigger: str = Field(min_length=1)  # reevaluation | review
+    redecided_by: str = Field(min_length=1)
+    catalog_hash: str | None = None
+    reevaluation_id: str | None = None
+
+
+class ClaimWithdrawn(EventData):
+    claim_id: str = Field(min_length=1)
+    withdrawn_at: datetime | None = None
+
+
 PAYLOADS: dict[str, type[EventData]] = {
     CLAIM_SUBMITTED: ClaimSubmitted, CLAIM_DECIDED: ClaimDecided, CLAIM_BATCHED: ClaimBatched,
     CLAIM_UNBATCHED: ClaimUnbatched, CLAIM_PAYEE_CHANGED: ClaimPayeeChanged, PAYMENT_ISSUED: PaymentEvent,
     PAYMENT_SETTLED: PaymentEvent, PAYMENT_FAILED: PaymentEvent, FUND_BUDGET_SET: FundBudgetSet,
+    CLAIM_REDECIDED: ClaimRedecided, CLAIM_WITHDRAWN: ClaimWithdrawn,
 }
 P = TypeVar("P", bound=EventData)
 

@@ -16,8 +16,10 @@ from shared.events import (
     CLAIM_BATCHED,
     CLAIM_DECIDED,
     CLAIM_PAYEE_CHANGED,
+    CLAIM_REDECIDED,
     CLAIM_SUBMITTED,
     CLAIM_UNBATCHED,
+    CLAIM_WITHDRAWN,
     DISBURSEMENT_SOURCE,
     FUND_BUDGET_SET,
     LEDGER_CHECKPOINT,
@@ -68,6 +70,20 @@ class ClaimDecidedData(Emitted):
     catalog_hash: str
 
 
+class ClaimRedecidedData(ClaimDecidedData):
+    """A rejected claim decided again by the engine (issue 14): what for, by whom, when, under which catalog."""
+
+    trigger: Literal["reevaluation", "review"]
+    redecided_by: str
+    redecided_at: datetime
+    reevaluation_id: str | None = Field(default=None, description="the bulk run (trigger reevaluation)")
+
+
+class ClaimWithdrawnData(Emitted):
+    claim_id: str
+    withdrawn_at: datetime
+
+
 class ClaimBatchedData(Emitted):
     claim_id: str
     batch_id: str
@@ -84,6 +100,7 @@ class ClaimPayeeChangedData(Emitted):
     claim_id: str
     payee_ref: Ref
     changed_at: datetime
+    payee_name_matches: bool = Field(description="the new account's name is the claimant's (compared normalised)")
 
 
 class PaymentIssuedData(Emitted):
@@ -109,6 +126,8 @@ class PaymentIssuedData(Emitted):
     units: int = Field(ge=1)
     tier: str | None = None
     beneficiary_kind: str | None = None
+    payee_name_matches: bool | None = Field(default=None, description="the payee account's name is the claimant's")
+    payee_changes: int = Field(default=0, ge=0, description="payee accounts changed after failed payments of the claim")
 
 
 class PaymentOutcomeData(Emitted):
@@ -189,6 +208,8 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_PAYEE_CHANGED: (ClaimPayeeChangedData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_DECIDED: (ClaimDecidedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_REDECIDED: (ClaimRedecidedData, DISBURSEMENT_SOURCE, "claim id"),
+    CLAIM_WITHDRAWN: (ClaimWithdrawnData, APPLICATIONS_SOURCE, "claim id"),
     CLAIM_BATCHED: (ClaimBatchedData, DISBURSEMENT_SOURCE, "claim id"),
     CLAIM_UNBATCHED: (ClaimUnbatchedData, DISBURSEMENT_SOURCE, "claim id"),
     PAYMENT_ISSUED: (PaymentIssuedData, DISBURSEMENT_SOURCE, "beneficiary ref"),

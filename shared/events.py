@@ -94,6 +94,13 @@ TOPIC_OF_TYPE[FUND_BUDGET_SET] = "batches.v1"
 LEDGER_CHECKPOINT = "grants.ledger.checkpoint"
 TOPIC_OF_TYPE[LEDGER_CHECKPOINT] = "checkpoints.v1"
 
+# Reconsideration and withdrawal (issue 14): a rejected claim decided again (a bulk re-evaluation once an
+# operator sets a parameter, or an officer answering the applicant's review request), and a claim the
+# applicant withdrew before it was batched.
+CLAIM_REDECIDED = "grants.claim.redecided"
+CLAIM_WITHDRAWN = "grants.claim.withdrawn"
+TOPIC_OF_TYPE.update({CLAIM_REDECIDED: "claims.v1", CLAIM_WITHDRAWN: "claims.v1"})
+
 # Lost-stretch healing (shared.gap_detection, shared.stream_control): a consumer that found a stretch of a
 # producer's sequence missing asks for it again; the producer re-sends it from its outbox and says so.
 CONTROL_TOPIC = "control.v1"

@@ -17,6 +17,7 @@ Tests export to memory with export_to().
 import os
 import re
 import threading
+from urllib.parse import parse_qsl, urlencode
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -84,7 +85,28 @@ def instrument_app(app: Any, service: str) -> None:
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
         FastAPIInstrumentor.instrument_app(app, tracer_provider=provider(service), exclude_spans=["receive", "send"],
-                                           excluded_urls="healthz/live,healthz/ready,metrics")
+                                           excluded_urls="healthz/live,healthz/ready,metrics",
+                                           server_request_hook=redact_query)
+
+
+# Query parameters whose value is personal data (a claim search by identity number): a span keeps the name only.
+REDACTED_QUERY = frozenset({"claimant_id_number"})
+_URL_ATTRIBUTES = ("http.url", "http.target", "url.full", "url.query")
+
+
+def redact_query(span: Any, scope: dict[str, Any]) -> None:
+    """Rewrite the server span's URL attributes so that no REDACTED_QUERY value reaches a trace."""
+    query = (scope.get("query_string") or b"").decode("latin-1")
+    if not query or not span.is_recording():
+        return
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(name in REDACTED_QUERY for name, _ in pairs):
+        return
+    clean = urlencode([(name, "REDACTED" if name in REDACTED_QUERY else value) for name, value in pairs])
+    for attribute in _URL_ATTRIBUTES:
+        value = (getattr(span, "attributes", None) or {}).get(attribute)
+        if isinstance(value, str):
+            span.set_attribute(attribute, clean if attribute == "url.query" else value.split("?", 1)[0] + "?" + clean)
 
 
 def instrument_http_client(client: Any, service: str) -> None:

@@ -7,7 +7,7 @@ messaging/ (whose handlers call service/ too); service/ calls db/ and domain/, a
 
 from fastapi import FastAPI
 
-from services.applications.api import internal_routes, payee_routes
+from services.applications.api import internal_routes, payee_routes, request_routes
 from services.applications.api.routes import router
 from services.applications.config import Settings, get_settings
 from services.applications.db.tables import inbox, outbox
@@ -31,5 +31,6 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
     app.include_router(payee_routes.router)
+    app.include_router(request_routes.router)
     app.include_router(internal_routes.router)
     return app

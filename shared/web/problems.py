@@ -26,6 +26,12 @@ def _refused_by_gate(request: Request) -> JSONResponse | None:
     return None
 
 
+def problem_of(exc: DomainError) -> JSONResponse:
+    """The problem document of a domain error, for a route that answers with it rather than raising (so
+    that what it recorded about the refusal is committed)."""
+    return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
+
+
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -47,7 +53,7 @@ def _field_path(loc: tuple) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
+        return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -82,6 +82,7 @@ def emit_every_event(apps: TestClient, disbursement: TestClient, audit: TestClie
     assert apps.put(f"/v1/claims/{claim_id}/payee-account", json=NEW_ACCOUNT, headers=auth()).status_code == 200
     feed(audit.app.state.runtime.engine, [e for e in staged(disbursement) if e["type"] == PAYMENT_ISSUED])
     assert audit.post("/v1/ledger/checkpoints", headers=ADMIN).status_code == 201
+    emit_reconsideration_events(apps, disbursement)
     ask_for_a_replay(audit, disbursement)
     return staged(apps) + staged(disbursement) + staged(audit)
 
@@ -95,6 +96,29 @@ def ask_for_a_replay(consumer: TestClient, producer: TestClient) -> None:
     (control,) = [spec for spec in serving.consumer_specs if CONTROL_TOPIC in spec.topic_suffixes]
     with unit_of_work(serving.engine) as session:
         control.handlers[STREAM_REPLAY_REQUESTED](session, request)
+
+
+def emit_reconsideration_events(apps: TestClient, disbursement: TestClient) -> None:
+    """Issue 14: a claim withdrawn by its applicant, and a rejection decided again on review."""
+    from datetime import UTC, datetime
+
+    from services.disbursement.service.claim_deciding import decide
+    from services.disbursement.service.claim_redeciding import redecide
+    from shared.auth import Principal
+    from shared.claims import parse_claim
+    from shared.db import unit_of_work
+    from shared.settings import DEV_PII_KEY
+
+    body = skill_upgrade_body(310, ui_contribution_months=3)
+    filed = apps.post("/v1/claims", json=body, headers={**auth(), "Idempotency-Key": str(uuid.uuid4())}).json()
+    assert apps.post(f"/v1/claims/{filed['claim_id']}/withdrawal", headers=auth()).status_code == 200
+    catalog, engine = disbursement.app.state.catalog, disbursement.app.state.runtime.engine
+    with unit_of_work(engine) as session:
+        decide(session, claim_id=filed["claim_id"], claim=parse_claim(body), catalog=catalog, pii_key=DEV_PII_KEY,
+               submitted_at=datetime.now(UTC))
+    with unit_of_work(engine) as session:
+        assert redecide(session, filed={**filed, "body": body}, catalog=catalog, pii_key=DEV_PII_KEY,
+                        actor=Principal(sub="checker-a", role="officer"), trigger="review") is not None
 
 
 def test_every_event_the_services_emit_validates_against_the_asyncapi_document(services):

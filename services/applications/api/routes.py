@@ -6,18 +6,21 @@ from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
-from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
-from shared.auth import CLAIMS_READ_BODY, Principal
+from services.applications.api.search_params import claim_filters
+from services.applications.domain.search_index import ClaimFilters
+from services.applications.service.claim_reads import claim_body, search_claims, visible_claim
+from shared.auth import CLAIMS_READ_BODY, STAFF, Principal
 from shared.claims.documented import claim_request_schema
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.openapi import json_body, problems
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import Applicant, Caller, scope_gate
+from shared.web.security import Applicant, Caller, role_gate, scope_gate
 
 router = APIRouter()
 DB = DBSession
+Person = Annotated[Principal, Depends(role_gate("applicant", *STAFF))]  # any person's role, never a service
 ClaimsReader = Annotated[Principal, Depends(scope_gate(CLAIMS_READ_BODY))]  # another service, never a person
 # a stored decision's members are answered as stored: those it lacks are left out, not sent as null
 ONE_CLAIM: dict[str, Any] = {"response_model": ClaimPublic, "response_model_exclude_unset": True}
@@ -54,10 +57,11 @@ def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
 
 
 @router.get("/v1/claims", response_model=ClaimPage, response_model_exclude_unset=True, tags=["claims"])
-def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
-    """The caller's own claims, oldest first."""
+def list_claims(caller: Person, db: DB, filters: Annotated[ClaimFilters, Depends(claim_filters)],
+                limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
+    """Claims oldest first, filtered: an applicant's own, or (officer, auditor, admin) every claim."""
     (after,) = decode_cursor(cursor, int) or (0,)
-    claims = applicant_claims(db, caller.sub, after_id=after, limit=limit + 1)
+    claims = search_claims(db, caller, filters, after_id=after, limit=limit + 1)
     page, next_cursor = page_of(claims, limit, lambda claim: (claim[0].id,))
     return ClaimPage(items=[to_public(*claim) for claim in page], next_cursor=next_cursor)
 

@@ -25,6 +25,7 @@ class ClaimPublic(BaseModel):
     submitted_at: datetime
     decision: DecisionOut | None
     history: list[HistoryItem]
+    review: str | None = None  # "requested" (a review of the rejection is asked for) or "answered"
 
 
 class ClaimPage(BaseModel):
@@ -49,6 +50,6 @@ class ClaimBodies(BaseModel):
 def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:
     return ClaimPublic(
         claim_id=row.claim_id, status=row.status, programme=row.programme, jurisdiction=row.jurisdiction,
-        submitted_at=row.submitted_at, decision=row.decision,
+        submitted_at=row.submitted_at, decision=row.decision, review=row.review_state,
         history=[HistoryItem(status=h.status, at=h.at, detail=h.detail) for h in history],
     )

@@ -1,12 +1,17 @@
 """Queries on claims and their history (all SQL of the applications service lives here)."""
 
 import functools
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from services.applications.domain.search_index import decision_columns
 from shared.bulk import insert_many, insert_or_ignore
+
+if TYPE_CHECKING:
+    from services.applications.domain.search_index import ClaimFilters
 
 CLAIMS = ClaimRow.__table__
 
@@ -35,13 +40,17 @@ def move_claims(session: Session, changes: list[dict]) -> None:
         row = final.setdefault(change["claim_id"], {"key": change["claim_id"], "decision": None})
         row.update(status=change["status"], updated_at=change["updated_at"])
         if change["decision"] is not None:
-            row["decision"] = change["decision"]
-    decided = [row for row in final.values() if row["decision"] is not None]
-    moved = [{k: v for k, v in row.items() if k != "decision"} for row in final.values() if row["decision"] is None]
+            row.update(decision=change["decision"], **decision_columns(change["decision"]))
+        if change.get("review_state") is not None:
+            row["review_state"] = change["review_state"]
+    # one executemany per shape of change: every row of a statement sets the same columns
+    by_shape: dict[tuple[str, ...], list[dict]] = {}
+    for row in final.values():
+        values = {k: v for k, v in row.items() if v is not None or k not in ("decision", "review_state")}
+        by_shape.setdefault(tuple(sorted(values)), []).append(values)
     statement = update(CLAIMS).where(CLAIMS.c.claim_id == bindparam("key"))
-    for rows in (decided, moved):
-        if rows:
-            session.execute(statement, rows)
+    for rows in by_shape.values():
+        session.execute(statement, rows)
 
 
 def by_idempotency_key(session: Session, applicant_sub: str, key: str) -> ClaimRow | None:
@@ -69,12 +78,6 @@ def _insert_history():  # type: ignore[no-untyped-def]
     return insert(ClaimHistoryRow.__table__)
 
 
-def page_for_applicant(session: Session, applicant_sub: str, after_id: int, limit: int) -> list[ClaimRow]:
-    query = (select(ClaimRow).where(ClaimRow.applicant_sub == applicant_sub, ClaimRow.id > after_id)
-             .order_by(ClaimRow.id).limit(limit))
-    return list(session.execute(query).scalars())
-
-
 def history(session: Session, claim_ids: list[str]) -> dict[str, list[ClaimHistoryRow]]:
     rows = session.execute(
         select(ClaimHistoryRow).where(ClaimHistoryRow.claim_id.in_(claim_ids)).order_by(ClaimHistoryRow.id)
@@ -87,3 +90,21 @@ def history(session: Session, claim_ids: list[str]) -> dict[str, list[ClaimHisto
 
 def by_claim_ids(session: Session, claim_ids: list[str]) -> list[ClaimRow]:
     return list(session.execute(select(ClaimRow).where(ClaimRow.claim_id.in_(claim_ids))).scalars())
+
+
+def search(session: Session, filters: "ClaimFilters", after_id: int, limit: int) -> list[ClaimRow]:
+    """Claims matching every filter given, oldest first (row id keyset)."""
+    query = select(ClaimRow).where(ClaimRow.id > after_id)
+    for column, value in (("applicant_sub", filters.applicant_sub), ("status", filters.status),
+                          ("programme", filters.programme), ("fund", filters.fund),
+                          ("jurisdiction", filters.jurisdiction), ("policy_id", filters.policy_id),
+                          ("beneficiary_ref", filters.beneficiary_ref), ("review_state", filters.review)):
+        if value is not None:
+            query = query.where(getattr(ClaimRow, column) == value)
+    if filters.reason is not None:
+        query = query.where(ClaimRow.reason_codes.like(f"% {filters.reason} %"))
+    if filters.filed_from is not None:
+        query = query.where(ClaimRow.submitted_at >= filters.filed_from)
+    if filters.filed_before is not None:
+        query = query.where(ClaimRow.submitted_at < filters.filed_before)
+    return list(session.execute(query.order_by(ClaimRow.id).limit(limit)).scalars())

@@ -31,6 +31,13 @@ class ClaimRow(Base, table=True):
     decision: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     submitted_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    # The decision's fund, policy and reason codes (" CODE_A CODE_B "), copied out of `decision` so that
+    # staff search filters on indexed columns (domain.search_index) rather than inside JSON.
+    fund: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
+    policy_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    reason_codes: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    # None, "requested" (the applicant asked for review of a rejection) or "answered" (an officer re-decided)
+    review_state: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
 
 
 class ClaimHistoryRow(Base, table=True):

@@ -11,10 +11,11 @@ from services.applications.config import Settings
 from services.applications.service import claim_timeline
 from shared.consumer import ConsumerSpec
 from shared.event_payloads import delivery
-from shared.events import (CLAIM_BATCHED, CLAIM_DECIDED, CLAIM_UNBATCHED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED,
-                           CloudEvent)
+from shared.events import (CLAIM_BATCHED, CLAIM_DECIDED, CLAIM_REDECIDED, CLAIM_UNBATCHED, PAYMENT_FAILED, PAYMENT_ISSUED,
+                           PAYMENT_SETTLED, CloudEvent)
 
-CONSUMED = (CLAIM_DECIDED, CLAIM_BATCHED, CLAIM_UNBATCHED, PAYMENT_ISSUED, PAYMENT_SETTLED, PAYMENT_FAILED)
+CONSUMED = (CLAIM_DECIDED, CLAIM_REDECIDED, CLAIM_BATCHED, CLAIM_UNBATCHED, PAYMENT_ISSUED, PAYMENT_SETTLED,
+            PAYMENT_FAILED)
 
 
 def apply_events(session: Session, events: list[CloudEvent]) -> None:

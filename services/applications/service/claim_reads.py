@@ -1,10 +1,13 @@
 """Reading claims back: one claim as its claimant (or staff) may see it, an applicant's own claims page by
 page, and claim bodies for the services that act on them (claim check)."""
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from services.applications.domain.search_index import ClaimFilters
 from shared.auth import STAFF, Principal
 from shared.errors import NotFound
 
@@ -23,9 +26,12 @@ def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:
     return claims_repo.history(session, [claim_id])[claim_id]
 
 
-def applicant_claims(session: Session, applicant_sub: str, *, after_id: int, limit: int) -> list[ClaimWithHistory]:
-    """Up to `limit` of the applicant's claims after the one with row id `after_id`, oldest first."""
-    rows = claims_repo.page_for_applicant(session, applicant_sub, after_id, limit)
+def search_claims(session: Session, caller: Principal, filters: ClaimFilters, *, after_id: int,
+                  limit: int) -> list[ClaimWithHistory]:
+    """Staff search every claim; an applicant's search (the contract's "own claims") never leaves their own."""
+    if caller.role not in STAFF:
+        filters = replace(filters, applicant_sub=caller.sub)
+    rows = claims_repo.search(session, filters, after_id, limit)
     histories = claims_repo.history(session, [r.claim_id for r in rows])
     return [(row, histories[row.claim_id]) for row in rows]
 

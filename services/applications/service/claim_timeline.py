@@ -12,7 +12,7 @@ from sqlmodel import Session
 from services.applications.db import claims_repo
 from services.applications.domain import status as st
 from shared.consumer import bound_delivery
-from shared.event_payloads import ClaimBatched, ClaimDecided, ClaimUnbatched, Delivery, PaymentEvent
+from shared.event_payloads import ClaimBatched, ClaimDecided, ClaimRedecided, ClaimUnbatched, Delivery, PaymentEvent
 from shared.events import PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED
 from shared.logging import get_logger
 
@@ -27,12 +27,23 @@ class Move:
     status: str
     decision: dict | None = None
     detail: str | None = None
+    redecision: bool = False  # a rejected claim decided again: the only way out of rejected
+    review_state: str | None = None
 
 
 def move_of(delivered: Delivery) -> Move:
     """Where the event sends its claim: decided, in or out of a batch (removed from a draft, batch rejected,
     payee corrected), or paid, issued or failed."""
     data = delivered.data
+    if isinstance(data, ClaimRedecided):  # before ClaimDecided, which it extends
+        outcome = data.decision.get("outcome")
+        if outcome not in (st.ELIGIBLE, st.REJECTED):
+            raise ValueError(f"unknown decision outcome {outcome!r}")
+        why = "on review" if data.trigger == "review" else "after a parameter was set"
+        detail = (f"decided again {why} by {data.redecided_by}: {outcome}, "
+                  f"catalog {(data.catalog_hash or '')[:12]}")
+        return Move(data.claim_id, outcome, decision=data.decision, detail=detail, redecision=True,
+                    review_state="answered" if data.trigger == "review" else None)
     if isinstance(data, ClaimDecided):
         outcome = data.decision.get("outcome")
         if outcome not in (st.ELIGIBLE, st.REJECTED):
@@ -63,14 +74,14 @@ def apply_moves(session: Session, deliveries: list[Delivery]) -> None:
         if current is None:
             raise LookupError(f"no claim {move.claim_id}")
         with bound_delivery(event):
-            if not st.can_move(current, move.status):
+            if not st.can_move(current, move.status, redecision=move.redecision):
                 log.warning("applications.status_move_ignored", claim_id=move.claim_id, current=current,
                             new=move.status)
                 continue
             now = datetime.now(UTC)
             statuses[move.claim_id] = move.status
             changes.append({"claim_id": move.claim_id, "status": move.status, "updated_at": now,
-                            "decision": move.decision})
+                            "decision": move.decision, "review_state": move.review_state})
             history.append({"claim_id": move.claim_id, "status": move.status, "at": now, "event_id": event.id,
                             "detail": move.detail})
             log.info("applications.claim_status_moved", claim_id=move.claim_id, status=move.status)

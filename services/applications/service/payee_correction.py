@@ -17,6 +17,7 @@ from services.applications.domain.status import PAYMENT_FAILED
 from shared.claims import PayeeAccount, field_errors
 from shared.events import APPLICATIONS_SOURCE, CLAIM_PAYEE_CHANGED, new_event
 from shared.identifiers import pseudonymise
+from shared.claims.names import same_name
 from shared.logging import get_logger
 from shared.outbox import enqueue
 from shared.errors import Conflict, NotFound, ValidationFailed
@@ -47,7 +48,8 @@ def change_payee(*, db_session: Session, claim_id: str, applicant_sub: str, raw:
     db_session.add(ClaimHistoryRow(claim_id=claim_id, status=claim.status, at=now, detail="payee account corrected"))
     payee_ref = pseudonymise(account.account_number, pii_key)
     event = new_event(CLAIM_PAYEE_CHANGED, APPLICATIONS_SOURCE, claim_id,
-                      {"claim_id": claim_id, "payee_ref": payee_ref, "changed_at": now.isoformat()})
+                      {"claim_id": claim_id, "payee_ref": payee_ref, "changed_at": now.isoformat(),
+                       "payee_name_matches": same_name(claim.body["claimant"]["name"], account.account_name)})
     enqueue(db_session, outbox, event, key=claim_id)
     log.info("applications.payee_account_corrected", claim_id=claim_id)
     return claim

@@ -44,6 +44,8 @@ class IssuedPayment:
     units: int = 1
     checker_role: str | None = None
     beneficiary_kind: str | None = None  # "person" | "organisation"
+    payee_name_matches: bool | None = None  # the payee account's name is the claimant's (None: not said)
+    payee_changes: int = 0  # payee accounts changed after failed payments of the claim
 
     @property
     def person_ref(self) -> str:
@@ -102,6 +104,7 @@ def parse_event(event: Mapping[str, Any]) -> EventFact:
             subject_ref=read.optional_text("subject_ref"), tier=read.optional_text("tier"),
             units=read.units(), checker_role=read.optional_text("checker_role"),
             beneficiary_kind=read.optional_text("beneficiary_kind"),
+            payee_name_matches=read.optional_flag("payee_name_matches"), payee_changes=read.payee_changes(),
         )
     if kind == BATCH_APPROVED:
         return BatchApproved(
@@ -197,6 +200,15 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise self.fail(f"{name} must be an integer >= {minimum}")
         return value
+
+    def optional_flag(self, name: str) -> bool | None:
+        value = self.data.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(f"{name} must be true or false when present")
+        return value
+
+    def payee_changes(self) -> int:
+        return self._int("payee_changes", 0, 0)
 
     def units(self) -> int:
         return self._int("units", 1, 1)

@@ -10,7 +10,8 @@ from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
 from services.disbursement.api.responses import BatchOut, BatchPage
 from services.disbursement.api.routes import DB
 from services.disbursement.domain.batch_states import BATCH_STATUSES
-from services.disbursement.service.batch_approval import approve_batch
+from services.disbursement.service.batch_approval import RefusalRecorded, approve_batch
+from services.disbursement.service.batch_review import with_review
 from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
@@ -19,6 +20,7 @@ from shared.china_time import business_day
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
+from shared.web.problems import problem_of
 from shared.web.openapi import problems
 from shared.web.security import Officer, OfficerOrAdmin, Staff
 
@@ -53,7 +55,11 @@ def list_batches(request: Request, caller: Staff, db: DB, status: str | None = N
 
 @router.get("/v1/batches/{batch_id}", **ONE_BATCH)
 def get_batch(batch_id: str, request: Request, caller: Staff, db: DB) -> dict[str, Any]:
-    return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
+    """The batch with its items; an officer (who may approve it) also sees each item's review fields."""
+    detail = batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
+    if caller.role != "officer":
+        return detail
+    return with_review(db, detail, source=request.app.state.claim_source, viewer=caller)
 
 
 @router.delete("/v1/batches/{batch_id}/items/{claim_id}", **ONE_BATCH, responses=problems(409))
@@ -65,10 +71,13 @@ def delete_item(batch_id: str, claim_id: str, request: Request, caller: Officer,
 
 
 @router.post("/v1/batches/{batch_id}/approve", **ONE_BATCH, responses=problems(409))
-def post_approval(batch_id: str, request: Request, caller: Officer, db: DB) -> dict[str, Any]:
+def post_approval(batch_id: str, request: Request, caller: Officer, db: DB) -> Any:
     """Approve as checker (never the maker: 403). The approval that completes the batch issues its payments."""
     limits = limits_of(request)
-    batch = approve_batch(db, batch_id=batch_id, checker=caller, limits=limits, catalog=request.app.state.catalog)
+    try:
+        batch = approve_batch(db, batch_id=batch_id, checker=caller, limits=limits, catalog=request.app.state.catalog)
+    except RefusalRecorded as refused:  # answered without raising, so the refusal's trail entry is committed
+        return problem_of(refused.problem)
     return batch_detail(db, batch, limits)
 
 

@@ -93,7 +93,8 @@ def issue_rows(session: Session, batch_id: str) -> list[Any]:
     """What a payment and its event are made of, per counted item (columns, not objects: 10,000 rows)."""
     query = (select(BatchItemRow.claim_id, BatchItemRow.programme, BatchItemRow.policy_id, BatchItemRow.amount_fen,
                     BatchItemRow.payee_ref, DecisionRow.status, DecisionRow.beneficiary_ref, DecisionRow.clause,
-                    DecisionRow.qualifying_key, DecisionRow.qualifying_date, GrantRow.record)
+                    DecisionRow.qualifying_key, DecisionRow.qualifying_date, DecisionRow.payee_name_matches,
+                    GrantRow.record)
              .join(DecisionRow, DecisionRow.claim_id == BatchItemRow.claim_id)
              .outerjoin(GrantRow, GrantRow.claim_id == BatchItemRow.claim_id)
              .where(BatchItemRow.batch_id == batch_id, BatchItemRow.removed_at.is_(None))
@@ -123,3 +124,12 @@ def transitions(session: Session, batch_id: str) -> list[BatchTransitionRow]:
 def _chunks(items: list) -> Iterable[list]:  # type: ignore[type-arg]
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
+
+
+def item_decisions(session: Session, claim_ids: list[str]) -> dict[str, DecisionRow]:
+    """The decisions behind a batch's items (their clause, reasons and computation), by claim id."""
+    found: dict[str, DecisionRow] = {}
+    for chunk in _chunks(sorted(set(claim_ids))):
+        found.update({row.claim_id: row for row in
+                      session.execute(select(DecisionRow).where(DecisionRow.claim_id.in_(chunk))).scalars()})
+    return found

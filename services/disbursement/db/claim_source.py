@@ -33,6 +33,10 @@ class ClaimSource:
 
     def bodies(self, claim_ids: list[str], chunk: int = 500) -> dict[str, dict[str, Any]]:
         """Many claims' bodies (POST /internal/v1/claims/lookup, 500 a request); LookupError names any missing."""
+        return {claim_id: item["body"] for claim_id, item in self.filed(claim_ids, chunk).items()}
+
+    def filed(self, claim_ids: list[str], chunk: int = 500) -> dict[str, dict[str, Any]]:
+        """Many claims as filed: {claim_id, status, submitted_at, body} by claim id; LookupError names any missing."""
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(claim_ids), chunk):
             try:
@@ -45,5 +49,5 @@ class ClaimSource:
             page = response.json()
             if page["missing"]:
                 raise LookupError(f"the applications service has no claim(s) {', '.join(page['missing'][:5])}")
-            found.update({item["claim_id"]: item["body"] for item in page["items"]})
+            found.update({item["claim_id"]: item for item in page["items"]})
         return found

@@ -10,9 +10,8 @@ from services.disbursement.db.tables import DecisionRow
 
 def page(session: Session, *, status: str | None, programme: str | None, fund: str | None,
          after: tuple[datetime, str] | None, limit: int) -> list[DecisionRow]:
-    query = select(DecisionRow).where(DecisionRow.outcome == "eligible")
-    if status:
-        query = query.where(DecisionRow.status == status)
+    # no status: every eligible decision wherever it stands; a status (rejected included) is that status alone
+    query = select(DecisionRow).where(DecisionRow.status == status if status else DecisionRow.outcome == "eligible")
     if programme:
         query = query.where(DecisionRow.programme == programme)
     if fund:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from services.disbursement.db.tables import DecisionRow, GrantRef, GrantRow, SubjectLock
@@ -63,3 +63,9 @@ def decided_claim_ids(session: Session, claim_ids: list[str]) -> set[str]:
     if not claim_ids:
         return set()
     return set(session.execute(select(DecisionRow.claim_id).where(DecisionRow.claim_id.in_(claim_ids))).scalars())
+
+
+def deactivate(session: Session, claim_id: str) -> None:
+    """The claim's grant no longer counts against caps and exclusivity (the claim was withdrawn)."""
+    session.execute(update(GrantRow).where(GrantRow.claim_id == claim_id).values(active=False)
+                    .execution_options(synchronize_session=False))

@@ -62,3 +62,15 @@ def budget(session: Session, fund: str, year: int) -> FundBudgetRow | None:
 def budgets(session: Session, year: int) -> dict[str, FundBudgetRow]:
     query = select(FundBudgetRow).where(FundBudgetRow.year == year)
     return {row.fund: row for row in session.execute(query).scalars()}
+
+
+def failed_payee_refs(session: Session, claim_ids: list[str]) -> dict[str, set[str]]:
+    """claim id -> the payee refs its failed payments went to (a claim absent here never failed)."""
+    found: dict[str, set[str]] = {}
+    ids = sorted(set(claim_ids))
+    for start in range(0, len(ids), CHUNK):
+        query = select(PaymentRow.claim_id, PaymentRow.payee_ref).where(
+            PaymentRow.claim_id.in_(ids[start:start + CHUNK]), PaymentRow.status == FAILED)
+        for claim_id, payee_ref in session.execute(query):
+            found.setdefault(claim_id, set()).add(payee_ref)
+    return found

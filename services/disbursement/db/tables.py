@@ -11,7 +11,7 @@ from sqlmodel import Field
 
 from shared.db_types import UtcDateTime
 
-from services.disbursement.db import batch_tables, parameter_tables  # noqa: F401 - register their tables
+from services.disbursement.db import batch_tables, parameter_tables, review_tables  # noqa: F401 - register their tables
 from services.disbursement.db.base import Base, BigId
 from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
@@ -36,6 +36,8 @@ class DecisionRow(Base, table=True):
     qualifying_key: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
     qualifying_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     catalog_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    # the payee account's name is the claimant's (names compared normalised; None: decided before this was kept)
+    payee_name_matches: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
     document: dict = Field(sa_column=Column(JSON, nullable=False))
     decided_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 

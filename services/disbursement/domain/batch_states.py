@@ -19,6 +19,10 @@ IN_BATCH = "in_batch"
 PAYMENT_ISSUED = "payment_issued"
 PAID = "paid"
 PAYMENT_FAILED = "payment_failed"
+# the payee account changed after a failed payment: an officer must confirm it before it is batched again
+PAYEE_UNCONFIRMED = "payee_unconfirmed"
+REJECTED_DECISION = "rejected"  # a rejected decision's status (nothing is owed)
+WITHDRAWN = "withdrawn"  # the applicant withdrew the claim before it was batched; its grant no longer counts
 
 # payments.status: the vocabulary of bank_returns.PaymentState
 ISSUED, SETTLED, FAILED = "issued", "settled", "failed"
@@ -30,3 +34,4 @@ ITEM_REMOVED = "item_removed"
 APPROVAL_RECORDED = "approval_recorded"  # a first approval of a batch that needs two
 APPROVED_ACTION = "approved"
 REJECTED_ACTION = "rejected"
+APPROVAL_REFUSED = "approval_refused"  # a checker refused (maker, limit, budget): recorded, status unchanged

@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.disbursement.config import Settings
-from services.disbursement.messaging.payee_changes import apply_payee_change
+from services.disbursement.messaging.payee_changes import CLAIMANT_HANDLERS
 from services.disbursement.service.claim_deciding import Decider
 from shared.consumer import ConsumerSpec, bound_delivery
 from shared.event_payloads import ClaimSubmitted, Delivery, delivery
-from shared.events import CLAIM_PAYEE_CHANGED, CLAIM_SUBMITTED, CloudEvent
+from shared.events import CLAIM_SUBMITTED, CloudEvent
 
 
 def consumer_spec(settings: Settings, decider: Decider) -> ConsumerSpec:
@@ -40,10 +40,10 @@ def consumer_spec(settings: Settings, decider: Decider) -> ConsumerSpec:
                 decider.decide_submissions(session, run)
                 run = []
             with bound_delivery(event):
-                apply_payee_change(session, event)
+                CLAIMANT_HANDLERS[event.type](session, event)
         if run:
             decider.decide_submissions(session, run)
 
     return ConsumerSpec(name="disbursement.decider", group_id=f"{settings.grants_topic_prefix}.disbursement",
-                        topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decide, CLAIM_PAYEE_CHANGED: apply_payee_change},
+                        topic_suffixes=["claims.v1"], handlers={CLAIM_SUBMITTED: decide, **CLAIMANT_HANDLERS},
                         batch_handler=apply, prefetch=prefetch)

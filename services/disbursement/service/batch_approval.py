@@ -25,10 +25,28 @@ from services.disbursement.domain.finance_errors import BatchState, MakerCannotA
 from services.disbursement.service.payment_issuing import issue_payments
 from shared.auth import Principal
 from shared.catalog import Catalog
+from shared.errors import DomainError
 from shared.china_time import business_day, business_year
 from shared.logging import get_logger
 
 log = get_logger("disbursement.approvals")
+
+
+class RefusalRecorded(Exception):
+    """An approval refused (maker, daily limit, budget, same checker twice) whose refusal has been written to
+    the batch's history in the caller's transaction: the caller commits, then answers with `problem`."""
+
+    def __init__(self, problem: DomainError):
+        super().__init__(problem.detail)
+        self.problem = problem
+
+
+def _refuse(session: Session, batch: BatchRow, checker: Principal, code: str, problem: DomainError) -> RefusalRecorded:
+    """Who was refused, when and why, in the batch trail (the status does not move)."""
+    record(session, batch, bs.APPROVAL_REFUSED, batch.status, checker, reason=problem.detail,
+           detail={"code": code, **{k: v for k, v in problem.extra.items() if isinstance(v, (str, int))}})
+    log.info("disbursement.batch_approval_refused", batch_id=batch.batch_id, code=code)
+    return RefusalRecorded(problem)
 
 
 def approve_batch(session: Session, *, batch_id: str, checker: Principal, limits: Limits, catalog: Catalog) -> BatchRow:
@@ -36,7 +54,8 @@ def approve_batch(session: Session, *, batch_id: str, checker: Principal, limits
     serialise_writers_on_sqlite(session)
     batch = locked_batch(session, batch_id)
     if same_person(checker.sub, batch.maker):  # before anything else: the maker learns nothing but "no"
-        raise MakerCannotApprove(f"you made batch {batch_id}; another officer must approve it")
+        raise _refuse(session, batch, checker, "maker_cannot_approve",
+                      MakerCannotApprove(f"you made batch {batch_id}; another officer must approve it"))
     if batch.status == bs.APPROVED:
         return batch
     if batch.status not in bs.OPEN:
@@ -56,8 +75,7 @@ def approve_batch(session: Session, *, batch_id: str, checker: Principal, limits
     try:
         completes = judge(figures, limits)
     except ApprovalRefused as refusal:
-        log.info("disbursement.batch_approval_refused", batch_id=batch_id, code=refusal.code)
-        raise refusal_problem(refusal) from None
+        raise _refuse(session, batch, checker, refusal.code, refusal_problem(refusal)) from None
     session.add(BatchApprovalRow(batch_id=batch_id, checker=checker.sub, checker_role=checker.role,
                                  total_fen=batch.total_fen, business_day=day, approved_at=now))
     before = batch.status

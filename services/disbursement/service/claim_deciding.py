@@ -9,6 +9,7 @@ from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.db import grants_repo
 from services.disbursement.db.tables import outbox
 from services.disbursement.service.operator_parameters import operator_values
+from shared.claims.names import same_name
 from services.disbursement.domain.rules import Decision, GrantRecord, evaluate, grant_record, history_refs
 from shared.catalog import Catalog
 from shared.china_time import business_day
@@ -78,7 +79,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
             decision = evaluate(item.claim, known.touching(refs[item.claim_id]), catalog, as_of, pii_key=pii_key,
                                 parameters=parameters)
             now = datetime.now(UTC)
-            row = _decision_row(item.claim_id, item.claim, decision, pii_key, now)
+            row = decision_row(item.claim_id, item.claim, decision, pii_key, now)
             if decision.outcome == "eligible":
                 record = grant_record(decision, claim_id=item.claim_id)
                 known.add(record)
@@ -96,7 +97,7 @@ def decide_many(session: Session, submitted: list[Submitted], *, catalog: Catalo
     return [Decided(r["claim_id"], r["outcome"], r["document"]) for r in rows]
 
 
-def _decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str, now: datetime) -> dict:
+def decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str, now: datetime) -> dict:
     """The decisions row of a claim."""
     return dict(
         claim_id=claim_id, programme=decision.programme, jurisdiction=claim.body.jurisdiction,
@@ -105,7 +106,8 @@ def _decision_row(claim_id: str, claim: Claim, decision: Decision, pii_key: str,
         beneficiary_ref=decision.beneficiary_ref,
         payee_ref=pseudonymise(claim.body.payee_account.account_number, pii_key),
         qualifying_key=decision.qualifying_key, qualifying_date=decision.qualifying_date,
-        catalog_hash=decision.catalog_hash, document={**decision.to_contract_json(), "decided_at": now.isoformat()},
+        catalog_hash=decision.catalog_hash,
+        payee_name_matches=same_name(claim.body.claimant.name, claim.body.payee_account.account_name), document={**decision.to_contract_json(), "decided_at": now.isoformat()},
         decided_at=now,
     )
 

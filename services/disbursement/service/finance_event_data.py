@@ -19,7 +19,8 @@ def claim_unbatched(claim_id: str, batch_id: str | None, reason: str) -> dict[st
 
 def payment_issued(payment: dict[str, Any], *, policy_id: str, clause: str | None, qualifying_key: str | None,
                    qualifying_date: Any, grant: dict[str, Any] | None, beneficiary_kind: str | None,
-                   maker: str, checkers: list[str], checker_role: str) -> dict[str, Any]:
+                   maker: str, checkers: list[str], checker_role: str, payee_name_matches: bool | None = None,
+                   payee_changes: int = 0) -> dict[str, Any]:
     """payment is the payments row being inserted; grant the GrantRow.record of the claim (caps history)."""
     grant = grant or {}
     data: dict[str, Any] = {
@@ -33,6 +34,8 @@ def payment_issued(payment: dict[str, Any], *, policy_id: str, clause: str | Non
         "issued_at": payment["issued_at"].isoformat(),
         "subject_ref": grant.get("subject_ref") or payment["beneficiary_ref"],
         "units": max(int(grant.get("units") or 1), 1),
+        # for the audit's payee rules (issue 14): a flag and a count, never the names compared
+        "payee_name_matches": payee_name_matches, "payee_changes": payee_changes,
     }
     if grant.get("tier"):
         data["tier"] = grant["tier"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from services.disbursement.db import batch_repo, payments_repo
+from services.disbursement.db import batch_repo, payee_changes_repo, payments_repo
 from services.disbursement.db.batch_tables import BatchRow
 from services.disbursement.db.tables import outbox
 from services.disbursement.domain import batch_states as bs
@@ -32,6 +32,7 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
     payments: list[dict[str, Any]] = []
     events = []
     year, kinds = business_year(now), _ClaimantKinds(catalog)
+    changes = payee_changes_repo.counts(session, [row.claim_id for row in rows])
     for row in rows:
         payment = {"payment_id": new_payment_id(), "batch_id": batch.batch_id, "claim_id": row.claim_id,
                    "fund": batch.fund, "programme": row.programme, "amount_fen": row.amount_fen,
@@ -41,7 +42,8 @@ def issue_payments(session: Session, batch: BatchRow, *, checkers: list[str], ch
         data = finance_event_data.payment_issued(
             payment, policy_id=row.policy_id, clause=row.clause, qualifying_key=row.qualifying_key,
             qualifying_date=row.qualifying_date, grant=row.record, beneficiary_kind=kinds(row.policy_id, row.programme),
-            maker=batch.maker, checkers=checkers, checker_role=checker_role)
+            maker=batch.maker, checkers=checkers, checker_role=checker_role,
+            payee_name_matches=row.payee_name_matches, payee_changes=changes.get(row.claim_id, 0))
         # The payments topic is keyed by beneficiary: one payee's payments stay in order.
         events.append((new_event(PAYMENT_ISSUED, DISBURSEMENT_SOURCE, payment["payment_id"], data), row.beneficiary_ref))
     payments_repo.add_payments(session, payments)

@@ -11,6 +11,7 @@ from services.applications.main import create_app as create_applications
 from shared.migrations import upgrade_service
 from tests.applications.conftest import applications_settings
 from tests.disbursement.domain.test_bank_returns import Row, csv_file
+from tests.faults.conditions import wait_for
 from tests.live_server import serve
 from tests.support import auth, skill_upgrade_body
 
@@ -55,6 +56,8 @@ def test_claims_follow_batching_payment_bank_return_and_payee_correction(app_wit
             corrected = httpx.put(f"{apps}/v1/claims/{failed['claim_id']}/payee-account", headers=auth(sub="claimant"),
                                   json={"account_number": "6222020200088888888", "account_name": "张三", "bank": "ICBC"})
             assert corrected.status_code == 200
+            wait_for(lambda: api.post(f"/v1/claims/{failed['claim_id']}/payee-confirmations",
+                                      headers=CHECKER).status_code == 200, what="the payee change to reach disbursement")
             assert _wait_for(apps, {failed["claim_id"]: "eligible"}) == {failed["claim_id"]: "eligible"}
             again = api.post("/v1/batches", json={"fund": "unemployment_insurance"}, headers=MAKER).json()
             assert [i["claim_id"] for i in again["items"]] == [failed["claim_id"]]

@@ -29,10 +29,19 @@ def _payee_changed(engine, claim_id: str) -> None:  # type: ignore[no-untyped-de
         apply_payee_change(session, event)
 
 
-def test_a_failed_claim_with_a_corrected_payee_is_eligible_again_and_can_be_rebatched(api, engine):
+def test_a_corrected_payee_waits_for_an_officer_then_is_eligible_again_and_can_be_rebatched(api, engine):
     claim_id, first_batch = _failed_claim(api, engine)
     assert statuses(engine, [claim_id]) == {claim_id: "payment_failed"}
     _payee_changed(engine, claim_id)
+    assert statuses(engine, [claim_id]) == {claim_id: "payee_unconfirmed"}
+    assert staged(engine, "grants.claim.unbatched") == []
+    blocked = api.post("/v1/batches", json={"fund": "unemployment_insurance", "claim_ids": [claim_id]}, headers=MAKER)
+    assert blocked.status_code == 409
+    assert api.post(f"/v1/claims/{claim_id}/payee-confirmations", headers=auth(sub="claimant")).status_code == 403
+    confirmed = api.post(f"/v1/claims/{claim_id}/payee-confirmations", json={"note": "called the claimant"},
+                         headers=CHECKER)
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "eligible"
+    assert api.post(f"/v1/claims/{claim_id}/payee-confirmations", headers=CHECKER).status_code == 409
     assert statuses(engine, [claim_id]) == {claim_id: "eligible"}
     [unbatched] = staged(engine, "grants.claim.unbatched")
     assert unbatched["data"] == {"claim_id": claim_id, "batch_id": first_batch, "reason": "payee_corrected"}
