@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import (
+    ACCESS_RECORDED,
     APPLICATIONS_SOURCE,
     AUDIT_SOURCE,
     BATCH_APPROVED,
@@ -165,6 +166,23 @@ class LedgerCheckpointData(Emitted):
     signature: str
 
 
+class AccessRecordedData(Emitted):
+    """One record of the access trail (shared.access_trail): the names of what was read, never its values."""
+
+    access_id: str
+    actor: str
+    role: str
+    action: str
+    outcome: Literal["allowed", "refused"]
+    purpose: str
+    claim_id: str | None
+    batch_id: str | None
+    payment_id: str | None
+    fields: list[str]
+    detail: str | None
+    at: datetime
+
+
 # event type -> (its data, the service that emits it, what its Kafka key is)
 EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
@@ -178,4 +196,6 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     BATCH_APPROVED: (BatchApprovedData, DISBURSEMENT_SOURCE, "batch id"),
     FUND_BUDGET_SET: (FundBudgetSetData, DISBURSEMENT_SOURCE, "fund"),
     LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
+    # emitted by the applications and disbursement services (the source names which)
+    ACCESS_RECORDED: (AccessRecordedData, DISBURSEMENT_SOURCE, "claim id, else batch id, else actor"),
 }

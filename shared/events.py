@@ -93,3 +93,8 @@ TOPIC_OF_TYPE[FUND_BUDGET_SET] = "batches.v1"
 # The audit's signed checkpoints of each fund's Merkle log (docs/api.md), for witnesses and auditors to keep.
 LEDGER_CHECKPOINT = "grants.ledger.checkpoint"
 TOPIC_OF_TYPE[LEDGER_CHECKPOINT] = "checkpoints.v1"
+
+# The access trail (shared.access_trail): a read of personal data, a payment-file download or a refusal,
+# recorded by the service that was read; the audit service keeps the copy (keyed by claim, batch or actor).
+ACCESS_RECORDED = "grants.access.recorded"
+TOPIC_OF_TYPE[ACCESS_RECORDED] = "batches.v1"

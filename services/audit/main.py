@@ -9,6 +9,7 @@ from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from shared.db import make_engine
+from services.audit.db.access_log import trail
 from services.audit.db.tables import inbox, outbox
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
                                   settings.audit_checkpoint_every_seconds)
     runtime = AuditRuntime(service=SERVICE, settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, engine, standards, schedule),
-                           checkpoint_schedule=schedule)
+                           checkpoint_schedule=schedule, access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants audit", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

@@ -10,6 +10,7 @@ from services.disbursement.api import parameter_routes
 from services.disbursement.api.routes import router
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
+from services.disbursement.db.access_log import trail
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
 from services.disbursement.messaging.claim_events import consumer_spec
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     tracing.instrument_http_client(claim_source.client, SERVICE)
     decider = Decider(catalog, claim_source, settings.grants_pii_key)
     runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.disbursement_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock,
+                      access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

@@ -23,7 +23,7 @@ class ClaimLookup(BaseModel):
 def lookup_claims(caller: Caller, db: DB, body: Annotated[ClaimLookup, Body()]) -> dict[str, Any]:
     """The bodies of up to 500 claims, in the order asked; ids we do not hold are listed in `missing`."""
     require_scope(caller, CLAIMS_READ_BODY)
-    rows = claims_by_id(db, body.claim_ids)
+    rows = claims_by_id(db, body.claim_ids, caller)
     items = [{"claim_id": cid, "status": rows[cid].status, "submitted_at": rows[cid].submitted_at.isoformat(),
               "body": rows[cid].body} for cid in body.claim_ids if cid in rows]
     return {"items": items, "missing": [cid for cid in body.claim_ids if cid not in rows]}

@@ -56,7 +56,7 @@ def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
     """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
     identifiers never travel in events."""
     require_scope(caller, CLAIMS_READ_BODY)
-    row = claim_body(db, claim_id)
+    row = claim_body(db, claim_id, caller)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}
 

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, Uniq
 from sqlmodel import Field
 
 from shared.db import service_base
+from shared.access_trail import access_log_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -44,6 +45,7 @@ class ClaimHistoryRow(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
-APPEND_ONLY_TABLES: tuple[str, ...] = ()
+APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log",)

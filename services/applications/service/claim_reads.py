@@ -4,7 +4,9 @@ page, and claim bodies for the services that act on them (claim check)."""
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
+from services.applications.db.access_log import trail
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from shared.access_trail import CLAIM_READ
 from shared.auth import STAFF, Principal
 from shared.errors import NotFound
 
@@ -30,13 +32,23 @@ def applicant_claims(session: Session, applicant_sub: str, *, after_id: int, lim
     return [(row, histories[row.claim_id]) for row in rows]
 
 
-def claim_body(session: Session, claim_id: str) -> ClaimRow:
+# what a claim body holds of a person (its values never reach the trail, only these names)
+BODY_FIELDS = ("claimant.id_number", "claimant.name", "payee_account")
+
+
+def claim_body(session: Session, claim_id: str, reader: Principal) -> ClaimRow:
+    """A claim's full body for a service acting on it; the read is on the access trail."""
     row = claims_repo.by_claim_id(session, claim_id)
     if row is None:
         raise NotFound(f"no claim {claim_id}")
+    trail.record(session, reader, action=CLAIM_READ, purpose="claim body for the service acting on it",
+                 claim_id=claim_id, fields=BODY_FIELDS)
     return row
 
 
-def claims_by_id(session: Session, claim_ids: list[str]) -> dict[str, ClaimRow]:
-    """The claims of these ids that exist, by id."""
-    return {row.claim_id: row for row in claims_repo.by_claim_ids(session, claim_ids)}
+def claims_by_id(session: Session, claim_ids: list[str], reader: Principal) -> dict[str, ClaimRow]:
+    """The claims of these ids that exist, by id; each read is on the access trail."""
+    rows = {row.claim_id: row for row in claims_repo.by_claim_ids(session, claim_ids)}
+    trail.record_many(session, reader, action=CLAIM_READ, purpose="claim bodies for the service acting on them",
+                      claim_ids=list(rows), fields=BODY_FIELDS)
+    return rows

@@ -1,15 +1,16 @@
 """The audit's one consumer: payment and batch events into the ledger (service.ledger_ingest), budgets into
-service.budget_records (their data read into the typed payload FundBudgetSet)."""
+service.budget_records (their data read into the typed payload FundBudgetSet), other services' access trails
+into service.access_log (AccessRecorded)."""
 
 from collections.abc import Callable
 
 from sqlmodel import Session
 
 from services.audit.config import Settings
-from services.audit.service import budget_records, ledger_ingest
+from services.audit.service import access_log, budget_records, ledger_ingest
 from shared.consumer import ConsumerSpec
-from shared.event_payloads import FundBudgetSet
-from shared.events import FUND_BUDGET_SET, CloudEvent
+from shared.event_payloads import AccessRecorded, FundBudgetSet
+from shared.events import ACCESS_RECORDED, FUND_BUDGET_SET, CloudEvent
 
 CONSUMER = "audit.ledger"
 # Ingest is set-based (statements per batch, not per event), so bigger batches mean fewer round trips
@@ -23,6 +24,8 @@ def apply_batch(session: Session, events: list[CloudEvent]) -> None:
     for event in events:
         if event.type == FUND_BUDGET_SET:
             budget_records.record_budget(session, FundBudgetSet.model_validate(event.data), source=event.source)
+        elif event.type == ACCESS_RECORDED:  # another service's access trail: the audit keeps the copy
+            access_log.keep_delivered(session, AccessRecorded.model_validate(event.data), source=event.source)
     ledger_ingest.ingest_events(session, [e for e in events if e.type in ledger_ingest.LEDGER_TYPES])
 
 
@@ -34,6 +37,6 @@ def apply_one(session: Session, event: CloudEvent) -> None:
 def ledger_consumer_spec(settings: Settings, on_batch_committed: Callable[[], None] | None = None) -> ConsumerSpec:
     return ConsumerSpec(name=CONSUMER, group_id=f"{settings.grants_topic_prefix}.audit",
                         topic_suffixes=["payments.v1", "batches.v1"],
-                        handlers=dict.fromkeys((*ledger_ingest.LEDGER_TYPES, FUND_BUDGET_SET), apply_one),
+                        handlers=dict.fromkeys((*ledger_ingest.LEDGER_TYPES, FUND_BUDGET_SET, ACCESS_RECORDED), apply_one),
                         batch_handler=apply_batch, on_batch_committed=on_batch_committed,
                         max_poll_records=MAX_POLL_RECORDS, max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES)

@@ -93,6 +93,6 @@ def get_payment_file(batch_id: str, request: Request, caller: Caller, db: DB,
     settings = request.app.state.runtime.settings
     document = payment_file(db, batch_id=batch_id, source=request.app.state.claim_source,
                             accounts=settings.grants_fund_accounts, pii_key=settings.grants_pii_key,
-                            execution_date=execution_date)
+                            reader=caller, execution_date=execution_date)
     return Response(document, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="payment-{batch_id}.xml"'})

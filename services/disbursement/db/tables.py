@@ -11,6 +11,7 @@ from sqlmodel import Field
 
 from services.disbursement.db import batch_tables, parameter_tables  # noqa: F401 - register their tables
 from services.disbursement.db.base import Base, BigId
+from shared.access_trail import access_log_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -78,7 +79,8 @@ class SubjectLock(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
-APPEND_ONLY_TABLES: tuple[str, ...] = ()
+APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log",)
 
