@@ -36,7 +36,6 @@ CLAIM_READ = "claim.read"  # a claim's body (identity number, name, payee accoun
 CLAIMS_SEARCH = "claims.search"  # a list of claims with personal data, or searched by identity number
 BATCH_REVIEW = "batch.review"  # a batch's items with names and masked accounts
 PAYMENT_FILE_DOWNLOAD = "payment_file.download"  # the bank file (names and full accounts of a batch)
-BANK_RETURN_DOWNLOAD = "bank_return.download"  # a bank return's lines
 REFUSED = "refused"  # any action refused (403, or a rule such as maker-checker, limit, budget)
 
 ALLOWED, DENIED = "allowed", "refused"

@@ -32,6 +32,13 @@ def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
     return False
 
 
+def body_limit(scope) -> int:  # type: ignore[no-untyped-def]
+    """The body limit of a request: MAX_BODY_BYTES, or the larger one its service set for the path (app.state
+    .body_limits, path -> bytes: the bank files' routes); a route reading such a body counts its bytes too."""
+    limits = getattr(getattr(scope.get("app"), "state", None), "body_limits", None) or {}
+    return limits.get(scope.get("path", ""), MAX_BODY_BYTES)
+
+
 class CorrelationAndLimits:
     """Pure ASGI middleware (BaseHTTPMiddleware costs a task and a queue per request): binds the correlation
     id for every log line of the request, echoes it, and refuses oversized bodies before they are read."""
@@ -48,9 +55,10 @@ class CorrelationAndLimits:
         structlog.contextvars.clear_contextvars()
         cid = bind_correlation_id(headers.get(b"x-correlation-id", b"").decode("latin-1")[:64] or None)
         length = headers.get(b"content-length", b"").decode("latin-1")
-        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        limit = body_limit(scope)
+        if length and (not length.isdigit() or int(length) > limit):
             response = problem(413, "payload-too-large", "Payload too large",
-                               f"request bodies are limited to {MAX_BODY_BYTES} bytes")
+                               f"request bodies are limited to {limit} bytes")
             return await response(scope, receive, send)
 
         async def send_with_id(message):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ decider and the payment file fetch claim bodies from it over HTTP), disbursement
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +53,27 @@ class Stack:
 
 @pytest.fixture
 def stack(broker, topic_prefix) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+    with running_stack(broker, topic_prefix) as running:
+        yield running
+
+
+@pytest.fixture
+def finance_stack(broker, topic_prefix) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+    """For payments made up in disbursement's database (tests.disbursement.factories.add_eligible): no claims in
+    applications, so its consumer is off (it would dead-letter every payment event it cannot place)."""
+    with running_stack(broker, topic_prefix, applications_workers=False) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(broker: str, topic_prefix: str, *, applications_workers: bool = True) -> Iterator[Stack]:
     names, urls = {}, {}
     for service in ("applications", "disbursement", "audit"):
         names[service], urls[service] = create_pg_database()
         upgrade_service(service, urls[service])
     try:
-        apps = create_applications(applications_settings(urls["applications"], broker, topic_prefix), run_workers=True)
+        apps = create_applications(applications_settings(urls["applications"], broker, topic_prefix),
+                                   run_workers=applications_workers)
         audit_app = create_audit(audit_settings(urls["audit"], broker, topic_prefix,
                                                 audit_checkpoint_every_seconds=3600), run_workers=True)
         with serve(apps) as apps_url, TestClient(audit_app) as audit:

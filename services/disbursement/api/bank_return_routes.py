@@ -2,18 +2,22 @@
 
 Send the file as the request body with Content-Type `text/csv`, or `application/xml` (`text/xml`) for
 pain.002.001.xx; without a usable Content-Type the form is recognised by the first character. The
-answer lists what each line did (see domain.bank_returns.matching for the outcome codes).
+answer lists what each line did (see domain.bank_returns.matching for the outcome codes). The uploads are
+listed with their per-outcome counts, and each upload's lines can be downloaded as CSV.
 """
 
+import csv
+import io
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.routes import DB, Caller
-from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload
+from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload, uploads_page
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
+from shared.web.query import Cursor, Limit
 from shared.web.security import require_role
 
 if TYPE_CHECKING:
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
+LINE_COLUMNS = ("line_no", "end_to_end_id", "outcome", "message", "claim_id")
 
 
 @router.post("/v1/bank-returns")
@@ -32,19 +37,40 @@ def post_bank_returns(request: Request, caller: Caller, db: DB,
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))
 
 
+@router.get("/v1/bank-returns")
+def list_bank_returns(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    """The uploads, newest first, each with how many of its lines had each outcome (lines: GET …/{id})."""
+    require_role(caller, *STAFF)
+    rows, next_cursor = uploads_page(db, limit=limit, cursor=cursor)
+    return {"items": [upload_json(row, lines=False) for row in rows], "next_cursor": next_cursor}
+
+
 @router.get("/v1/bank-returns/{upload_id}")
 def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
     require_role(caller, *STAFF)
     return upload_json(upload(db, upload_id))
 
 
-def upload_json(row: "BankReturnUploadRow") -> dict[str, Any]:
-    summary: dict[str, int] = {}
-    for line in row.outcomes:
-        summary[line["outcome"]] = summary.get(line["outcome"], 0) + 1
-    return {"upload_id": row.upload_id, "format": row.source_format, "original_message_id": row.original_message_id,
-            "sha256": row.sha256, "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at.isoformat(),
-            "applied": row.applied, "summary": summary, "lines": row.outcomes}
+@router.get("/v1/bank-returns/{upload_id}/lines.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def download_bank_return_lines(upload_id: str, caller: Caller, db: DB) -> Response:
+    """Every line of an upload and what it did, as CSV (columns: line_no, end_to_end_id, outcome, message,
+    claim_id)."""
+    require_role(caller, *STAFF)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=LINE_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(upload(db, upload_id).outcomes)
+    return Response(out.getvalue().encode(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="bank-return-{upload_id}.csv"'})
+
+
+def upload_json(row: "BankReturnUploadRow", *, lines: bool = True) -> dict[str, Any]:
+    document = {"upload_id": row.upload_id, "format": row.source_format,
+                "original_message_id": row.original_message_id, "sha256": row.sha256,
+                "uploaded_by": row.uploaded_by, "uploaded_at": row.uploaded_at.isoformat(), "applied": row.applied,
+                "line_count": row.line_count, "summary": row.summary}
+    return {**document, "lines": row.outcomes} if lines else document
 
 
 def _form(content_type: str, data: bytes) -> ReturnForm:

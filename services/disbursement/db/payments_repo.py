@@ -1,8 +1,10 @@
 """Queries on payments, fund budgets and bank return uploads."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import BankReturnUploadRow, FundBudgetRow, PaymentRow
@@ -53,6 +55,15 @@ def issued_totals(session: Session, year: int) -> dict[str, int]:
 
 def upload(session: Session, upload_id: str) -> BankReturnUploadRow | None:
     return session.get(BankReturnUploadRow, upload_id)
+
+
+def uploads_page(session: Session, after: tuple[datetime, str] | None, limit: int) -> list[BankReturnUploadRow]:
+    """Uploads newest first after the keyset position `after`; their lines are not loaded."""
+    query = select(BankReturnUploadRow).options(defer(BankReturnUploadRow.outcomes))  # type: ignore[arg-type]
+    if after is not None:
+        query = query.where(tuple_(BankReturnUploadRow.uploaded_at, BankReturnUploadRow.upload_id) < tuple_(*after))
+    order = (BankReturnUploadRow.uploaded_at.desc(), BankReturnUploadRow.upload_id.desc())  # type: ignore[attr-defined]
+    return list(session.execute(query.order_by(*order).limit(limit)).scalars())
 
 
 def budget(session: Session, fund: str, year: int) -> FundBudgetRow | None:

@@ -38,6 +38,7 @@ from shared.errors import NotFound
 from shared.events import DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue_many
+from shared.pagination import decode_cursor, page_of
 
 log = get_logger("disbursement.bank_returns")
 ReturnForm = Literal["csv", "pain.002"]
@@ -56,8 +57,8 @@ def take_returns(session: Session, *, data: bytes, form: ReturnForm, uploader: P
     row = BankReturnUploadRow(
         upload_id=upload_id, sha256=hashlib.sha256(data).hexdigest(), source_format=parsed.source_format,
         original_message_id=(parsed.original_message_id or "")[:35] or None, uploaded_by=uploader.sub,
-        uploaded_at=now, applied=len(events),
-        outcomes=[_outcome_json(o, payments, known) for o in outcomes])
+        uploaded_at=now, applied=len(events), outcomes=[_outcome_json(o, payments, known) for o in outcomes],
+        summary=dict(Counter(o.code.value for o in outcomes)), line_count=len(outcomes))
     session.add(row)
     log.info("disbursement.bank_return_taken", upload_id=upload_id, form=parsed.source_format, lines=len(outcomes),
              applied=len(events), outcomes=dict(Counter(o.code.value for o in outcomes)))
@@ -70,6 +71,17 @@ def upload(session: Session, upload_id: str) -> BankReturnUploadRow:
     if row is None:
         raise NotFound(f"no bank return upload {upload_id}")
     return row
+
+
+def uploads_page(session: Session, *, limit: int, cursor: str | None) -> tuple[list[BankReturnUploadRow], str | None]:
+    """The uploads, newest first, without their lines (their per-outcome counts instead)."""
+    after = decode_cursor(cursor, datetime, str)
+    rows = payments_repo.uploads_page(session, after, limit + 1)
+    return page_of(rows, limit, lambda row: (_aware(row.uploaded_at), row.upload_id))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps no offset; we wrote UTC
 
 
 def _known_payments(session: Session, parsed: ParsedReturns,
