@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Header, Request, Response
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
-from services.applications.service.claim_reads import applicant_claims, claim_body, visible_claim
+from services.applications.service.claim_reads import applicant_claims, claim_body, explained, visible_claim
 from shared.auth import CLAIMS_READ_BODY
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
@@ -38,8 +38,14 @@ def post_claim(request: Request, response: Response, caller: Caller, db: DB,
 
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
-def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
-    return to_public(*visible_claim(db, claim_id, caller))
+def get_claim(claim_id: str, caller: Caller, db: DB, response: Response,
+              accept_language: Annotated[str | None, Header()] = None) -> ClaimPublic:
+    """The claim, its history, and its status in plain words (`explanation`: Chinese, or English when
+    Accept-Language prefers it), with a failed payment's bank reason and what to do next."""
+    row, history = visible_claim(db, claim_id, caller)
+    explanation = explained(row, history, accept_language)
+    response.headers["Content-Language"] = "zh-CN" if explanation["language"] == "zh" else "en"
+    return to_public(row, history, explanation)
 
 
 @router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])

@@ -23,6 +23,8 @@ class ClaimPublic(BaseModel):
     submitted_at: datetime
     decision: dict[str, Any] | None
     history: list[HistoryItem]
+    # the status in plain words, in the language of Accept-Language (GET /v1/claims/{id} only)
+    explanation: dict[str, Any] | None = None
 
 
 class ClaimPage(BaseModel):
@@ -30,8 +32,9 @@ class ClaimPage(BaseModel):
     next_cursor: str | None
 
 
-def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:
-    return ClaimPublic(
+def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]",
+              explanation: dict[str, Any] | None = None) -> ClaimPublic:
+    return ClaimPublic(explanation=explanation,
         claim_id=row.claim_id, status=row.status, programme=row.programme, jurisdiction=row.jurisdiction,
         submitted_at=row.submitted_at, decision=row.decision,
         history=[HistoryItem(status=h.status, at=h.at, detail=h.detail) for h in history],

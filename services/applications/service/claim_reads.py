@@ -6,6 +6,8 @@ from sqlmodel import Session
 from services.applications.db import claims_repo
 from services.applications.db.access_log import trail
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from services.applications.domain import plain_words
+from services.applications.domain.status import PAYMENT_FAILED
 from shared.access_trail import CLAIM_READ
 from shared.auth import STAFF, Principal
 from shared.errors import NotFound
@@ -19,6 +21,13 @@ def visible_claim(session: Session, claim_id: str, caller: Principal) -> ClaimWi
     if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
         raise NotFound(f"no claim {claim_id} visible to you")
     return row, history_of(session, claim_id)
+
+
+def explained(row: ClaimRow, history: list[ClaimHistoryRow], accept_language: str | None) -> dict:
+    """The claim's status in plain words (domain.plain_words), with the bank's reason of its last failure."""
+    failures = [h for h in history if h.status == PAYMENT_FAILED]
+    reason = plain_words.bank_reason_of(failures[-1].detail) if failures else None
+    return plain_words.explain(row.status, row.claim_id, reason, plain_words.language_of(accept_language))
 
 
 def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:
