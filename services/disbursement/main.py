@@ -6,7 +6,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from services.disbursement.api import bank_return_routes, batch_routes, entitlement_routes, fund_routes
-from services.disbursement.api import parameter_routes
+from services.disbursement.api import evidence_routes, parameter_routes
 from services.disbursement.api.routes import router
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
@@ -49,6 +49,6 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
     app.include_router(parameter_routes.router)
-    for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes):
+    for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes, evidence_routes):
         app.include_router(finance.router)
     return app

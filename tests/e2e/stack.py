@@ -29,8 +29,9 @@ MAKER, CHECKER, AUDITOR = auth("officer", "maker-e"), auth("officer", "checker-e
 @dataclass
 class Stack:
     applications: str  # base URL
-    disbursement: TestClient
+    disbursement: httpx.Client  # on the served app (the audit calls it too); its app: disbursement_app
     audit: TestClient
+    disbursement_app: Any = None
 
     def file(self, seq: int, applicant: str, **facts: Any) -> str:
         """A claim filed by `applicant`, waited for until decided; its claim id."""
@@ -74,13 +75,16 @@ def running_stack(broker: str, topic_prefix: str, *, applications_workers: bool 
     try:
         apps = create_applications(applications_settings(urls["applications"], broker, topic_prefix),
                                    run_workers=applications_workers)
-        audit_app = create_audit(audit_settings(urls["audit"], broker, topic_prefix,
-                                                audit_checkpoint_every_seconds=3600), run_workers=True)
-        with serve(apps) as apps_url, TestClient(audit_app) as audit:
+        with serve(apps) as apps_url:
             disbursement_app = create_disbursement(finance_settings(urls["disbursement"], broker, topic_prefix,
                                                                     applications_url=apps_url), run_workers=True)
-            with TestClient(disbursement_app) as disbursement:
-                yield Stack(apps_url, disbursement, audit)
+            with serve(disbursement_app) as disbursement_url, httpx.Client(base_url=disbursement_url,
+                                                                           timeout=120) as disbursement:
+                audit_app = create_audit(audit_settings(urls["audit"], broker, topic_prefix,
+                                                        audit_checkpoint_every_seconds=3600,
+                                                        disbursement_url=disbursement_url), run_workers=True)
+                with TestClient(audit_app) as audit:
+                    yield Stack(apps_url, disbursement, audit, disbursement_app)
     finally:
         for name in names.values():
             drop_pg_database(name)

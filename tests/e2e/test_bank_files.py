@@ -20,7 +20,7 @@ LINES = 20_000 if os.environ.get("GRANTS_SOAK") else 2_100  # 1,050 CSV lines: ~
 
 
 def issued(s: Stack, count: int) -> dict:
-    add_eligible(s.disbursement.app.state.runtime.engine, count, amount_fen=1000)  # under the dual-approval total
+    add_eligible(s.disbursement_app.state.runtime.engine, count, amount_fen=1000)  # under the dual-approval total
     batch_id = s.disbursement.post("/v1/batches", json={"fund": FUND}, headers=MAKER).json()["batch_id"]
     approved = s.disbursement.post(f"/v1/batches/{batch_id}/approve", headers=CHECKER)
     assert approved.status_code == 200, approved.text
@@ -80,7 +80,7 @@ def test_bank_returns_of_real_size_are_applied_listed_and_downloaded(finance_sta
 
 def test_a_bank_file_past_its_routes_limit_is_refused_even_when_chunked(finance_stack: Stack):
     stack = finance_stack
-    limit = stack.disbursement.app.state.runtime.settings.grants_bank_file_max_bytes
+    limit = stack.disbursement_app.state.runtime.settings.grants_bank_file_max_bytes
     too_big = b"end_to_end_id,status\r\n" + b"x" * limit
     chunks = (too_big[i:i + 1 << 20] for i in range(0, len(too_big), 1 << 20))
     r = stack.disbursement.post("/v1/bank-returns", content=chunks, headers={**CHECKER, "content-type": "text/csv"})

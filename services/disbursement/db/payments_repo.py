@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import BankReturnUploadRow, FundBudgetRow, PaymentRow
 from services.disbursement.db.batch_repo import CHUNK
+from services.disbursement.db.tables import DecisionRow
 from shared.bulk import insert_many
 
 FAILED = "failed"
@@ -55,6 +56,14 @@ def issued_totals(session: Session, year: int) -> dict[str, int]:
 
 def upload(session: Session, upload_id: str) -> BankReturnUploadRow | None:
     return session.get(BankReturnUploadRow, upload_id)
+
+
+def payment(session: Session, payment_id: str) -> PaymentRow | None:
+    return session.get(PaymentRow, payment_id)
+
+
+def decision(session: Session, claim_id: str) -> DecisionRow | None:
+    return session.get(DecisionRow, claim_id)
 
 
 def uploads_page(session: Session, after: tuple[datetime, str] | None, limit: int) -> list[BankReturnUploadRow]:
