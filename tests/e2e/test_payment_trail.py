@@ -3,6 +3,8 @@ service (the claim, the decision with its reasons, computation, clause and catal
 with times, the payment file and EndToEndId, the bank's outcome, the ledger entries with their hashes and Merkle
 inclusion proofs against the latest checkpoint), also as a downloadable JSON document."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -61,3 +63,31 @@ def test_an_auditor_follows_one_payment_from_claim_to_ledger(stack: Stack):
     assert stack.audit.get("/v1/payments/Pnone/trail", headers=AUDITOR).status_code == 404
     assert stack.audit.get(f"/v1/payments/{payment_id}/trail", headers=MAKER).status_code == 403
     assert "citizen" not in json.dumps(trail)  # the applicant is named by nothing but the claim
+
+
+def test_every_audit_report_comes_as_csv_and_fund_usage_per_month(stack: Stack):
+    stack.file(802, "citizen-802")
+    [item] = stack.approved_batch()["items"]
+    wait_for(lambda: stack.audit.get("/v1/ledger/entries", params={"payment_id": item["payment_id"]},
+                                     headers=AUDITOR).json()["items"], timeout=45, what="the issue posted")
+    usage = stack.audit.get("/v1/reports/fund-usage", headers=AUDITOR).json()
+    [month] = usage["months"]
+    assert month["month"] == china_month() and (month["issued"], month["issued_count"]) == (item["amount"], 1)
+    for params, headers in (({"format": "csv"}, AUDITOR), ({}, {**AUDITOR, "Accept": "text/csv"})):
+        for path in ("/v1/reports/fund-usage", "/v1/reports/reconciliation", "/v1/access-log"):
+            r = stack.audit.get(path, params=params, headers=headers)
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), (path, r.text)
+            rows = list(csv.DictReader(io.StringIO(r.text)))
+            assert rows, path
+    usage_rows = list(csv.DictReader(io.StringIO(stack.audit.get("/v1/reports/fund-usage", params={"format": "csv"},
+                                                                 headers=AUDITOR).text)))
+    assert {r["record"] for r in usage_rows} == {"programme", "fund", "month"}
+    assert [r["issued"] for r in usage_rows if r["record"] == "month"] == [item["amount"]]
+    assert stack.audit.get("/v1/reports/fund-usage", params={"format": "xml"}, headers=AUDITOR).status_code == 422
+
+
+def china_month() -> str:
+    from datetime import UTC, datetime
+
+    from shared.china_time import business_day
+    return business_day(datetime.now(UTC)).strftime("%Y-%m")
