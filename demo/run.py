@@ -14,6 +14,7 @@ import httpx
 from cli.services import console_settings, handle
 from demo import scenario
 from demo.audit_summary import show_audit
+from demo.payment_trail import show_payment_trail
 from demo.payments import run_payments
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
@@ -116,6 +117,7 @@ def main() -> int:
                                          _client(base_url("audit"), "auditor", "auditor-chen"))
         paid = run_payments(officer_a, officer_b, client, [cid for _, cid in filed])
         show_audit(auditor, expected_entries=2 * paid)
+        show_payment_trail(auditor, _client(base_url("audit"), "admin", "admin-wang"), client)
     finally:
         print("\nStopping")
         stop_system(proc)

@@ -87,3 +87,52 @@ def test_a_bank_file_past_its_routes_limit_is_refused_even_when_chunked(finance_
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
     assert stack.disbursement.post("/v1/batches", content=b"{" + b" " * (70 * 1024) + b"}",
                                    headers={**MAKER, "content-type": "application/json"}).status_code == 413
+
+
+CAMT053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+
+
+def camt053(account: str, day: str, entries: list[tuple[str, str]]) -> bytes:
+    """A statement of `account` for `day`, one booked debit a (EndToEndId, amount)."""
+    def el(tag, *children, text=None, **attrs):  # type: ignore[no-untyped-def]
+        node = etree.Element(f"{{{CAMT053}}}{tag}", attrs, nsmap={None: CAMT053})
+        node.text = text
+        node.extend(children)
+        return node
+
+    def entry(reference: str, amount: str):  # type: ignore[no-untyped-def]
+        return el("Ntry", el("Amt", text=amount, Ccy="CNY"), el("CdtDbtInd", text="DBIT"),
+                  el("Sts", el("Cd", text="BOOK")), el("BookgDt", el("Dt", text=day)),
+                  el("NtryDtls", el("TxDtls", el("Refs", el("EndToEndId", text=reference)))))
+
+    return etree.tostring(el("Document", el("BkToCstmrStmt", el("GrpHdr", el("MsgId", text="STMT-1")), el(
+        "Stmt", el("Id", text="STMT-1"), el("Acct", el("Id", el("Othr", el("Id", text=account)))),
+        el("FrToDt", el("FrDtTm", text=f"{day}T00:00:00+08:00"), el("ToDtTm", text=f"{day}T23:59:59+08:00")),
+        *(entry(r, a) for r, a in entries)))), xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_camt053_statement_is_matched_and_the_unmatched_reported_on_either_side(finance_stack: Stack):
+    from datetime import UTC, datetime
+
+    from shared.china_time import business_day
+    stack = finance_stack
+    first, second, third = issued(stack, 3)["items"]
+    returned = csv_file([Row(p["payment_id"], "SETTLED", p["amount"]) for p in (first, second)])
+    assert stack.disbursement.post("/v1/bank-returns", content=returned,
+                                   headers={**CHECKER, "content-type": "text/csv"}).status_code == 200
+    account = stack.disbursement_app.state.runtime.settings.grants_fund_accounts[FUND].account_number
+    statement = camt053(account, business_day(datetime.now(UTC)).isoformat(),
+                        [(first["payment_id"], first["amount"]), (second["payment_id"], "0.01"), ("PUNKNOWN", "5.00")])
+    r = stack.disbursement.post("/v1/bank-statements", content=statement,
+                                headers={**CHECKER, "content-type": "application/xml"})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert (report["form"], report["fund"], report["debits"]) == ("camt.053", FUND, 3)
+    assert report["matched"] == [{"entry_no": 1, "payment_id": first["payment_id"]}]
+    assert [(u["entry_no"], u["reference"]) for u in report["unmatched_entries"]] == [
+        (2, second["payment_id"]), (3, "PUNKNOWN")]
+    assert "amount" in report["unmatched_entries"][0]["reason"]
+    assert {p["payment_id"] for p in report["unmatched_payments"]} == {second["payment_id"], third["payment_id"]}
+    foreign = camt053("0000", "2026-01-01", [])
+    assert stack.disbursement.post("/v1/bank-statements", content=foreign, headers=CHECKER).status_code == 422
+    assert stack.disbursement.post("/v1/bank-statements", content=b"<Document/>", headers=CHECKER).status_code == 422

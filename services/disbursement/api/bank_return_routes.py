@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from services.disbursement.api.finance_deps import raw_body
 from services.disbursement.api.routes import DB, Caller
+from services.disbursement.service.bank_statement_reconciliation import reconcile_statement
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload, uploads_page
 from shared.auth import STAFF
 from shared.errors import ValidationFailed
@@ -63,6 +64,17 @@ def download_bank_return_lines(upload_id: str, caller: Caller, db: DB) -> Respon
     writer.writerows(upload(db, upload_id).outcomes)
     return Response(out.getvalue().encode(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="bank-return-{upload_id}.csv"'})
+
+
+@router.post("/v1/bank-statements", tags=["bank-statements"])
+def post_bank_statement(request: Request, caller: Caller, db: DB,
+                        data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
+    """A camt.053 statement (or camt.054 debit notification) of a fund's paying account, matched against the
+    fund's payments: what matched, and the entries and payments left unmatched on either side."""
+    require_role(caller, "officer", "auditor", "admin")
+    if not data.strip():
+        raise ValidationFailed("the bank statement is empty", errors=[{"field": "body", "message": "empty"}])
+    return reconcile_statement(db, data, request.app.state.runtime.settings.grants_fund_accounts)
 
 
 def upload_json(row: "BankReturnUploadRow", *, lines: bool = True) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import Session
 
@@ -64,6 +64,19 @@ def payment(session: Session, payment_id: str) -> PaymentRow | None:
 
 def decision(session: Session, claim_id: str) -> DecisionRow | None:
     return session.get(DecisionRow, claim_id)
+
+
+def statement_candidates(session: Session, fund: str, payment_ids: list[str], batch_ids: list[str],
+                         since: datetime | None, until: datetime | None) -> list[PaymentRow]:
+    """The fund's payments a statement may book: those it names, those of the batches it names, and those
+    issued or given an outcome in [since, until)."""
+    named = [PaymentRow.payment_id.in_(payment_ids[i:i + CHUNK]) for i in range(0, len(payment_ids), CHUNK)]  # type: ignore[attr-defined]
+    named += [PaymentRow.batch_id.in_(batch_ids)] if batch_ids else []  # type: ignore[attr-defined]
+    if since is not None and until is not None:
+        named += [PaymentRow.issued_at.between(since, until), PaymentRow.outcome_at.between(since, until)]  # type: ignore[union-attr]
+    if not named:
+        return []
+    return list(session.execute(select(PaymentRow).where(PaymentRow.fund == fund, or_(*named))).scalars())
 
 
 def uploads_page(session: Session, after: tuple[datetime, str] | None, limit: int) -> list[BankReturnUploadRow]:
