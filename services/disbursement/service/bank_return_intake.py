@@ -52,7 +52,9 @@ def take_returns(session: Session, *, data: bytes, form: ReturnForm, uploader: P
     known, file_outcomes = _known_payments(session, parsed, payments)
     outcomes = file_outcomes + match_returns(parsed.entries(), known)
     now, upload_id = datetime.now(UTC), str(uuid.uuid4())
-    events = [_apply(session, payments[o.end_to_end_id], o, now, upload_id) for o in outcomes if o.changes_state]
+    applied = [(payments[o.end_to_end_id], o) for o in outcomes if o.changes_state]
+    events = [_apply(session, payment, o, now, upload_id) for payment, o in applied]
+    _move_claims(session, [payment for payment, _ in applied], now)
     enqueue_many(session, outbox, events)
     row = BankReturnUploadRow(
         upload_id=upload_id, sha256=hashlib.sha256(data).hexdigest(), source_format=parsed.source_format,
@@ -106,12 +108,25 @@ def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: dat
     payment.outcome_at, payment.return_upload_id = now, upload_id
     payment.reason_code = None if settled else line.reason_code
     session.add(payment)
-    batch_repo.set_decision_status(session, [payment.claim_id], bs.CLAIM_STATUS_OF_PAYMENT[payment.status])
-    if not settled:  # the claim may be batched again once its payee account is corrected
-        batch_repo.release_items(session, payment.batch_id, now, [payment.claim_id])
     data = finance_event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
     event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, DISBURSEMENT_SOURCE, payment.payment_id, data)
     return event, payment.beneficiary_ref  # keyed like grants.payment.issued: a payee's events stay in order
+
+
+def _move_claims(session: Session, payments: list[PaymentRow], now: datetime) -> None:
+    """The claims of the applied lines follow their payments, a statement per status (and per batch for the
+    failed, released from their batch so they may be batched again once the payee account is corrected): a
+    20,000-line file is a few statements, not 40,000."""
+    by_status: dict[str, list[str]] = {}
+    failed_by_batch: dict[str, list[str]] = {}
+    for payment in payments:
+        by_status.setdefault(bs.CLAIM_STATUS_OF_PAYMENT[payment.status], []).append(payment.claim_id)
+        if payment.status == bs.FAILED:
+            failed_by_batch.setdefault(payment.batch_id, []).append(payment.claim_id)
+    for status, claim_ids in by_status.items():
+        batch_repo.set_decision_status(session, claim_ids, status)
+    for batch_id, claim_ids in failed_by_batch.items():
+        batch_repo.release_items(session, batch_id, now, claim_ids)
 
 
 def _outcome_json(outcome: LineOutcome, payments: dict[str, PaymentRow],
