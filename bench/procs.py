@@ -46,13 +46,18 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
             processes: int = 1) -> Iterator[Proc]:
     """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit."""
     port = free_port()
-    env = {**env, f"{name.upper()}_PORT": str(port), "GRANTS_ENV": "test"}
+    # A worker's health endpoint gets a port of its own too: the default (8090) is whatever else on this machine
+    # took it first, and a worker that cannot bind it exits at start.
+    health_port = free_port()
+    env = {**env, f"{name.upper()}_PORT": str(port), "GRANTS_WORKER_HEALTH_PORT": str(health_port),
+           "GRANTS_ENV": "test"}
     args = ["-m", "cli.main", command, name]
     if command == "serve" and not workers:
         args.append("--no-workers")
     if command == "serve" and processes > 1:
         args += ["--processes", str(processes)]
-    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None) as proc:
+    live = f"http://127.0.0.1:{port if command == 'serve' else health_port}"
+    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None, live) as proc:
         yield proc
 
 
@@ -63,20 +68,20 @@ def floor(database_url: str, *, processes: int) -> Iterator[Proc]:
         conn.execute(floor_app.DDL)
     port = free_port()
     with _spawned("floor", ["-m", "bench.floor_app", str(port), str(processes)],
-                  {"BENCH_FLOOR_DATABASE_URL": database_url}, f"http://127.0.0.1:{port}") as proc:
+                  {"BENCH_FLOOR_DATABASE_URL": database_url}, f"http://127.0.0.1:{port}",
+                  f"http://127.0.0.1:{port}") as proc:
         yield proc
 
 
 @contextmanager
-def _spawned(name: str, args: list[str], env: dict[str, str], base: str | None) -> Iterator[Proc]:
+def _spawned(name: str, args: list[str], env: dict[str, str], base: str | None, live: str) -> Iterator[Proc]:
     LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / f"{name}.log", "w") as log:
         process = subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                    stderr=log)
     proc = Proc(name, process, base)
     try:
-        if proc.base is not None:
-            wait_for(lambda: _live(proc), 60, f"{name} to answer /healthz/live")
+        wait_for(lambda: _live(proc, live), 60, f"{name} to answer /healthz/live")
         yield proc
     finally:
         process.terminate()
@@ -97,11 +102,11 @@ def deployed(name: str, env: dict[str, str], *, api_processes: int = 2) -> Itera
         yield api, worker
 
 
-def _live(proc: Proc) -> bool:
+def _live(proc: Proc, base: str) -> bool:
     if proc.process.poll() is not None:
         raise RuntimeError(f"{proc.name} exited with {proc.process.returncode}; see {LOGS}/{proc.name}.log")
     try:
-        return httpx.get(f"{proc.base}/healthz/live", timeout=0.5).status_code == 200
+        return httpx.get(f"{base}/healthz/live", timeout=0.5).status_code == 200
     except httpx.HTTPError:
         return False
 

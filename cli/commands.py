@@ -103,6 +103,7 @@ def worker(name: str, part: str = "all") -> None:
     """Run a service's relay and consumers without its API (part: "all", "relay" or "consumers"), with the
     health endpoint its container is probed on (cli.worker_health)."""
     from cli.worker_health import HealthServer, health_app
+    from shared import dead_letter_records
     from shared.logging import configure_logging
     from shared.relay import OutboxRelay
 
@@ -116,8 +117,10 @@ def worker(name: str, part: str = "all") -> None:
     if part != "all":
         workers.workers = [w for w in workers.workers if isinstance(w, OutboxRelay) == (part == "relay")]
     runtime.workers = workers
+    dead_letters = service.tables().dead_letters
     health = HealthServer(health_app(name, workers, runtime.engine, settings.kafka_bootstrap,
-                                     settings.grants_worker_stale_seconds),
+                                     settings.grants_worker_stale_seconds,
+                                     lambda: dead_letter_records.open_count(runtime.engine, dead_letters)),
                           settings.grants_bind_host, settings.grants_worker_health_port)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

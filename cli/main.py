@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import audit, catalog, commands
+from cli import audit, catalog, commands, deadletters
 from cli.services import CONSOLE, SERVICES, handle
 from shared.auth import ROLES
 from shared.kafka_clients import MissingTopics
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--since", help="ISO timestamp; default: every event")
     catalog.add_parser(sub)
     audit.add_parser(sub)
+    deadletters.add_parser(sub)
     return parser
 
 

@@ -4,11 +4,13 @@
   failing it means the process is stuck and restarting it helps (the container's liveness).
 - GET /healthz/ready: live, each consumer polled and the relay made a pass within
   GRANTS_WORKER_STALE_SECONDS, and the database and the broker answer (the container's health).
-- GET /metrics: the worker's metrics (shared.metrics), grants_worker_up read at each scrape.
+- GET /metrics: the worker's metrics (shared.metrics), grants_worker_up and grants_dead_letters_open read at
+  each scrape.
 """
 
 import os
 import threading
+from collections.abc import Callable
 
 import uvicorn
 from fastapi import FastAPI
@@ -21,7 +23,8 @@ from shared.web.app import broker_reachable, database_reachable
 from shared.workers import WorkerSet
 
 
-def health_app(service: str, workers: WorkerSet, engine: Engine, bootstrap: str, stale_seconds: float) -> FastAPI:
+def health_app(service: str, workers: WorkerSet, engine: Engine, bootstrap: str, stale_seconds: float,
+               open_dead_letters: Callable[[], int] | None = None) -> FastAPI:
     app = FastAPI(title=f"grants {service} worker health", openapi_url=None)
 
     def report(ready: bool) -> JSONResponse:
@@ -38,6 +41,8 @@ def health_app(service: str, workers: WorkerSet, engine: Engine, bootstrap: str,
     @app.get("/metrics")
     def prometheus_metrics() -> Response:
         metrics.workers_observed(service, workers, stale_seconds)
+        if open_dead_letters is not None:
+            metrics.dead_letters_open(service, open_dead_letters)
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     app.get("/healthz/live")(lambda: report(ready=False))

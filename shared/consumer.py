@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from shared import observe
+from shared import dead_letter_records, observe
 from shared.db import unit_of_work
 from shared.deadletter import DeadLetters
 from shared.events import CloudEvent, parse_event, topic
@@ -219,6 +219,13 @@ class IdempotentConsumer:
             observe.dead_lettered(self, event)
             with unit_of_work(self.engine) as session:
                 claim_event(session, self.inbox, self.spec.name, event.id, message.value, outcome="dead_lettered")
+                dead_letter_records.record(session, self.inbox, self.spec.name, message, event.id, event.type,
+                                           f"{type(exc).__name__}: {exc}")
+
+    def apply_in(self, session: Session, message, event: CloudEvent) -> bool:  # type: ignore[no-untyped-def]
+        """Apply one event in the caller's transaction (a dead letter's redrive, shared.redrive); False when
+        this consumer had applied it already."""
+        return bool(self._apply(session, [(message, event)]))
 
     def _apply(self, session: Session, events: list) -> list[CloudEvent]:  # type: ignore[type-arg]
         """Apply the events not applied before; returns those (the duplicates are skipped)."""
@@ -259,6 +266,9 @@ class IdempotentConsumer:
             self._bind(message, None)
             self.dead_letters.send(message, exc)
             observe.dead_lettered(self, None)
+            with unit_of_work(self.engine) as session:
+                dead_letter_records.record(session, self.inbox, self.spec.name, message, None, None,
+                                           f"{type(exc).__name__}: {exc}")
             return None
 
     @staticmethod

@@ -3,7 +3,8 @@
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, select
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, column, delete, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from shared.bulk import among, insert_many
@@ -18,6 +19,7 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("payload_sha256", String(64), nullable=False),
         Column("outcome", String(16), nullable=False),
         Column("processed_at", DateTime(timezone=True), nullable=False),
+        Index("ix_processed_events_processed_at", "processed_at"),  # what prune_processed reads
     )
 
 
@@ -57,3 +59,23 @@ def processed_ids(session: Session, inbox: Table, consumer: str, event_ids: list
         select(inbox.c.event_id).where(inbox.c.consumer == consumer, among(session, inbox.c.event_id, event_ids))
     ).scalars()
     return set(rows)
+
+
+def prune_processed(engine: Engine, inbox: Table, processed_before: datetime, limit: int) -> int:
+    """Delete at most `limit` records made before `processed_before`, in a transaction of their own; returns
+    how many. Past that age no copy of the event can come again (docs/operations.md "Retention")."""
+    with engine.begin() as conn:
+        # The rows by their physical address (PostgreSQL's ctid, SQLite's rowid): a composite-key IN made
+        # PostgreSQL hash-join the whole table for each batch, a cost growing with the inbox.
+        address = column("ctid" if conn.dialect.name == "postgresql" else "rowid")
+        oldest = select(address).select_from(inbox).where(inbox.c.processed_at < processed_before).limit(limit)
+        if conn.dialect.name == "postgresql":  # a record a redrive is clearing is left to the next round
+            oldest = oldest.with_for_update(skip_locked=True)
+        return conn.execute(delete(inbox).where(address.in_(oldest))).rowcount
+
+
+def forget_dead_letter(session: Session, inbox: Table, consumer: str, event_id: str) -> None:
+    """Drop the record of an event dead-lettered, in the caller's transaction, so it can be applied again
+    (shared.redrive); the record of an event applied stays."""
+    session.execute(delete(inbox).where(inbox.c.event_id == event_id, inbox.c.consumer == consumer,
+                                        inbox.c.outcome == "dead_lettered"))

@@ -53,6 +53,10 @@ CHECKPOINT_AGE = Gauge("grants_ledger_checkpoint_age_seconds",
                        ["fund"], multiprocess_mode="livemax")
 LOCK_WAIT = Histogram("grants_fund_lock_wait_seconds", "time waiting for a fund's or officer's lock",
                       ["service", "lock"], buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30))
+ROWS_PRUNED = Counter("grants_rows_pruned_total", "rows deleted past their retention (shared.retention)",
+                      ["service", "table"])
+DEAD_LETTERS_OPEN = Gauge("grants_dead_letters_open", "dead letters not yet redriven (grants deadletter list)",
+                          ["service"], multiprocess_mode="livemax")
 WORKER_UP = Gauge("grants_worker_up", "1 while the worker thread runs and is not stale", ["service", "worker"],
                   multiprocess_mode="livesum")
 
@@ -176,6 +180,19 @@ def outbox_backlog(service: str, owner: object, read: Callable[[], tuple[int, An
         return
     OUTBOX_UNPUBLISHED.labels(service).set(count)
     OUTBOX_OLDEST.labels(service).set(0 if oldest is None else max(time.time() - oldest.timestamp(), 0))
+
+
+def rows_pruned(service: str, table: str, n: int) -> None:
+    if n:
+        ROWS_PRUNED.labels(service, table).inc(n)
+
+
+def dead_letters_open(service: str, read: Callable[[], int]) -> None:
+    """Read when /metrics is scraped; a database that does not answer leaves the last reading."""
+    try:
+        DEAD_LETTERS_OPEN.labels(service).set(read())
+    except Exception as exc:  # noqa: BLE001 - the readiness check reports database trouble
+        log.debug("metrics.dead_letters_unread", service=service, error=type(exc).__name__)
 
 
 def workers_observed(service: str, workers: Any, stale_seconds: float) -> None:

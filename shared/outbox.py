@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -66,6 +67,18 @@ def backlog(engine: Engine, outbox: Table) -> tuple[int, datetime | None]:
     if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no offset; we wrote UTC
         oldest = oldest.replace(tzinfo=UTC)
     return int(count), oldest
+
+
+def prune_published(engine: Engine, outbox: Table, published_before: datetime, limit: int) -> int:
+    """Delete at most `limit` rows published before `published_before`, oldest first, in a transaction of
+    their own; returns how many: the retention worker's (shared.retention), the only deletion of outbox rows.
+    A row not yet published (or marked for re-sending) is never deleted."""
+    oldest = (select(outbox.c.id).where(outbox.c.published_at.is_not(None), outbox.c.published_at < published_before)
+              .order_by(outbox.c.id).limit(limit))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # rows a replay is marking meanwhile are left to the next round
+            oldest = oldest.with_for_update(skip_locked=True)
+        return conn.execute(delete(outbox).where(outbox.c.id.in_(oldest.scalar_subquery()))).rowcount
 
 
 @functools.cache

@@ -49,6 +49,14 @@ class ServiceSettings(BaseSettings):
     grants_oidc_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
     grants_token_leeway_seconds: int = Field(default=30, ge=0, le=300)
     grants_token_max_lifetime_seconds: int = Field(default=86400, gt=0)
+    # Retention (docs/operations.md "Retention"): the worker deletes outbox rows published, and inbox rows
+    # recorded, longer ago than these, a batch at a time. The inbox must outlive every copy of an event Kafka
+    # may still deliver (retention.ms + segment.ms of deploy/topics.sh: 8 days) and every outbox row a
+    # replay may re-send, or a redelivered event would be applied twice.
+    grants_outbox_retention_hours: float = Field(default=168.0, gt=0)
+    grants_inbox_retention_hours: float = Field(default=336.0, gt=0)
+    grants_prune_every_seconds: float = Field(default=300.0, gt=0)
+    grants_prune_batch_rows: int = Field(default=1000, ge=1, le=100_000)
 
     @field_validator("grants_topic_prefix")
     @classmethod
@@ -63,6 +71,13 @@ class ServiceSettings(BaseSettings):
         if not value or any(alg not in ASYMMETRIC for alg in value):
             raise ValueError(f"GRANTS_OIDC_ALGORITHMS may name only {', '.join(ASYMMETRIC)}")
         return value
+
+    @model_validator(mode="after")
+    def _inbox_outlives_the_outbox(self) -> "ServiceSettings":
+        if self.grants_inbox_retention_hours < self.grants_outbox_retention_hours:
+            raise ValueError("GRANTS_INBOX_RETENTION_HOURS must be at least GRANTS_OUTBOX_RETENTION_HOURS: an event "
+                             "replayed from an outbox must still be in the consumers' inboxes")
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> "ServiceSettings":

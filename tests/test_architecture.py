@@ -24,7 +24,7 @@ QUERY_BUILDERS = {"select", "insert", "update", "delete", "text", "union", "unio
 SQL_MODULES = ("sqlalchemy", "sqlmodel")
 # shared's database helpers: the engine and unit of work, bulk inserts, inbox, outbox and its relay
 SHARED_DB_HELPERS = {"shared/db.py", "shared/bulk.py", "shared/inbox.py", "shared/outbox.py", "shared/relay.py",
-                     "shared/db_privileges.py"}
+                     "shared/db_privileges.py", "shared/dead_letter_records.py"}
 
 
 def query_builders_in(source: str) -> list[str]:

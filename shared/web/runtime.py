@@ -16,6 +16,7 @@ from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.db import unit_of_work
 from shared.oidc import Verifier, token_verifier
 from shared.relay import OutboxRelay
+from shared.retention import pruner_for
 from shared.settings import ServiceSettings
 from shared.workers import WorkerSet
 
@@ -50,7 +51,7 @@ class Runtime:
         consumers = [IdempotentConsumer(self.engine, self.inbox, spec, s.kafka_bootstrap, s.grants_topic_prefix,
                                         create_topics=s.creates_topics)
                      for spec in self.consumer_specs]
-        return WorkerSet([self.relay, *consumers])
+        return WorkerSet([self.relay, *consumers, pruner_for(self.service, s, self.engine, self.outbox, self.inbox)])
 
 
 def runtime_lifespan(runtime: Runtime, run_workers: bool) -> Callable:

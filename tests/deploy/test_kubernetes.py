@@ -229,3 +229,20 @@ def test_prometheus_scrapes_metrics_from_every_api_worker_and_relay_pod(objects)
         assert scraped == (workload["kind"] == "Deployment"), workload["metadata"]["name"]  # not the migrations
         if scraped:
             assert set(k8s.container_ports(template)) & {"http", "health"}, workload["metadata"]["name"]
+
+
+def test_the_inboxes_remember_an_event_longer_than_kafka_can_deliver_it(objects):
+    """A record lives at most retention.ms + segment.ms (Kafka deletes whole segments); an inbox record pruned
+    sooner would let a copy still in the log be applied twice (docs/operations.md "Retention")."""
+    script = TOPICS_SH.read_text()
+    retention_ms = int(re.search(r"RETENTION_MS=(\d+)", script)[1])
+    segment_ms = int(re.search(r"SEGMENT_MS=(\d+)", script)[1])
+    assert '"retention.ms=$RETENTION_MS"' in script and '"segment.ms=$SEGMENT_MS"' in script
+    for t in k8s.of_kind(objects, "KafkaTopic"):
+        assert (int(t["spec"]["config"]["retention.ms"]), int(t["spec"]["config"]["segment.ms"])) == \
+            (retention_ms, segment_ms)
+    for name in SERVICES:
+        settings = handle(name).settings()
+        inbox_ms = settings.grants_inbox_retention_hours * 3600 * 1000
+        assert inbox_ms > retention_ms + segment_ms
+        assert settings.grants_inbox_retention_hours >= settings.grants_outbox_retention_hours

@@ -62,7 +62,7 @@ def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix,
             assert time.monotonic() < deadline, "the audit worker never became ready"
             time.sleep(0.2)
         health = httpx.get(url).json()
-        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "CheckpointSchedule"}
+        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "CheckpointSchedule", "RetentionPruner"}
     finally:
         proc.terminate()
         proc.wait(15)

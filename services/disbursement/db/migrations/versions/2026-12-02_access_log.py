@@ -1,7 +1,7 @@
 """access log: the service's access trail (shared.access_trail), append-only
 
-Revision ID: banktrail_access_log
-Revises: 0003
+Revision ID: banktrail_disb_access_log
+Revises: outboxlife_disb_deadletters
 Create Date: 2026-12-02 06:00:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from shared.access_trail import access_log_table
 from shared.db import NAMING_CONVENTION
 
-revision = 'banktrail_access_log'
-down_revision = '0003'
+revision = 'banktrail_disb_access_log'
+down_revision = 'outboxlife_disb_deadletters'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 Uploads taken before this revision get their counts from their stored lines.
 
 Revision ID: banktrail_bank_return_summaries
-Revises: banktrail_access_log
+Revises: banktrail_disb_access_log
 Create Date: 2026-12-02 06:10:00.000000
 """
 import json
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'banktrail_bank_return_summaries'
-down_revision = 'banktrail_access_log'
+down_revision = 'banktrail_disb_access_log'
 branch_labels = None
 depends_on = None
 
