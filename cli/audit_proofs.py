@@ -40,12 +40,12 @@ def add_commands(commands: Any) -> None:
 
 def run_inclusion(args: argparse.Namespace) -> int:
     return _checked("verify-inclusion", lambda: check_inclusion(
-        _json(args.entry), _json(args.proof), _json(args.checkpoint), _key(args.key)))
+        _json(args.entry), _json(args.proof), _json(args.checkpoint), load_key(args.key)))
 
 
 def run_consistency(args: argparse.Namespace) -> int:
     return _checked("verify-consistency", lambda: check_consistency(
-        _json(args.old), _json(args.new), _json(args.proof), _key(args.key)))
+        _json(args.old), _json(args.new), _json(args.proof), load_key(args.key)))
 
 
 def run_keygen(args: argparse.Namespace) -> int:
@@ -77,7 +77,7 @@ def _json(path: str) -> Any:
         raise ValueError(f"cannot read {path}: {exc}") from exc
 
 
-def _key(path: str):  # type: ignore[no-untyped-def]
+def load_key(path: str):  # type: ignore[no-untyped-def]
     text = Path(path).read_text(encoding="utf-8")
     if text.lstrip().startswith("{"):  # saved straight from GET /v1/ledger/public-key
         text = json.loads(text).get("public_key", "")

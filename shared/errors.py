@@ -41,9 +41,3 @@ class Conflict(DomainError):
 def invalid(field: str, message: str) -> ValidationFailed:
     """A 422 naming one field, its detail "field: message"."""
     return ValidationFailed(f"{field}: {message}", errors=[{"field": field, "message": message}])
-
-
-class PayloadTooLarge(DomainError):
-    """A body past its route's limit, found while reading it (a chunked body has no Content-Length to refuse)."""
-
-    status, slug, title = 413, "payload-too-large", "Payload too large"

@@ -1,6 +1,7 @@
 """Money as integer fen; decimal strings with two places at the edges. Never a float."""
 
-from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+import re
+from decimal import Decimal, ROUND_HALF_UP
 from fractions import Fraction
 from typing import Annotated
 
@@ -8,18 +9,29 @@ from pydantic import BeforeValidator, PlainSerializer
 
 CURRENCY = "CNY"
 _TWO_PLACES = Decimal("0.01")
+# The one written form of money (issue 12 point 5): ASCII digits, at most 15 before the point (a trillion
+# yuan and then some) and two after, an optional minus; no exponent, no spaces, no other digits (１.００).
+MONEY_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,2})?")
+_MAX_YUAN = Decimal(10) ** 15
+MONEY_MESSAGE = 'must be an amount in yuan like "1500.00": ASCII digits, at most 15 before the point and 2 after'
 
 
 def parse_fen(value: str | int | Decimal) -> int:
-    """Turn a decimal amount in yuan ("1500.00", "1500", Decimal) into integer fen; refuse floats and sub-fen."""
+    """Turn an amount in yuan ("1500.00", "1500", or a Decimal or int from settings and code) into integer
+    fen. A string must match MONEY_TEXT whole; floats, bools, sub-fen and out-of-range amounts are refused
+    with ValueError (never decimal.InvalidOperation)."""
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError("money must be a decimal string, not a float")
-    try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except InvalidOperation as exc:
-        raise ValueError(f"not a decimal amount: {value!r}") from exc
-    if not amount.is_finite():
-        raise ValueError(f"not a finite amount: {value!r}")
+    if isinstance(value, str):
+        if not MONEY_TEXT.fullmatch(value):
+            raise ValueError(MONEY_MESSAGE)
+        amount = Decimal(value)
+    elif isinstance(value, (int, Decimal)):
+        amount = Decimal(value)
+    else:
+        raise ValueError(MONEY_MESSAGE)
+    if not amount.is_finite() or abs(amount) >= _MAX_YUAN:
+        raise ValueError(MONEY_MESSAGE)
     if amount != amount.quantize(_TWO_PLACES):
         raise ValueError(f"more than two decimal places: {value!r}")
     return int(amount * 100)

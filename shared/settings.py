@@ -49,6 +49,10 @@ class ServiceSettings(BaseSettings):
     grants_oidc_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
     grants_token_leeway_seconds: int = Field(default=30, ge=0, le=300)
     grants_token_max_lifetime_seconds: int = Field(default=86400, gt=0)
+    # The body limit of the routes taking bank files (returns, statements; shared.web.guard.body_limit):
+    # bytes actually read, chunked bodies too. 32 MiB holds a 20,000-transaction camt.054 (~1.2 KB an entry)
+    # or pain.002; every other route takes 64 KiB.
+    grants_bank_file_max_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
     # Retention (docs/operations.md "Retention"): the worker deletes outbox rows published, and inbox rows
     # recorded, longer ago than these, a batch at a time. The inbox must outlive every copy of an event Kafka
     # may still deliver (retention.ms + segment.ms of deploy/topics.sh: 8 days) and every outbox row a

@@ -46,9 +46,6 @@ class Settings(ServiceSettings):
     grants_fund_budget_required: bool = False
     # batch.approved lists every payment id: 20,000 of them keep that event well under Kafka's 1 MB
     grants_max_batch_items: int = Field(default=20000, ge=1, le=20000)
-    # a bank file (POST /v1/bank-returns, /v1/bank-statements) may answer a whole batch: 20,000 pain.002
-    # transactions are about 9 MB; bytes counted as read, so a chunked body is held to it too
-    grants_bank_file_max_bytes: int = Field(default=32 * 1024 * 1024, ge=64 * 1024)
     # JSON object: fund code -> {"name", "account_number", "bank_name"} of the account it pays from
     grants_fund_accounts: dict[str, FundAccount] = Field(default_factory=_placeholder_accounts)
 

@@ -10,7 +10,6 @@ from services.disbursement.api import evidence_routes, parameter_routes
 from services.disbursement.api.routes import router
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
-from services.disbursement.api.finance_deps import BANK_FILE_ROUTES
 from services.disbursement.db.access_log import trail
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
@@ -44,8 +43,6 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     app.state.catalog = catalog
     # the payment file fetches payee accounts from applications (claim check)
     app.state.claim_source = claim_source
-    # bank files answer whole batches: their routes take bodies far larger than the common limit
-    app.state.body_limits = dict.fromkeys(BANK_FILE_ROUTES, settings.grants_bank_file_max_bytes)
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
     app.include_router(parameter_routes.router)

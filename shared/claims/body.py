@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from shared.bank_text import json_text_errors
 from shared.claims import facts as f
 from shared.claims import facts_enterprise as e
 from shared.claims.fields import Claimant, Jurisdiction, PayeeAccount, Strict
@@ -99,6 +100,8 @@ def parse_claim(data: Any) -> Claim:
             facts = PROGRAMMES[programme][1].model_validate(data["facts"])
         except ValidationError as exc:
             errors += field_errors(exc, ("facts",))
+    named = {e["field"] for e in errors}
+    errors += [e for e in json_text_errors(data) if e["field"] not in named]  # control, bidi: any text field
     if errors or body is None or facts is None:
         raise ClaimInvalid(errors or [{"field": "body", "message": "invalid claim"}])
     return Claim(body=body, facts=facts)

@@ -2,9 +2,13 @@
 
 import re
 from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool,
+                      StrictInt, field_validator, model_validator)
+
+from shared.bank_text import MAX_BANK_TEXT, account_number_problem, bank_text_problem, nfc
 
 from shared.identifiers import validate_resident_id, validate_uscc
 from shared.money import parse_fen
@@ -34,7 +38,7 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 def _money_text(value: Any) -> int:
     # Only a decimal string is accepted: a JSON number could be a float or be misread as fen.
-    if not isinstance(value, str) or not re.fullmatch(r"\d{1,10}(\.\d{1,2})?", value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,10}(\.[0-9]{1,2})?", value):
         raise ValueError('must be an amount in yuan written as a string, e.g. "1500.00"')
     return parse_fen(value)
 
@@ -88,9 +92,30 @@ class Claimant(Strict):
         return self.id_number or self.uscc or ""
 
 
+def _nfc(value: Any) -> Any:
+    return nfc(value) if isinstance(value, str) else value
+
+
+def _refuse(problem: Callable[[str], str | None]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        message = problem(value)
+        if message is not None:
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+# What the pain.001 file carries for the payee (shared.bank_text): checked at intake and at every correction,
+# so that no claim can reach a batch whose file cannot be rendered.
+BankName = Annotated[str, BeforeValidator(_nfc), Field(min_length=1, max_length=MAX_BANK_TEXT),
+                     AfterValidator(_refuse(bank_text_problem))]
+AccountNumber = Annotated[str, Field(pattern=r"^[0-9][0-9 \-]{7,38}[0-9]$"), AfterValidator(_refuse(account_number_problem))]
+
+
 class PayeeAccount(Strict):
-    account_number: str = Field(pattern=r"^[0-9][0-9 \-]{7,38}[0-9]$")
-    account_name: Name
-    bank: Text
+    account_number: AccountNumber
+    account_name: BankName
+    bank: BankName
 
 

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 from shared import asyncapi, metrics
 from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
-from shared.web.problems import install_problem_handlers, problem
+from shared.web.guard import RequestGuard
+from shared.web.problems import install_problem_handlers
 from shared.web.query import refuse_unknown_query
 from shared.web.telemetry import install_telemetry
 
-MAX_BODY_BYTES = 64 * 1024
 log = get_logger("shared.http")
 
 
@@ -32,16 +32,9 @@ def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
     return False
 
 
-def body_limit(scope) -> int:  # type: ignore[no-untyped-def]
-    """The body limit of a request: MAX_BODY_BYTES, or the larger one its service set for the path (app.state
-    .body_limits, path -> bytes: the bank files' routes); a route reading such a body counts its bytes too."""
-    limits = getattr(getattr(scope.get("app"), "state", None), "body_limits", None) or {}
-    return limits.get(scope.get("path", ""), MAX_BODY_BYTES)
-
-
 class CorrelationAndLimits:
     """Pure ASGI middleware (BaseHTTPMiddleware costs a task and a queue per request): binds the correlation
-    id for every log line of the request, echoes it, and refuses oversized bodies before they are read."""
+    id for every log line of the request and echoes it (body limits and NUL: shared.web.guard)."""
 
     def __init__(self, app):  # type: ignore[no-untyped-def]
         self.app = app
@@ -54,12 +47,6 @@ class CorrelationAndLimits:
         headers = dict(scope.get("headers") or [])
         structlog.contextvars.clear_contextvars()
         cid = bind_correlation_id(headers.get(b"x-correlation-id", b"").decode("latin-1")[:64] or None)
-        length = headers.get(b"content-length", b"").decode("latin-1")
-        limit = body_limit(scope)
-        if length and (not length.isdigit() or int(length) > limit):
-            response = problem(413, "payload-too-large", "Payload too large",
-                               f"request bodies are limited to {limit} bytes")
-            return await response(scope, receive, send)
 
         async def send_with_id(message):  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
@@ -77,7 +64,8 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
     install_problem_handlers(app)
     app.router.dependencies.append(Depends(refuse_unknown_query))
 
-    app.add_middleware(CorrelationAndLimits)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(CorrelationAndLimits)  # added last: outermost, so the guard's refusals carry the id
 
     def observe_workers() -> None:
         runtime = getattr(app.state, "runtime", None)

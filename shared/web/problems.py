@@ -1,8 +1,6 @@
 """RFC 9457 problem details: every shared.errors.DomainError (and FastAPI's own validation and HTTP errors)
 mapped by one set of handlers; never a bare 500 for bad input."""
 
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -11,19 +9,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
 from shared.logging import get_logger
+from shared.web.guard import BodyRefused
+from shared.web.problem_document import PROBLEM_JSON, TYPE_BASE, problem  # noqa: F401 - where callers find them
+from shared.web.security import gate_first
 
-PROBLEM_JSON = "application/problem+json"
-TYPE_BASE = "https://grants.example/problems/"
 log = get_logger("shared.problems")
+_UNPARSABLE_BODY = "There was an error parsing the body"  # FastAPI's 400 for a body json.loads cannot read
 
 
-def problem(status: int, slug: str, title: str, detail: str, errors: list | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+def _refused_by_gate(request: Request) -> JSONResponse | None:
+    """Authorisation before validation (issue 12 point 7): the 401 or 403 the route's role gate gives."""
+    try:
+        gate_first(request)
+    except DomainError as exc:
+        return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
+    return None
 
 
 def _field_path(loc: tuple) -> str:
@@ -57,16 +57,31 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        refusal = _refused_by_gate(request)
+        if refusal is not None:
+            return refusal
         errors = [{"field": "body" if e.get("type") == "json_invalid" else _field_path(tuple(e.get("loc", ()))),
                    "message": e.get("msg", "invalid")} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)[:1000]
         return problem(422, "validation-error", "The request is not valid", detail, errors)
 
+    @app.exception_handler(BodyRefused)
+    async def _body_refused(request: Request, exc: BodyRefused) -> JSONResponse:
+        refusal = _refused_by_gate(request) if exc.status_code == 422 else None
+        return refusal or problem(exc.status_code, exc.slug, exc.title, str(exc.detail),
+                                  [{"field": exc.field, "message": str(exc.detail).removeprefix(f"{exc.field}: ")}])
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:  # not UTF-8, or nested past recursion
+            return _refused_by_gate(request) or problem(
+                422, "validation-error", "The request is not valid", "body: not a readable JSON document",
+                [{"field": "body", "message": "not a readable JSON document (UTF-8, nesting)"}])
+        slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized",
+                413: "payload-too-large"}.get(exc.status_code, "http-error")
+        # exc.headers carries the Allow header of a 405 (RFC 9110 §15.5.6)
+        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

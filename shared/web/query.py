@@ -7,6 +7,7 @@ from fastapi import Query, Request
 from fastapi.routing import APIRoute
 
 from shared.errors import ValidationFailed
+from shared.web.security import gate_first
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -19,6 +20,7 @@ def refuse_unknown_query(request: Request) -> None:
         return
     unknown = sorted(set(request.query_params) - _declared(route))
     if unknown:
+        gate_first(request)  # a wrong role hears 403 whatever it sent (issue 12 point 7)
         raise ValidationFailed(f"unknown query parameter(s): {', '.join(unknown)}",
                                errors=[{"field": name, "message": "not a parameter of this endpoint"} for name in unknown])
 

@@ -2,28 +2,28 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
 from services.applications.service.claim_reads import applicant_claims, claim_body, explained, visible_claim
-from shared.auth import CLAIMS_READ_BODY
+from shared.auth import CLAIMS_READ_BODY, Principal
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import Caller, require_role, require_scope
+from shared.web.security import Applicant, Caller, scope_gate
 
 router = APIRouter()
 DB = DBSession
+ClaimsReader = Annotated[Principal, Depends(scope_gate(CLAIMS_READ_BODY))]  # another service, never a person
 
 
 @router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])
-def post_claim(request: Request, response: Response, caller: Caller, db: DB,
+def post_claim(request: Request, response: Response, caller: Applicant, db: DB,
                data: Annotated[Any, Body()] = None,
                idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> ClaimPublic:
     """File a claim; the Idempotency-Key makes retries safe. Sync on purpose: it blocks on row locks."""
-    require_role(caller, "applicant")
     if idempotency_key is None or not 1 <= len(idempotency_key) <= 255:
         raise ValidationFailed("the Idempotency-Key header is required (1-255 characters)",
                                errors=[{"field": "Idempotency-Key", "message": "required, 1-255 characters"}])
@@ -58,10 +58,9 @@ def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None
 
 
 @router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
-def get_claim_body(claim_id: str, caller: Caller, db: DB) -> dict:
+def get_claim_body(claim_id: str, caller: ClaimsReader, db: DB) -> dict:
     """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
     identifiers never travel in events."""
-    require_scope(caller, CLAIMS_READ_BODY)
     row = claim_body(db, claim_id, caller)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}

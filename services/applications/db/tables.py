@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, UniqueConstraint
 from sqlmodel import Field
 
+from shared.db_types import UtcDateTime
 from shared.db import service_base
 from shared.access_trail import access_log_table
 from shared.dead_letter_records import dead_letter_table
@@ -29,8 +30,8 @@ class ClaimRow(Base, table=True):
     body: dict = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(sa_column=Column(String(32), nullable=False))
     decision: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    submitted_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class ClaimHistoryRow(Base, table=True):
@@ -39,7 +40,7 @@ class ClaimHistoryRow(Base, table=True):
     id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
     claim_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
     status: str = Field(sa_column=Column(String(32), nullable=False))
-    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     event_id: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     detail: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
 

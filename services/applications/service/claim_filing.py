@@ -12,6 +12,7 @@ from sqlmodel import Session
 from services.applications.db import claims_repo
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow, outbox
 from services.applications.domain.status import SUBMITTED
+from shared.bank_text import nfc_json
 from shared.claims import ClaimInvalid, parse_claim
 from shared.events import APPLICATIONS_SOURCE, CLAIM_SUBMITTED, new_event
 from shared.identifiers import pseudonymise
@@ -35,7 +36,9 @@ class Filed:
 
 
 def file_claim(*, db_session: Session, applicant_sub: str, idempotency_key: str, raw: Any, pii_key: str) -> Filed:
-    """The claim filed (created) or, for a replay of the same key and body, the first one; another body is a 409."""
+    """The claim filed (created) or, for a replay of the same key and body, the first one; another body is a 409.
+    The body is kept with every string in NFC (shared.bank_text): the spelling the bank file is rendered from."""
+    raw = nfc_json(raw)
     try:
         claim = parse_claim(raw)
     except ClaimInvalid as exc:

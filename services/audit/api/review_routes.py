@@ -57,7 +57,7 @@ def quarantined_events(_: Auditor, db: DB, reason: str | None = None, limit: Lim
 
 
 @router.put("/v1/budgets/{fund}/{year}", response_model=BudgetOut, tags=["budgets"])
-def put_budget(caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(pattern=FUND_CODE)],
+def put_budget(request: Request, caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(pattern=FUND_CODE)],
                year: Annotated[int, Path(ge=2000, le=2100)]) -> BudgetOut:
     """The fund's budget for a calendar year as the audit holds it (role admin); the budget rule reads it."""
     try:
@@ -66,5 +66,6 @@ def put_budget(caller: Admin, db: DB, body: BudgetIn, fund: Annotated[str, Path(
         raise invalid("amount", str(exc)) from exc
     if amount_fen < 0:
         raise invalid("amount", "must not be negative")
-    set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub)
+    set_budget(db, fund=fund, year=year, amount_fen=amount_fen, set_by=caller.sub,
+               known_fund=request.app.state.standards.knows_fund)
     return BudgetOut(fund=fund, year=year, amount=format_fen(amount_fen))

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from shared.money import format_fen, parse_fen
 from services.audit.domain.chain import ChainEntry, ChainVerifier, VerifyResult, format_utc
+from services.audit.domain.export_heads import SignedHeads
 from services.audit.domain.postings import Posting
 
 
@@ -72,8 +73,10 @@ def read_export(lines: Iterable[str]) -> Iterator[ChainEntry]:
                 raise ValueError(f"line {number}: {exc}") from exc
 
 
-def verify_lines(lines: Iterable[str]) -> VerifyResult:
-    """Verify an export streamed line by line; an unreadable line is the break (reason "malformed")."""
+def verify_lines(lines: Iterable[str], heads: SignedHeads | None = None) -> VerifyResult:
+    """Verify an export streamed line by line; an unreadable line is the break (reason "malformed"). With
+    `heads`, the export must also hold and match every signed checkpoint ("incomplete",
+    "checkpoint_mismatch"); an export with no entry is never whole (reason "empty")."""
     verifier = ChainVerifier()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -89,13 +92,20 @@ def verify_lines(lines: Iterable[str]) -> VerifyResult:
             break
         if verifier.feed(entry) is not None:
             break
+        if heads is not None:
+            heads.feed(entry)
+    if verifier.first_break is None and verifier.count == 0:
+        verifier.broken("empty", "the export holds no entry")
+    if verifier.first_break is None and heads is not None and (problem := heads.problem()) is not None:
+        reason, fund, detail = problem
+        verifier.broken(reason, detail, fund)
     return verifier.result()
 
 
-def verify_file(path: str | PathLike[str]) -> VerifyResult:
+def verify_file(path: str | PathLike[str], heads: SignedHeads | None = None) -> VerifyResult:
     """Verify an exported JSON Lines file in constant memory."""
     with open(path, encoding="utf-8") as lines:
-        return verify_lines(lines)
+        return verify_lines(lines, heads)
 
 
 def _text(doc: Any, name: str) -> str:

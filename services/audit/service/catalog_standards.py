@@ -18,6 +18,9 @@ class CatalogStandards:
         self._pairs = _exclusive_pairs(catalog)
         self._caps = _count_caps(catalog)
 
+    def knows_fund(self, fund: str) -> bool:
+        return fund in self.catalog.index.funds
+
     def fund_for(self, policy_id: str, programme: str) -> str | None:
         try:
             return self.catalog.fund_for(policy_id, programme)

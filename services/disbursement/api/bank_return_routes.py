@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from services.disbursement.api.finance_deps import raw_body
-from services.disbursement.api.routes import DB, Caller
-from services.disbursement.service.bank_statement_reconciliation import reconcile_statement
+from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload, uploads_page
-from shared.auth import STAFF
+from services.disbursement.service.bank_statement_reconciliation import reconcile_statement
 from shared.errors import ValidationFailed
+from shared.web.guard import body_limit
 from shared.web.query import Cursor, Limit
-from shared.web.security import require_role
+from shared.web.security import Officer, Staff
 
 if TYPE_CHECKING:
     from services.disbursement.db.batch_tables import BankReturnUploadRow
@@ -30,34 +30,31 @@ LINE_COLUMNS = ("line_no", "end_to_end_id", "outcome", "message", "claim_id")
 
 
 @router.post("/v1/bank-returns")
-def post_bank_returns(request: Request, caller: Caller, db: DB,
+@body_limit("grants_bank_file_max_bytes")
+def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
     """Apply the bank's per-payment outcomes; every line of the file is answered with what it did."""
-    require_role(caller, "officer")
     form = _form(request.headers.get("content-type", ""), data)
     return upload_json(take_returns(db, data=data, form=form, uploader=caller))
 
 
 @router.get("/v1/bank-returns")
-def list_bank_returns(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+def list_bank_returns(caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """The uploads, newest first, each with how many of its lines had each outcome (lines: GET …/{id})."""
-    require_role(caller, *STAFF)
     rows, next_cursor = uploads_page(db, limit=limit, cursor=cursor)
     return {"items": [upload_json(row, lines=False) for row in rows], "next_cursor": next_cursor}
 
 
 @router.get("/v1/bank-returns/{upload_id}")
-def get_bank_return(upload_id: str, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
 
 @router.get("/v1/bank-returns/{upload_id}/lines.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def download_bank_return_lines(upload_id: str, caller: Caller, db: DB) -> Response:
+def download_bank_return_lines(upload_id: str, caller: Staff, db: DB) -> Response:
     """Every line of an upload and what it did, as CSV (columns: line_no, end_to_end_id, outcome, message,
     claim_id)."""
-    require_role(caller, *STAFF)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=LINE_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
@@ -67,11 +64,11 @@ def download_bank_return_lines(upload_id: str, caller: Caller, db: DB) -> Respon
 
 
 @router.post("/v1/bank-statements", tags=["bank-statements"])
-def post_bank_statement(request: Request, caller: Caller, db: DB,
+@body_limit("grants_bank_file_max_bytes")
+def post_bank_statement(request: Request, caller: Staff, db: DB,
                         data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
     """A camt.053 statement (or camt.054 debit notification) of a fund's paying account, matched against the
     fund's payments: what matched, and the entries and payments left unmatched on either side."""
-    require_role(caller, "officer", "auditor", "admin")
     if not data.strip():
         raise ValidationFailed("the bank statement is empty", errors=[{"field": "body", "message": "empty"}])
     return reconcile_statement(db, data, request.app.state.runtime.settings.grants_fund_accounts)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.domain.batch_states import BATCH_STATUSES
 from services.disbursement.service.batch_approval import approve_batch
 from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
@@ -18,26 +18,25 @@ from shared.china_time import business_day
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
-from shared.web.security import require_role
+from shared.web.security import Officer, OfficerOrAdmin, Staff
 
 router = APIRouter(tags=["batches"])
 
 
 @router.post("/v1/batches", status_code=201)
-def post_batch(request: Request, caller: Caller, db: DB, body: Annotated[DraftBatch, Body()]) -> dict[str, Any]:
+def post_batch(request: Request, caller: Officer, db: DB, body: Annotated[DraftBatch, Body()]) -> dict[str, Any]:
     """Draft a batch of one fund (the caller is its maker): the given claims, or every eligible one."""
-    require_role(caller, "officer")
     settings = request.app.state.runtime.settings
     batch = draft_batch(db, maker=caller, fund=body.fund, programme=body.programme, claim_ids=body.claim_ids,
-                        catalog=request.app.state.catalog, max_items=settings.grants_max_batch_items)
+                        catalog=request.app.state.catalog, max_items=settings.grants_max_batch_items,
+                        source=request.app.state.claim_source)
     return batch_detail(db, batch, limits_of(request))
 
 
 @router.get("/v1/batches")
-def list_batches(request: Request, caller: Caller, db: DB, status: str | None = None, fund: str | None = None,
+def list_batches(request: Request, caller: Staff, db: DB, status: str | None = None, fund: str | None = None,
                  limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
-    require_role(caller, *STAFF)
     if status is not None and status not in BATCH_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(BATCH_STATUSES)}",
                                errors=[{"field": "status", "message": "unknown batch status"}])
@@ -49,44 +48,39 @@ def list_batches(request: Request, caller: Caller, db: DB, status: str | None = 
 
 
 @router.get("/v1/batches/{batch_id}")
-def get_batch(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
-    require_role(caller, *STAFF)
+def get_batch(batch_id: str, request: Request, caller: Staff, db: DB) -> dict[str, Any]:
     return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
 
 
 @router.delete("/v1/batches/{batch_id}/items/{claim_id}")
-def delete_item(batch_id: str, claim_id: str, request: Request, caller: Caller, db: DB,
+def delete_item(batch_id: str, claim_id: str, request: Request, caller: Officer, db: DB,
                 reason: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
     """Take a claim out of a draft (its maker only); the claim is eligible again."""
-    require_role(caller, "officer")
     batch = remove_item(db, batch_id=batch_id, claim_id=claim_id, actor=caller, reason=reason)
     return batch_detail(db, batch, limits_of(request))
 
 
 @router.post("/v1/batches/{batch_id}/approve")
-def post_approval(batch_id: str, request: Request, caller: Caller, db: DB) -> dict[str, Any]:
+def post_approval(batch_id: str, request: Request, caller: Officer, db: DB) -> dict[str, Any]:
     """Approve as checker (never the maker: 403). The approval that completes the batch issues its payments."""
-    require_role(caller, "officer")
     limits = limits_of(request)
     batch = approve_batch(db, batch_id=batch_id, checker=caller, limits=limits, catalog=request.app.state.catalog)
     return batch_detail(db, batch, limits)
 
 
 @router.post("/v1/batches/{batch_id}/reject")
-def post_rejection(batch_id: str, request: Request, caller: Caller, db: DB,
+def post_rejection(batch_id: str, request: Request, caller: Officer, db: DB,
                    body: Annotated[RejectBatch, Body()]) -> dict[str, Any]:
     """Reject a draft or a batch awaiting approval, saying why; its claims are eligible again."""
-    require_role(caller, "officer")
     batch = reject_batch(db, batch_id=batch_id, actor=caller, reason=body.reason)
     return batch_detail(db, batch, limits_of(request))
 
 
 @router.get("/v1/batches/{batch_id}/payment-file", response_class=Response,
             responses={200: {"content": {"application/xml": {}}}})
-def get_payment_file(batch_id: str, request: Request, caller: Caller, db: DB,
+def get_payment_file(batch_id: str, request: Request, caller: OfficerOrAdmin, db: DB,
                      execution_date: date | None = None) -> Response:
     """The approved batch as an ISO 20022 pain.001.001.09 credit-transfer initiation (UTF-8 XML)."""
-    require_role(caller, "officer", "admin")
     if execution_date is not None and execution_date < business_day(datetime.now(UTC)):
         raise ValidationFailed("execution_date cannot be in the past",
                                errors=[{"field": "execution_date", "message": "today or later (China time)"}])

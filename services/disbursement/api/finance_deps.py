@@ -2,9 +2,6 @@
 
 from fastapi import Request
 
-from shared.errors import PayloadTooLarge
-from shared.web.app import body_limit
-
 from services.disbursement.domain.approval_policy import Limits
 
 
@@ -16,17 +13,6 @@ def limits_of(request: Request) -> Limits:
                   officer_limits_fen=settings.officer_limits_fen)
 
 
-BANK_FILE_ROUTES = ("/v1/bank-returns", "/v1/bank-statements")
-
-
 async def raw_body(request: Request) -> bytes:
-    """The body as sent (a bank file is not JSON), read chunk by chunk and counted: a chunked body (no
-    Content-Length for the middleware to refuse) is refused too once it passes the route's limit."""
-    limit = body_limit(request.scope)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"request bodies are limited to {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The body as sent (a bank file is not JSON); the common middleware has already capped its size."""
+    return await request.body()

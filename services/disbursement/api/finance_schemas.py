@@ -34,9 +34,11 @@ class RejectBatch(_Request):
 class BudgetAmount(_Request):
     amount: str = Field(min_length=1, max_length=20, description='yuan with two places, e.g. "5000000.00"')
 
-    @field_validator("amount")
+    @field_validator("amount", mode="before")  # before: the model strips spaces, money must not have any
     @classmethod
-    def _money(cls, value: str) -> str:
+    def _money(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value  # the str type refuses it
         fen = parse_fen(value)
         if fen < 0:
             raise ValueError("a budget cannot be negative")

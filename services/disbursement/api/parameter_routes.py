@@ -5,12 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.disbursement.api.routes import DB, Caller
+from services.disbursement.api.routes import DB
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
 from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
-from shared.web.security import require_role
+from shared.web.security import Admin, Staff
 
 router = APIRouter(tags=["parameters"])
 
@@ -22,9 +22,8 @@ class ParameterValue(BaseModel):
 
 
 @router.get("/v1/parameters")
-def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+def list_parameters(request: Request, caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every parameter of the catalog's policies, with the operator's value where one is set."""
-    require_role(caller, *STAFF)
     catalog = request.app.state.catalog
     set_values = operator_values(db)
     items = []
@@ -36,10 +35,9 @@ def list_parameters(request: Request, caller: Caller, db: DB, limit: Limit = 50,
 
 
 @router.put("/v1/parameters/{parameter_id}")
-def put_parameter(parameter_id: str, request: Request, caller: Caller, db: DB,
+def put_parameter(parameter_id: str, request: Request, caller: Admin, db: DB,
                   body: Annotated[ParameterValue, Body()]) -> dict[str, Any]:
     """Set a value the seeds leave to the operator; every change is recorded with who, when and why."""
-    require_role(caller, "admin")
     row = set_operator_value(db, request.app.state.catalog, parameter_id=parameter_id, value=body.value,
                              reason=body.reason, set_by=caller.sub)
     return {"parameter_id": row.parameter_id, "value": row.value, "set_by": row.set_by,

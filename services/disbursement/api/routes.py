@@ -12,7 +12,7 @@ from shared.errors import ValidationFailed
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
-from shared.web.security import Caller, require_role
+from shared.web.security import Caller, OfficerOrAdmin
 
 router = APIRouter()
 DB = DBSession
@@ -27,9 +27,8 @@ def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor:
 
 
 @router.post("/v1/evaluations", tags=["catalog"])
-def what_if(request: Request, caller: Caller, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
+def what_if(request: Request, caller: OfficerOrAdmin, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
     """The decision a claim would get now (or as of a date, with parameter overrides); nothing is persisted."""
-    require_role(caller, "officer", "admin")
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", errors=[{"field": "body", "message": "not a JSON object"}])
     body = dict(data)

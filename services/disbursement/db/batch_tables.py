@@ -5,8 +5,10 @@ Declared on db/base.py's Base; db/tables.py imports this module, so importing ta
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field
+
+from shared.db_types import UtcDateTime
 
 from services.disbursement.db.base import Base, BigId
 
@@ -26,9 +28,9 @@ class BatchRow(Base, table=True):
     maker: str = Field(sa_column=Column(String(200), nullable=False))
     count: int = Field(sa_column=Column(Integer, nullable=False))
     total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    approved_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    approved_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class BatchItemRow(Base, table=True):
@@ -48,8 +50,8 @@ class BatchItemRow(Base, table=True):
     policy_id: str = Field(sa_column=Column(String(64), nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     payee_ref: str = Field(sa_column=Column(String(64), nullable=False))
-    removed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    released_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    released_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
 
 
 class BatchTransitionRow(Base, table=True):
@@ -66,7 +68,7 @@ class BatchTransitionRow(Base, table=True):
     actor_role: str = Field(sa_column=Column(String(16), nullable=False))
     reason: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
     detail: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class BatchApprovalRow(Base, table=True):
@@ -79,7 +81,7 @@ class BatchApprovalRow(Base, table=True):
     checker_role: str = Field(sa_column=Column(String(16), nullable=False))
     total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     business_day: date = Field(sa_column=Column(Date, nullable=False))
-    approved_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    approved_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class PaymentRow(Base, table=True):
@@ -103,8 +105,8 @@ class PaymentRow(Base, table=True):
     payee_ref: str = Field(sa_column=Column(String(64), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))
     budget_year: int = Field(sa_column=Column(Integer, nullable=False))
-    issued_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    outcome_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    issued_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    outcome_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     reason_code: str | None = Field(default=None, sa_column=Column(String(35), nullable=True))
     return_upload_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
 
@@ -118,7 +120,7 @@ class FundBudgetRow(Base, table=True):
     year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     set_by: str = Field(sa_column=Column(String(200), nullable=False))
-    set_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    set_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class FinanceLock(Base, table=True):
@@ -140,7 +142,7 @@ class BankReturnUploadRow(Base, table=True):
     source_format: str = Field(sa_column=Column(String(16), nullable=False))
     original_message_id: str | None = Field(default=None, sa_column=Column(String(35), nullable=True))
     uploaded_by: str = Field(sa_column=Column(String(200), nullable=False))
-    uploaded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    uploaded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     applied: int = Field(sa_column=Column(Integer, nullable=False))
     outcomes: list = Field(sa_column=Column(JSON, nullable=False))
     # per outcome code, how many lines (GET /v1/bank-returns lists uploads without reading their lines)

@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, String
 from sqlmodel import Field
+
+from shared.db_types import UtcDateTime
 
 from services.disbursement.db.base import Base, BigId
 
@@ -16,7 +18,7 @@ class OperatorParameter(Base, table=True):
     parameter_id: str = Field(sa_column=Column(String(200), primary_key=True))
     value: str = Field(sa_column=Column(String(64), nullable=False))
     set_by: str = Field(sa_column=Column(String(200), nullable=False))
-    set_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    set_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     reason: str = Field(sa_column=Column(String(500), nullable=False))
 
 
@@ -30,5 +32,5 @@ class ParameterChange(Base, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     new_value: str = Field(sa_column=Column(String(64), nullable=False))
     set_by: str = Field(sa_column=Column(String(200), nullable=False))
-    set_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    set_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     reason: str = Field(sa_column=Column(String(500), nullable=False))

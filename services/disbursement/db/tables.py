@@ -6,8 +6,10 @@ the finance and parameter tables are declared in their own modules, on the same 
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, String, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, String, text
 from sqlmodel import Field
+
+from shared.db_types import UtcDateTime
 
 from services.disbursement.db import batch_tables, parameter_tables  # noqa: F401 - register their tables
 from services.disbursement.db.base import Base, BigId
@@ -36,7 +38,7 @@ class DecisionRow(Base, table=True):
     qualifying_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     catalog_hash: str = Field(sa_column=Column(String(64), nullable=False))
     document: dict = Field(sa_column=Column(JSON, nullable=False))
-    decided_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    decided_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class GrantRow(Base, table=True):
@@ -58,7 +60,7 @@ class GrantRow(Base, table=True):
     # The calendar months (YYYY-MM) the grant paid for: what a months cap reads (see GrantRecord.months).
     covered_months: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
     active: bool = Field(sa_column=Column(Boolean, nullable=False, server_default=text("true")))
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class GrantRef(Base, table=True):

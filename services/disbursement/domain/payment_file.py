@@ -21,6 +21,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from services.disbursement.domain.iso20022_xml import validate_against
+from shared.bank_text import text_problem
 from shared.identifiers import normalise_id
 from shared.money import CURRENCY, format_fen
 
@@ -204,15 +205,37 @@ def _check_line(line: PaymentLine) -> None:
         raise PaymentFileError(f"{where}: amount_fen must be an integer number of fen")
     if amount <= 0:
         raise PaymentFileError(f"{where}: amount must be positive")
-    _check_text(f"{where}: payee name", line.payee_name, _MAX_TEXT)
-    _check_text(f"{where}: payee account number", normalise_id(line.payee_account_number), _MAX_ACCOUNT)
-    _check_text(f"{where}: payee bank", line.payee_bank, _MAX_TEXT)
+    _check_payee(where, line.payee_name, line.payee_account_number, line.payee_bank)
     _check_text(f"{where}: programme", line.programme, _MAX_TEXT)
     _check_text(f"{where}: claim id", line.claim_id, _MAX_TEXT)
     _check_text(f"{where}: remittance information (programme + claim id)", remittance_text(line), _MAX_TEXT)
 
 
-def _check_text(what: str, value: str, max_length: int, *, strip: bool = True) -> None:
+def payee_problem(payee: object) -> str | None:
+    """Why a claim's payee_account cannot be rendered into a credit transfer, naming the field (never the
+    value); None if it can. Drafting asks this of every claim it batches (issue 12 point 1)."""
+    if not isinstance(payee, dict):
+        return "payee_account is missing"
+    try:
+        _check_payee("payee_account", payee.get("account_name"), payee.get("account_number"), payee.get("bank"))
+    except PaymentFileError as exc:
+        return str(exc)
+    for field in ("account_name", "bank"):  # XML can carry a bidi override; a payee's statement must not
+        problem = text_problem(payee[field])
+        if problem is not None:
+            return f"payee_account.{field} {problem}"
+    return None
+
+
+def _check_payee(where: str, name: object, account_number: object, bank: object) -> None:
+    _check_text(f"{where}: payee name", name, _MAX_TEXT)
+    if not isinstance(account_number, str):
+        raise PaymentFileError(f"{where}: payee account number must be a string")
+    _check_text(f"{where}: payee account number", normalise_id(account_number), _MAX_ACCOUNT)
+    _check_text(f"{where}: payee bank", bank, _MAX_TEXT)
+
+
+def _check_text(what: str, value: object, max_length: int, *, strip: bool = True) -> None:
     """Refuse a value the XSD type would refuse, naming the field but never echoing the value."""
     if not isinstance(value, str):
         raise PaymentFileError(f"{what} must be a string")

@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.disbursement.db import batch_repo
+from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.db.batch_tables import BatchRow, BatchTransitionRow
 from services.disbursement.db.finance_locks import serialise_writers_on_sqlite
 from services.disbursement.db.tables import DecisionRow, outbox
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.approval_policy import same_person
 from services.disbursement.service import finance_event_data
+from services.disbursement.service.payee_rendering import unrenderable_payees
 from services.disbursement.domain.iso20022_ids import new_batch_id
 from services.disbursement.domain.finance_errors import BatchState, ClaimsNotBatchable, NotTheMaker
 from shared.auth import Principal
@@ -30,20 +32,34 @@ log = get_logger("disbursement.batches")
 
 
 def draft_batch(session: Session, *, maker: Principal, fund: str, programme: str | None,
-                claim_ids: list[str] | None, catalog: Catalog, max_items: int) -> BatchRow:
-    """A new draft holding the given claims, or (claim_ids None) the oldest eligible claims of the fund."""
+                claim_ids: list[str] | None, catalog: Catalog, max_items: int,
+                source: ClaimSource | None = None) -> BatchRow:
+    """A new draft holding the given claims, or (claim_ids None) the oldest eligible claims of the fund.
+    With a claim source, each claim's payee is checked against what the bank file can carry first."""
     _check_fund_pays(catalog, fund, programme)
+    if claim_ids is not None and len(claim_ids) > max_items:
+        raise ValidationFailed(f"a batch holds at most {max_items} claims",
+                               errors=[{"field": "claim_ids", "message": f"at most {max_items} claims"}])
+    candidates = batch_repo.eligible_ids(session, fund, programme, max_items) if claim_ids is None else claim_ids
+    unpayable = unrenderable_payees(source, candidates)  # before any lock: it asks the applications service
     serialise_writers_on_sqlite(session)
     if claim_ids is None:
-        candidates = batch_repo.eligible_ids(session, fund, programme, max_items)
-        rows = [r for r in batch_repo.lock_decisions(session, candidates) if _fits(r, fund, programme, catalog)]
+        # A payee the bank file cannot carry stays out (and eligible) rather than blocking the whole fund.
+        rows = [r for r in batch_repo.lock_decisions(session, candidates)
+                if _fits(r, fund, programme, catalog) and r.claim_id not in unpayable]
         if not rows:
             which = f"fund {fund}" + (f", programme {programme}" if programme else "")
-            raise ClaimsNotBatchable(f"no eligible claims of {which}")
+            raise ClaimsNotBatchable(f"no eligible claims of {which}" + (
+                f" whose payee the bank file can carry ({len(unpayable)} cannot)" if unpayable else ""),
+                claims=[{"claim_id": cid, "problem": why} for cid, why in sorted(unpayable.items())])
+        if unpayable:
+            log.warning("disbursement.unpayable_payees_left_out", fund=fund, claim_ids=sorted(unpayable))
     else:
-        if len(claim_ids) > max_items:
-            raise ValidationFailed(f"a batch holds at most {max_items} claims",
-                                   errors=[{"field": "claim_ids", "message": f"at most {max_items} claims"}])
+        if unpayable:
+            raise ValidationFailed(
+                f"{len(unpayable)} claim(s) have a payee account the bank file cannot carry",
+                errors=[{"field": "claim_ids", "message": f"claim {cid}: {why}"} for cid, why in sorted(unpayable.items())],
+                claims=[{"claim_id": cid, "problem": why} for cid, why in sorted(unpayable.items())])
         rows = batch_repo.lock_decisions(session, claim_ids)
         _check_chosen(rows, claim_ids, fund, programme, catalog)
     now = datetime.now(UTC)

@@ -68,7 +68,7 @@ def test_not_json_at_all_is_malformed(tmp_path):
 
 def test_cli_verify_exits_0_and_prints_the_result_for_an_intact_file(exported, capsys):
     path, entries = exported
-    assert audit_cli.main(["verify", str(path)]) == 0
+    assert audit_cli.main(["verify", str(path), "--without-checkpoint"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body == {"ok": True, "entries": len(entries), "head": verify(entries).head}
 
@@ -76,7 +76,7 @@ def test_cli_verify_exits_0_and_prints_the_result_for_an_intact_file(exported, c
 def test_cli_verify_exits_1_naming_the_first_broken_link(exported, capsys):
     path, entries = exported
     rewrite_line(path, 2, lambda doc: doc.update(event_id="forged"))
-    assert audit_cli.main(["verify", str(path)]) == 1
+    assert audit_cli.main(["verify", str(path), "--without-checkpoint"]) == 1
     captured = capsys.readouterr()
     body = json.loads(captured.out)
     assert body["ok"] is False and body["first_break"]["entry_id"] == entries[2].entry_id
@@ -84,12 +84,12 @@ def test_cli_verify_exits_1_naming_the_first_broken_link(exported, capsys):
 
 
 def test_cli_verify_exits_2_for_a_missing_file(tmp_path, capsys):
-    assert audit_cli.main(["verify", str(tmp_path / "absent.jsonl")]) == 2
+    assert audit_cli.main(["verify", str(tmp_path / "absent.jsonl"), "--without-checkpoint"]) == 2
 
 
 def test_add_parser_registers_audit_verify_on_the_grants_command(exported):
     path, _ = exported
     parser = argparse.ArgumentParser(prog="grants")
     audit_cli.add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["audit", "verify", str(path)])
+    args = parser.parse_args(["audit", "verify", str(path), "--without-checkpoint"])
     assert args.func(args) == 0

@@ -30,6 +30,10 @@ class CountCap(NamedTuple):
 
 
 class Standards(Protocol):
+    def knows_fund(self, fund: str) -> bool:
+        """Whether the catalog holds the fund (a budget is held only for a fund that exists)."""
+        ...
+
     def fund_for(self, policy_id: str, programme: str) -> str | None:
         """The fund that pays the programme under the policy; None when the policy has no such programme."""
         ...

@@ -14,7 +14,7 @@ MAX_END_TO_END_ID = 35  # Max35Text: the EndToEndId we sent in the pain.001 is a
 MAX_REASON_CODE = 35  # ISO codes are 4 characters (AC04); banks' proprietary codes (Rsn/Prtry) are Max35Text
 MAX_REASON = 500
 # Plain yuan with at most two decimals: no sign, no exponent, no thousands separators.
-_AMOUNT = re.compile(r"^\d{1,16}(\.\d{1,2})?$", re.ASCII)
+_AMOUNT = re.compile(r"^\d{1,15}(\.\d{1,2})?$", re.ASCII)  # shared.money.MONEY_TEXT, unsigned
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 T = TypeVar("T")
