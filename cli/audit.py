@@ -1,5 +1,5 @@
 """`grants audit verify FILE --checkpoint CHECKPOINT.json --key PUB`: verify an exported ledger (JSON Lines)
-without the service running.
+without the service running (`grants audit verify-ledger [--full]` verifies the one in the audit database).
 
 The hash chain is recomputed, and the export compared with the signed checkpoint(s) (an item, or a whole
 page, of GET /v1/ledger/checkpoints; --checkpoint may be repeated, one per fund): each fund's first `size`
@@ -39,6 +39,12 @@ def _add_commands(audit: argparse.ArgumentParser) -> None:
     verify.add_argument("--without-checkpoint", action="store_true",
                         help="check the hash chain only: a file cut short is not detected")
     verify.set_defaults(func=run_verify)
+    ledger = commands.add_parser("verify-ledger", help="verify the ledger in the audit database (AUDIT_DATABASE_URL)",
+                                 description="Recompute each fund's hash chain from where it was last verified, or "
+                                             "from its first entry with --full; prints the GET /v1/ledger/verify "
+                                             "body; exit 0 when it holds, 1 when broken.")
+    ledger.add_argument("--full", action="store_true", help="re-verify every fund from its first entry")
+    ledger.set_defaults(func=run_verify_ledger)
     audit_proofs.add_commands(commands)
 
 
@@ -67,6 +73,22 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"chain broken at fund {b.fund} seq {b.seq} entry {b.entry_id}: {b.reason} ({b.detail})",
               file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def run_verify_ledger(args: argparse.Namespace) -> int:
+    from services.audit.config import get_settings
+    from services.audit.service.ledger_verification import report_to_json, verify_ledger
+    from shared.db import make_engine, unit_of_work
+
+    engine = make_engine(get_settings().audit_database_url)
+    try:
+        with unit_of_work(engine) as session:
+            report = verify_ledger(session, full=args.full)
+            body = report_to_json(report)
+    finally:
+        engine.dispose()
+    print(json.dumps(body, ensure_ascii=False))
+    return 0 if report.result.ok else 1
 
 
 def signed_heads(paths: list[str], key_path: str | None) -> SignedHeads:

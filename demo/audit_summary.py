@@ -27,6 +27,13 @@ def show_audit(auditor: httpx.Client, expected_entries: int) -> None:
     print(f"\nAudit: anomalies ({len(findings)} findings)")
     for (rule, severity, clause), n in sorted(Counter((f["rule"], f["severity"], f["clause"]) for f in findings).items()):
         print(f"  {n:>3} × {rule:<34} {severity:<7} {clause}")
+    if findings:  # an auditor works one: its status, who and why are kept with every change
+        first = findings[0]
+        worked = auditor.post(f"/v1/anomalies/{first['finding_key']}/status",
+                              json={"status": "resolved", "note": "checked with the bureau: corrected"})
+        if worked.status_code == 200:
+            print(f"  auditor resolved a {first['rule']} finding: status {worked.json()['status']}, "
+                  f"by {worked.json()['status_by']}")
     report = auditor.get("/v1/reports/reconciliation").json()
     print("\nAudit: reconciliation per fund (approved / issued / posted / settled / failed)")
     for row in report["funds"]:

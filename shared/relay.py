@@ -11,6 +11,7 @@ from shared import observe
 from shared.events import CONTENT_TYPE, topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
+from shared.relay_lease import RelayLease
 from shared.retrying import until_stopped
 from shared.workers import Heartbeat
 
@@ -21,7 +22,8 @@ class OutboxRelay:
     """Publish-then-mark: a crash between the two re-sends a row, and consumers dedup on the event id."""
 
     def __init__(self, engine: Engine, outbox: Table, bootstrap: str, prefix: str, *, batch_size: int = 500,
-                 idle_seconds: float = 0.05, max_backoff: float = 5.0, create_topics: bool = True, service: str = ""):
+                 idle_seconds: float = 0.05, max_backoff: float = 5.0, create_topics: bool = True, service: str = "",
+                 standby_seconds: float = 1.0):
         self.engine, self.outbox, self.bootstrap, self.prefix = engine, outbox, bootstrap, prefix
         self.service = service  # the metrics' and traces' label
         self.create_topics = create_topics
@@ -30,6 +32,8 @@ class OutboxRelay:
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
         self._producer = None
+        # One publisher per service at a time (shared.relay_lease); the others try again every standby_seconds.
+        self.lease, self.standby_seconds = RelayLease(engine, service), standby_seconds
 
     def run(self) -> None:
         retrying = until_stopped(self.stop_event, maximum=self.max_backoff, on_retry=self._log_retry)
@@ -38,10 +42,13 @@ class OutboxRelay:
                 sent = retrying(self._step)
             except Exception:  # noqa: BLE001 - only reached once stopping; the step was retried until then
                 break
-            if sent == 0:
+            if sent == 0 and not self.lease.held:
+                self.stop_event.wait(self.standby_seconds)  # a standby: commits elsewhere do not wake it
+            elif sent == 0:
                 self.wake_event.wait(self.idle_seconds)
                 self.wake_event.clear()
         self._drop_producer()
+        self.lease.release()
 
     def _step(self) -> int:
         self.heartbeat.tried()
@@ -67,7 +74,9 @@ class OutboxRelay:
         producer = self._ensure_producer()
         query = select(self.outbox).where(self.outbox.c.published_at.is_(None)).order_by(self.outbox.c.id)
         query = query.limit(self.batch_size)
-        with self.engine.begin() as conn:
+        with self.lease.publishing() as conn:
+            if conn is None:
+                return 0  # another replica holds the lease
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = conn.execute(query).all()

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERY_BUILDERS = {"select", "insert", "update", "delete", "text", "union", "union_all", "exists", "bindparam",
                   "literal_column", "table", "column"}
 SQL_MODULES = ("sqlalchemy", "sqlmodel")
-# shared's database helpers: the engine and unit of work, bulk inserts, inbox, outbox and its relay
+# shared's database helpers: the engine and unit of work, bulk inserts, inbox, outbox and its relay (and lease)
 SHARED_DB_HELPERS = {"shared/db.py", "shared/bulk.py", "shared/inbox.py", "shared/outbox.py", "shared/relay.py",
-                     "shared/db_privileges.py", "shared/dead_letter_records.py"}
+                     "shared/db_privileges.py", "shared/dead_letter_records.py", "shared/relay_lease.py"}
 
 
 def query_builders_in(source: str) -> list[str]:

@@ -1,4 +1,9 @@
-"""The applications service: the applicant portal API and its workers."""
+"""The applications service: the applicant portal API and its workers.
+
+The top room: create_app builds the app over api/ (whose routes call service/) and the workers over
+messaging/ (whose handlers call service/ too); service/ calls db/ and domain/, and nothing runs back up
+(the package docstring walks the rooms in that order).
+"""
 
 from fastapi import FastAPI
 

@@ -17,7 +17,8 @@ class Settings(ServiceSettings):
     audit_port: int = 8003
     # The same variable disbursement enforces: the anomaly rules look for batches kept just under it.
     grants_dual_approval_threshold: Decimal = Decimal("1000000.00")
-    # Seconds between anomaly sweeps run by the consumer after a batch of events (negative: only on request).
+    # Seconds between rounds of the anomaly worker when the consumer has not woken it (it wakes it after every
+    # batch); the time-based batch check falls due on these rounds. 0 or less: every 5 seconds.
     audit_anomaly_sweep_seconds: float = 60.0
     # Days after issue with no bank outcome before reconciliation reports a payment unsettled.
     audit_unsettled_after_days: int = 5

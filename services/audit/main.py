@@ -1,11 +1,14 @@
-"""The audit service: consumes payment and batch events into its ledger and serves auditors."""
+"""The audit service: consumes payment and batch events into its ledger and serves auditors.
+
+The top room: create_app builds the app over api/ and the ledger consumer over messaging/, both calling
+service/, which calls db/ and domain/; nothing runs back up (the package docstring walks the rooms).
+"""
 
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
 
-from services.audit.service.anomaly_sweep import AnomalySweep
+from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from shared.db import make_engine
@@ -16,6 +19,7 @@ from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
 from services.audit.messaging.consumer import AuditConsumer
 from services.audit.messaging.spec import CONSUMER, ledger_consumer_spec
+from services.audit.service.anomaly_intake import AnomalyIntake
 from services.audit.service.checkpoint_schedule import CheckpointSchedule
 from services.audit.service.signing_key import load_signer
 from services.audit.service.catalog_standards import catalog_standards
@@ -38,14 +42,14 @@ class AuditRuntime(Runtime):
     """The shared runtime, with the audit consumer in place of the plain idempotent one, and the checkpoint signer."""
 
     checkpoint_schedule: CheckpointSchedule | None = None
+    anomaly_sweep: AnomalySweep | None = None
 
     def build_workers(self) -> WorkerSet:
         workers = super().build_workers()
         workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix,
                                          create_topics=w.create_topics)
                            if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
-        if self.checkpoint_schedule is not None:
-            workers.workers.append(self.checkpoint_schedule)
+        workers.workers += [w for w in (self.checkpoint_schedule, self.anomaly_sweep) if w is not None]
         return workers
 
 
@@ -55,20 +59,21 @@ def rule_parameters(settings: Settings) -> RuleParameters:
 
 @dataclass
 class AfterBatch:
-    """What the consumer runs after each committed batch: the anomaly sweep, and a look at due checkpoints."""
+    """What the consumer does after each committed batch: wake the anomaly and checkpoint workers (both judge in
+    their own threads, so the consumer goes back to polling at once)."""
 
     sweep: AnomalySweep
     schedule: CheckpointSchedule
 
     def __call__(self) -> None:
-        self.sweep()
+        self.sweep.wake()
         self.schedule.wake()
 
 
-def consumer_specs(settings: Settings, engine: Engine, standards: Standards,
+def consumer_specs(settings: Settings, standards: Standards, sweep: AnomalySweep,
                    schedule: CheckpointSchedule) -> list[ConsumerSpec]:
-    sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
-    return [ledger_consumer_spec(settings, AfterBatch(sweep, schedule))]
+    intake = AnomalyIntake(standards, rule_parameters(settings))
+    return [ledger_consumer_spec(settings, AfterBatch(sweep, schedule), intake)]
 
 
 def evidence_source(settings: Settings) -> EvidenceSource:
@@ -93,9 +98,10 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     signer = load_signer(settings)
     schedule = CheckpointSchedule(engine, signer, settings.audit_checkpoint_every_entries,
                                   settings.audit_checkpoint_every_seconds)
+    sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
     runtime = AuditRuntime(service=SERVICE, settings=settings, engine=engine, outbox=outbox, inbox=inbox,
-                           consumer_specs=consumer_specs(settings, engine, standards, schedule),
-                           checkpoint_schedule=schedule, access_trail=trail)
+                           consumer_specs=consumer_specs(settings, standards, sweep, schedule),
+                           checkpoint_schedule=schedule, anomaly_sweep=sweep, access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants audit", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

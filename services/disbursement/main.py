@@ -1,4 +1,8 @@
-"""The disbursement service: decides claims against the policy catalog, batches and pays them."""
+"""The disbursement service: decides claims against the policy catalog, batches and pays them.
+
+The top room: create_app builds the app over api/ and the decider's consumer over messaging/, both calling
+service/, which calls db/ and domain/; nothing runs back up (the package docstring walks the rooms).
+"""
 
 from collections.abc import Callable
 from datetime import datetime

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool,
-                      StrictInt, field_validator, model_validator)
+                      StrictInt, WithJsonSchema, field_validator, model_validator)
 
 from shared.bank_text import MAX_BANK_TEXT, account_number_problem, bank_text_problem, nfc
 
@@ -44,7 +44,8 @@ def _money_text(value: Any) -> int:
 
 
 # Money a claimant reports (fees, contributions actually paid): a yuan string in, integer fen inside.
-FenText = Annotated[int, BeforeValidator(_money_text)]
+FenText = Annotated[int, BeforeValidator(_money_text), WithJsonSchema(
+    {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$", "description": 'yuan, e.g. "1500.00"'})]
 Level = Annotated[StrictInt, Field(ge=1, le=5)]
 OccupationCode = Annotated[str, Field(min_length=1, max_length=40)]
 

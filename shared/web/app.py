@@ -5,20 +5,37 @@ import os
 import socket
 from collections.abc import Callable
 
+from typing import Literal
+
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from shared import asyncapi, metrics
 from shared.db import database_reachable
 from shared.logging import bind_correlation_id, get_logger
 from shared.web.guard import RequestGuard
+from shared.web.openapi import install_openapi
 from shared.web.problems import install_problem_handlers
 from shared.web.query import refuse_unknown_query
 from shared.web.telemetry import install_telemetry
 
 log = get_logger("shared.http")
+
+
+class Liveness(BaseModel):
+    status: Literal["live"]
+    service: str
+    pid: int
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    service: str
+    pid: int
+    checks: dict[str, bool] = Field(description="database and broker: reachable or not")
 
 
 def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -62,6 +79,7 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
     if any(isinstance(route, APIRoute) for route in app.routes):
         raise RuntimeError("install_common must run before the service's routers are included")
     install_problem_handlers(app)
+    install_openapi(app)
     app.router.dependencies.append(Depends(refuse_unknown_query))
 
     app.add_middleware(RequestGuard)
@@ -81,11 +99,12 @@ def install_common(app: FastAPI, *, service: str, engine_of: Callable[[], Engine
         return asyncapi.document(service, runtime.consumer_specs, runtime.settings.grants_topic_prefix,
                                  runtime.settings.kafka_bootstrap)
 
-    @app.get("/healthz/live", tags=["health"])
+    @app.get("/healthz/live", tags=["health"], response_model=Liveness)
     def live() -> dict:
         return {"status": "live", "service": service, "pid": os.getpid()}
 
-    @app.get("/healthz/ready", tags=["health"])
+    @app.get("/healthz/ready", tags=["health"], response_model=Readiness,
+             responses={503: {"model": Readiness, "description": "The database or the broker cannot be reached"}})
     def ready() -> JSONResponse:
         checks = {"database": database_reachable(engine_of()), "broker": broker_reachable(bootstrap_of())}
         ok = all(checks.values())

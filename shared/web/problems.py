@@ -6,6 +6,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from shared.errors import DomainError
 from shared.logging import get_logger
@@ -24,6 +25,19 @@ def _refused_by_gate(request: Request) -> JSONResponse | None:
     except DomainError as exc:
         return problem(exc.status, exc.slug, exc.title, exc.detail, exc.errors, **exc.extra)
     return None
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes, for a 405's `Allow` (RFC 9110 §15.5.6): Starlette names only those of the
+    first route whose path matched (GET and POST /v1/claims are two routes), so each method is tried on the
+    app's routes as the router would (a full match takes it)."""
+    routes = [route for route in request.app.router.routes if isinstance(route, BaseRoute)]
+    allowed = [method for method in _METHODS
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
+    return ", ".join(allowed)
 
 
 def _field_path(loc: tuple) -> str:
@@ -80,8 +94,8 @@ def install_problem_handlers(app: FastAPI) -> None:
                 [{"field": "body", "message": "not a readable JSON document (UTF-8, nesting)"}])
         slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized",
                 413: "payload-too-large"}.get(exc.status_code, "http-error")
-        # exc.headers carries the Allow header of a 405 (RFC 9110 §15.5.6)
-        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers)
+        headers = {**(exc.headers or {}), "Allow": _allowed(request)} if exc.status_code == 405 else exc.headers
+        return problem(exc.status_code, slug, str(exc.detail), str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

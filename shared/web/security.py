@@ -3,14 +3,22 @@
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth import ROLES, SERVICE_ROLE, STAFF, InvalidToken, Principal
 from shared.errors import Forbidden, Unauthorized
 
 
-def current_principal(request: Request) -> Principal:
+# Declares the bearer scheme in the OpenAPI document (and every route that needs it); the header is read below,
+# so that a missing or malformed one is our 401 problem document, not FastAPI's own 403.
+_bearer = HTTPBearer(auto_error=False, bearerFormat="JWT", scheme_name="bearerAuth",
+                     description="an access token: the OIDC provider's, or `grants token` in development")
+
+
+def current_principal(request: Request,
+                      _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> Principal:
     """The caller of this request, from its bearer token, checked by the service's verifier (shared.oidc)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

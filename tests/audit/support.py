@@ -1,6 +1,7 @@
 """Audit test support: feeding events through the real consumer code, with or without the broker."""
 
 import json
+from datetime import datetime
 import threading
 import time
 import uuid
@@ -138,3 +139,28 @@ def all_processed(engine: Engine, event_ids: set[str]) -> bool:
         done = conn.execute(select(inbox.c.event_id).where(inbox.c.consumer == CONSUMER,
                                                            inbox.c.event_id.in_(event_ids))).scalars()
         return set(done) == event_ids
+
+
+def judge_anomalies(engine: Engine, now: datetime | None = None) -> None:
+    """One round of the anomaly worker, as its thread runs it after each consumed batch."""
+    from services.audit.domain.anomalies.engine import RuleParameters
+    from services.audit.service.anomaly_sweep import run_round
+    from services.audit.service.catalog_standards import catalog_standards
+
+    run_round(engine, catalog_standards(), RuleParameters(), now)
+
+
+@contextmanager
+def anomaly_worker(engine: Engine, standards: Any) -> Iterator[Any]:
+    """The anomaly worker in its own thread, as the service runs it; pass it as on_batch_committed to wake it."""
+    from services.audit.domain.anomalies.engine import RuleParameters
+    from services.audit.service.anomaly_worker import AnomalySweep
+
+    worker = AnomalySweep(engine, standards, RuleParameters(), interval_s=1.0)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        thread.join(15)

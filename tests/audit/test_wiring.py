@@ -4,7 +4,7 @@ import argparse
 
 from cli import audit as audit_cli
 from cli import audit_proofs
-from services.audit.service.anomaly_sweep import AnomalySweep
+from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.main import create_app
 from services.audit.messaging.consumer import AuditConsumer
 from services.audit.service.checkpoint_schedule import CheckpointSchedule
@@ -36,6 +36,6 @@ def test_the_service_runs_the_audit_consumer_with_the_anomaly_sweep_and_the_chec
     assert isinstance(consumer, AuditConsumer)
     assert consumer.spec.topic_suffixes == ["payments.v1", "batches.v1"]
     after_batch = consumer.spec.on_batch_committed
-    assert isinstance(after_batch.sweep, AnomalySweep)
+    assert isinstance(after_batch.sweep, AnomalySweep) and after_batch.sweep in workers  # its own thread
     assert isinstance(after_batch.schedule, CheckpointSchedule) and after_batch.schedule in workers
     app.state.runtime.engine.dispose()

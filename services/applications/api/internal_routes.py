@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.applications.api.routes import DB, ClaimsReader
+from services.applications.api.schemas import ClaimBodies
 from services.applications.service.claim_reads import claims_by_id
 
 router = APIRouter(tags=["internal"])
@@ -17,7 +18,7 @@ class ClaimLookup(BaseModel):
     claim_ids: list[Annotated[str, Field(min_length=1, max_length=36)]] = Field(min_length=1, max_length=500)
 
 
-@router.post("/internal/v1/claims/lookup")
+@router.post("/internal/v1/claims/lookup", response_model=ClaimBodies)
 def lookup_claims(caller: ClaimsReader, db: DB, body: Annotated[ClaimLookup, Body()]) -> dict[str, Any]:
     """The bodies of up to 500 claims, in the order asked; ids we do not hold are listed in `missing`."""
     rows = claims_by_id(db, body.claim_ids, caller)

@@ -4,12 +4,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
-from services.applications.api.schemas import ClaimPage, ClaimPublic, to_public
+from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPublic, to_public
 from services.applications.service.claim_filing import file_claim
 from services.applications.service.claim_reads import applicant_claims, claim_body, explained, visible_claim
 from shared.auth import CLAIMS_READ_BODY, Principal
+from shared.claims.documented import claim_request_schema
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
+from shared.web.openapi import json_body, problems
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
 from shared.web.security import Applicant, Caller, scope_gate
@@ -17,12 +19,21 @@ from shared.web.security import Applicant, Caller, scope_gate
 router = APIRouter()
 DB = DBSession
 ClaimsReader = Annotated[Principal, Depends(scope_gate(CLAIMS_READ_BODY))]  # another service, never a person
+# a stored decision's members are answered as stored: those it lacks are left out, not sent as null
+ONE_CLAIM: dict[str, Any] = {"response_model": ClaimPublic, "response_model_exclude_unset": True}
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
+                   "description": "the same key and body again: the same claim (200); another body: 409",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
 
 
-@router.post("/v1/claims", status_code=201, response_model=ClaimPublic, tags=["claims"])
+@router.post("/v1/claims", status_code=201, **ONE_CLAIM, tags=["claims"],
+             responses={200: {"model": ClaimPublic, "description": "A replay: the claim filed with this key"},
+                        **problems(409)},
+             openapi_extra=json_body(claim_request_schema(), headers=[IDEMPOTENCY_KEY]))
 def post_claim(request: Request, response: Response, caller: Applicant, db: DB,
                data: Annotated[Any, Body()] = None,
-               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> ClaimPublic:
+               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", include_in_schema=False)] = None
+               ) -> ClaimPublic:
     """File a claim; the Idempotency-Key makes retries safe. Sync on purpose: it blocks on row locks."""
     if idempotency_key is None or not 1 <= len(idempotency_key) <= 255:
         raise ValidationFailed("the Idempotency-Key header is required (1-255 characters)",
@@ -37,7 +48,7 @@ def post_claim(request: Request, response: Response, caller: Applicant, db: DB,
     return to_public(filed.claim, filed.history)
 
 
-@router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, tags=["claims"])
+@router.get("/v1/claims/{claim_id}", **ONE_CLAIM, tags=["claims"])
 def get_claim(claim_id: str, caller: Caller, db: DB, response: Response,
               accept_language: Annotated[str | None, Header()] = None) -> ClaimPublic:
     """The claim, its history, and its status in plain words (`explanation`: Chinese, or English when
@@ -48,7 +59,7 @@ def get_claim(claim_id: str, caller: Caller, db: DB, response: Response,
     return to_public(row, history, explanation)
 
 
-@router.get("/v1/claims", response_model=ClaimPage, tags=["claims"])
+@router.get("/v1/claims", response_model=ClaimPage, response_model_exclude_unset=True, tags=["claims"])
 def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None) -> ClaimPage:
     """The caller's own claims, oldest first."""
     (after,) = decode_cursor(cursor, int) or (0,)
@@ -57,7 +68,7 @@ def list_claims(caller: Caller, db: DB, limit: Limit = 50, cursor: Cursor = None
     return ClaimPage(items=[to_public(*claim) for claim in page], next_cursor=next_cursor)
 
 
-@router.get("/internal/v1/claims/{claim_id}", tags=["internal"])
+@router.get("/internal/v1/claims/{claim_id}", tags=["internal"], response_model=ClaimBodyOut)
 def get_claim_body(claim_id: str, caller: ClaimsReader, db: DB) -> dict:
     """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
     identifiers never travel in events."""

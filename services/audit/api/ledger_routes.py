@@ -8,9 +8,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from services.audit.api.deps import DB, From, Moment, auditor, parse_moment, window
 from services.audit.api.schemas import BalancePage, EntryPage, VerifyOut, balance_out, entry_out
 from services.audit.domain.chain import format_utc
-from services.audit.domain.export import result_to_json
 from services.audit.service import ledger_reading
-from services.audit.service.ledger_verification import verify_ledger
+from services.audit.service.ledger_verification import report_to_json, verify_ledger
 from shared.pagination import decode_cursor, page_of, slice_page
 from shared.web.query import Cursor, Limit
 
@@ -18,14 +17,17 @@ router = APIRouter(prefix="/v1/ledger", tags=["ledger"], dependencies=[Depends(a
 
 
 @router.get("/entries", response_model=EntryPage)
-def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, from_: From = None,
-                 to: Moment = None, limit: Limit = 50, cursor: Cursor = None) -> EntryPage:
-    """Journal entries in (fund, seq) order; from/to bound posted_at (inclusive)."""
+def list_entries(db: DB, fund: str | None = None, payment_id: str | None = None, claim_id: str | None = None,
+                 batch_id: str | None = None, programme: str | None = None, from_: From = None, to: Moment = None,
+                 limit: Limit = 50, cursor: Cursor = None) -> EntryPage:
+    """Journal entries in (fund, seq) order; from/to bound posted_at (inclusive); claim_id, batch_id and programme
+    are those the entry's payment was issued for."""
     lower, upper = window(from_, to)
-    rows = ledger_reading.entries_page(db, fund=fund, payment_id=payment_id, posted_from=lower, posted_before=upper,
-                                       after=decode_cursor(cursor, str, int), limit=limit + 1)
+    where = ledger_reading.EntryFilter(fund, payment_id, lower, upper, claim_id, batch_id, programme)
+    rows = ledger_reading.entries_page(db, where, decode_cursor(cursor, str, int), limit + 1)
     page, next_cursor = page_of(rows, limit, lambda entry: (entry.fund, entry.seq))
-    return EntryPage(items=[entry_out(e) for e in page], next_cursor=next_cursor)
+    refs = ledger_reading.payment_refs(db, page)
+    return EntryPage(items=[entry_out(e, refs.get(e.payment_id or "")) for e in page], next_cursor=next_cursor)
 
 
 @router.get("/balances", response_model=BalancePage)
@@ -39,9 +41,10 @@ def balances(db: DB, fund: str | None = None, as_of: Moment = None, limit: Limit
 
 
 @router.get("/verify", response_model=VerifyOut)
-def verify(db: DB) -> JSONResponse:
-    """Recompute every fund's hash chain and check it ends at the recorded heads (first_break only when broken)."""
-    return JSONResponse(result_to_json(verify_ledger(db)))
+def verify(db: DB, full: bool = False) -> JSONResponse:
+    """Recompute each fund's hash chain from where it was last verified (from its first entry with full=true) and
+    check it ends at the recorded heads; each fund's head and count (first_break only when broken)."""
+    return JSONResponse(report_to_json(verify_ledger(db, full=full)))
 
 
 @router.get("/export", response_class=StreamingResponse,

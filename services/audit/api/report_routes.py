@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 
 from services.audit.api.deps import DB, From, Moment, ReportFormat, auditor, parse_day
 from services.audit.api.report_formats import csv_response, report_csv, report_json, usage_csv, wants_csv
+from services.audit.api.schemas import FundUsagePage, ReconciliationOut
 from services.audit.domain.chain import format_utc
 from services.audit.service.fund_usage_report import fund_usage_report
 from services.audit.service.reconciliation_report import reconciliation
@@ -18,7 +19,9 @@ from shared.web.query import Cursor, Limit
 router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends(auditor)])
 
 
-@router.get("/reconciliation", responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get("/reconciliation", response_model=ReconciliationOut,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "JSON, or CSV on Accept: text/csv or ?format=csv"}})
 def reconciliation_report(request: Request, db: DB, from_: From = None, to: Moment = None, fund: str | None = None,
                           accept: Annotated[str | None, Header()] = None, format: ReportFormat = None) -> Any:
     """Per fund and per batch: approved, issued, posted, settled, failed, and every break.
@@ -37,7 +40,9 @@ def reconciliation_report(request: Request, db: DB, from_: From = None, to: Mome
     return {"from": from_, "to": to, "fund": fund, "as_of": format_utc(as_of), **report_json(report)}
 
 
-@router.get("/fund-usage", responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get("/fund-usage", response_model=FundUsagePage,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "JSON, or CSV on Accept: text/csv or ?format=csv"}})
 def fund_usage(db: DB, year: Annotated[int | None, Query(ge=2000, le=2100)] = None, limit: Limit = 50,
                cursor: Cursor = None, accept: Annotated[str | None, Header()] = None,
                format: ReportFormat = None) -> Any:

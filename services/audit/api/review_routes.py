@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from services.audit.api.deps import DB, Admin, Auditor
-from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingOut, FindingPage, QuarantinedOut,
-                                        QuarantinePage)
+from services.audit.api.schemas import (BudgetIn, BudgetOut, FindingPage, QuarantinedOut, QuarantinePage,
+                                        finding_out)
 from services.audit.domain.anomalies.engine import RULE_NAMES
-from services.audit.domain.anomalies.findings import SEVERITIES
+from services.audit.domain.anomalies.findings import SEVERITIES, STATUSES
 from services.audit.domain.chain import format_utc
 from services.audit.service.findings_review import findings_page, quarantined_page
 from services.audit.service.budget_records import set_budget
@@ -25,21 +25,19 @@ FUND_CODE = r"^[a-z][a-z0-9_]{0,63}$"
 
 
 @router.get("/v1/anomalies", response_model=FindingPage)
-def anomalies(request: Request, _: Auditor, db: DB, rule: str | None = None, severity: str | None = None,
+def anomalies(_: Auditor, db: DB, rule: str | None = None, severity: str | None = None, status: str | None = None,
               limit: Limit = 50, cursor: Cursor = None) -> FindingPage:
-    """Findings in the order they were first found; the rules run over every event received so far first."""
+    """Findings as stored, in the order they were first found (ingest and the anomaly worker keep them current)."""
     if rule is not None and rule not in RULES:
         raise invalid("rule", f"unknown rule; one of {', '.join(RULES)}")
     if severity is not None and severity not in SEVERITIES:
         raise invalid("severity", f"one of {', '.join(SEVERITIES)}")
+    if status is not None and status not in STATUSES:
+        raise invalid("status", f"one of {', '.join(STATUSES)}")
     (after,) = decode_cursor(cursor, int) or (0,)
-    rows = findings_page(db, standards=request.app.state.standards, params=request.app.state.rule_parameters,
-                         rule=rule, severity=severity, after_id=after, limit=limit + 1)
+    rows = findings_page(db, rule=rule, severity=severity, status=status, after_id=after, limit=limit + 1)
     page, next_cursor = page_of(rows, limit, lambda row: (row.id,))
-    items = [FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
-                        payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail,
-                        found_at=format_utc(r.found_at)) for r in page]
-    return FindingPage(items=items, next_cursor=next_cursor)
+    return FindingPage(items=[finding_out(r) for r in page], next_cursor=next_cursor)
 
 
 @router.get("/v1/quarantined-events", response_model=QuarantinePage)

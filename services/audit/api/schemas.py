@@ -1,9 +1,9 @@
 """Response shapes of the audit API (contract §5): money as two-place strings, never floats."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.audit.domain.balances import AccountBalance
-from services.audit.domain.chain import ChainEntry
+from services.audit.domain.chain import ChainEntry, format_utc
 from services.audit.domain.export import entry_to_json
 from shared.money import CURRENCY, format_fen
 
@@ -25,6 +25,10 @@ class EntryOut(BaseModel):
     hash: str
     posted_at: str
     currency: str = CURRENCY
+    # what the entry's payment was issued for (null for an entry whose issue the audit never read)
+    claim_id: str | None = None
+    batch_id: str | None = None
+    programme: str | None = None
 
 
 class EntryPage(BaseModel):
@@ -55,15 +59,25 @@ class ChainBreakOut(BaseModel):
     detail: str
 
 
+class FundVerifiedOut(BaseModel):
+    fund: str
+    head: str | None  # the hash of the fund's last entry (None when its chain is broken)
+    count: int
+    verified_from: int  # the seq this verification went on from (0: the fund's first entry)
+
+
 class VerifyOut(BaseModel):
     ok: bool
     entries: int
     head: str | None
     first_break: ChainBreakOut | None = None
+    full: bool = False
+    checked: int = 0
+    funds: list[FundVerifiedOut] = []
 
 
 class FindingOut(BaseModel):
-    finding_key: str
+    finding_key: str  # also the finding's id in /v1/anomalies/{finding_id}/...
     rule: str
     severity: str
     clause: str
@@ -71,6 +85,10 @@ class FindingOut(BaseModel):
     batch_ids: list[str]
     detail: str
     found_at: str
+    status: str = "open"
+    status_by: str | None = None
+    status_at: str | None = None
+    status_note: str | None = None
 
 
 class FindingPage(BaseModel):
@@ -105,11 +123,102 @@ class BudgetOut(BaseModel):
     currency: str = CURRENCY
 
 
-def entry_out(entry: ChainEntry) -> EntryOut:
-    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file."""
-    return EntryOut(**entry_to_json(entry))
+def finding_out(r) -> FindingOut:  # type: ignore[no-untyped-def]
+    return FindingOut(finding_key=r.finding_key, rule=r.rule, severity=r.severity, clause=r.clause,
+                      payment_ids=r.payment_ids, batch_ids=r.batch_ids, detail=r.detail, found_at=format_utc(r.found_at),
+                      status=r.status, status_by=r.status_by, status_at=format_utc(r.status_at) if r.status_at else None,
+                      status_note=r.status_note)
+
+
+def entry_out(entry: ChainEntry, refs: tuple[str, str, str] | None = None) -> EntryOut:
+    """The export's shape (entry_to_json), so an entry reads the same in a page and in the file, with the claim,
+    batch and programme its payment was issued for."""
+    claim_id, batch_id, programme = refs or (None, None, None)
+    return EntryOut(**entry_to_json(entry), claim_id=claim_id, batch_id=batch_id, programme=programme)
 
 
 def balance_out(b: AccountBalance) -> BalanceOut:
     return BalanceOut(account=b.account, fund=b.fund, debit=format_fen(b.debit_fen), credit=format_fen(b.credit_fen),
                       balance=format_fen(b.balance_fen))
+
+
+class _Report(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the report's rows as built: a model never drops a member
+
+
+class UsageRowOut(_Report):
+    fund: str
+    programme: str
+    issued_count: int
+    reversed_count: int
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    currency: str
+
+
+class FundUsageOut(_Report):
+    fund: str
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    budget: str | None
+    currency: str
+
+
+class MonthUsageOut(_Report):
+    month: str  # YYYY-MM, China calendar
+    fund: str
+    issued_count: int
+    reversed_count: int
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    currency: str
+
+
+class FundUsagePage(_Report):
+    year: int
+    items: list[UsageRowOut]
+    funds: list[FundUsageOut]
+    months: list[MonthUsageOut] = []  # per China calendar month and fund
+    next_cursor: str | None
+
+
+class ReconciliationRowOut(_Report):
+    fund: str
+    batch_id: str | None
+    approved_count: int
+    approved_total: str
+    issued_count: int
+    issued_total: str
+    posted_count: int
+    posted_total: str
+    settled_count: int
+    settled_total: str
+    failed_count: int
+    failed_total: str
+    breaks: int
+    break_kinds: list[str]
+
+
+class BreakOut(_Report):
+    kind: str
+    payment_id: str | None
+    batch_id: str | None
+    fund: str | None
+    detail: str
+
+
+class ReconciliationOut(_Report):
+    from_: str | None = Field(alias="from")
+    to: str | None
+    fund: str | None
+    as_of: str
+    currency: str
+    funds: list[ReconciliationRowOut]
+    batches: list[ReconciliationRowOut]
+    breaks: list[BreakOut]

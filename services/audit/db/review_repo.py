@@ -15,18 +15,25 @@ FINDINGS, QUARANTINE, BUDGETS = FindingRow.__table__, QuarantinedEventRow.__tabl
 NOT_ISSUED = "not_issued"  # quarantine reason of an outcome waiting for its payment's issue
 
 
-def store_findings(session: Session, findings: Iterable[Finding], now: datetime | None = None) -> int:
-    """Insert findings not stored yet (by finding_key); returns how many are new."""
+def store_findings(session: Session, findings: Iterable[Finding], now: datetime | None = None, *,
+                   scope_key: str | None = None) -> int:
+    """Insert findings not stored yet (by finding_key), open; returns how many are new."""
     at = now or datetime.now(UTC)
-    return len(insert_many(session, FINDINGS, [
-        {"finding_key": f.finding_key, "rule": f.rule, "severity": f.severity, "clause": f.clause,
-         "payment_ids": list(f.payment_ids), "batch_ids": list(f.batch_ids), "detail": f.detail, "found_at": at}
-        for f in findings], conflict_on=["finding_key"], returning="finding_key"))
+    return len(insert_many(session, FINDINGS, [{**finding_row(f, at), "scope_key": scope_key} for f in findings],
+                           conflict_on=["finding_key"], returning="finding_key"))
+
+
+def finding_row(f: Finding, at: datetime) -> dict[str, Any]:
+    return {"finding_key": f.finding_key, "rule": f.rule, "severity": f.severity, "clause": f.clause,
+            "payment_ids": list(f.payment_ids), "batch_ids": list(f.batch_ids), "detail": f.detail, "found_at": at,
+            "status": "open"}
 
 
 def findings_page(session: Session, *, rule: str | None, severity: str | None, after_id: int,
-                  limit: int) -> list[FindingRow]:
+                  limit: int, status: str | None = None) -> list[FindingRow]:
     query = select(FindingRow).where(FindingRow.id > after_id)
+    if status is not None:
+        query = query.where(FindingRow.status == status)
     if rule is not None:
         query = query.where(FindingRow.rule == rule)
     if severity is not None:
@@ -81,6 +88,11 @@ def update_quarantined(session: Session, row_id: int, changes: dict[str, Any]) -
 
 def budgets(session: Session) -> dict[tuple[str, int], int]:
     return {(r.fund, r.year): r.amount_fen for r in session.execute(select(BUDGETS))}
+
+
+def budgets_of(session: Session, fund: str, year: int) -> int | None:
+    query = select(BUDGETS.c.amount_fen).where(BUDGETS.c.fund == fund, BUDGETS.c.year == year)
+    return session.execute(query).scalar_one_or_none()
 
 
 def set_budget(session: Session, *, fund: str, year: int, amount_fen: int, set_by: str) -> None:

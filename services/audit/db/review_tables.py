@@ -25,6 +25,14 @@ class FindingRow(Base, table=True):
     batch_ids: list = Field(sa_column=Column(JSON, nullable=False))
     detail: str = Field(sa_column=Column(Text, nullable=False))
     found_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # how auditors work it (finding_work_tables keeps every change); "system" closes what no longer holds
+    status: str = Field(default="open", sa_column=Column(String(16), nullable=False, index=True,
+                                                         server_default="open"))
+    status_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    status_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
+    status_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the group a cross-event rule judged ("person:<ref>", ...): re-judging it may close the finding
+    scope_key: str | None = Field(default=None, sa_column=Column(String(820), nullable=True, index=True))
 
 
 class QuarantinedEventRow(Base, table=True):

@@ -12,7 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, String
 from sqlmodel import Field
 
+from services.audit.db.anomaly_tables import (AnomalyBatchRow, AnomalyScopeDueRow, FundYearTotalRow,
+                                             LedgerVerifiedPointRow, PaymentFactRow)
 from services.audit.db.base import Base
+from services.audit.db.finding_work_tables import FindingRecoveryRow, FindingStatusChangeRow
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
 from services.audit.db.merkle_tables import CheckpointRow, CosignatureRow, MerkleNodeRow
 from services.audit.db.review_tables import ApprovedPaymentRow, FindingRow, FundBudgetRow, QuarantinedEventRow
@@ -22,7 +25,8 @@ from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
-__all__ = ["ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow",
+__all__ = ["AnomalyBatchRow", "AnomalyScopeDueRow", "FindingRecoveryRow", "FindingStatusChangeRow",
+           "FundYearTotalRow", "LedgerVerifiedPointRow", "PaymentFactRow", "ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow",
            "FundHeadRow", "LedgerEntryRow", "LedgerPostingRow", "MerkleNodeRow", "QuarantinedEventRow", "ReceivedEvent",
            "dead_letters", "inbox", "outbox"]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from services.audit.db import review_repo
+from services.audit.service.anomaly_intake import budget_changed
 from shared.event_payloads import FundBudgetSet
 from shared.errors import NotFound
 from shared.logging import get_logger
@@ -21,6 +22,7 @@ def record_budget(session: Session, budget: FundBudgetSet, *, source: str) -> No
     """The budget finance set for a fund and year (`source`: the producer, when the event names no setter)."""
     review_repo.set_budget(session, fund=budget.fund, year=budget.year, amount_fen=parse_fen(budget.amount),
                            set_by=budget.set_by or source)
+    budget_changed(session, budget.fund, budget.year)
     log.info("audit.fund_budget_recorded", fund=budget.fund, year=budget.year)
 
 
@@ -30,3 +32,4 @@ def set_budget(session: Session, *, fund: str, year: int, amount_fen: int, set_b
     if not known_fund(fund):
         raise NotFound(f"no fund {fund} in the policy catalog")
     review_repo.set_budget(session, fund=fund, year=year, amount_fen=amount_fen, set_by=set_by)
+    budget_changed(session, fund, year)

@@ -23,6 +23,7 @@ from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE, Fi
 from services.audit.domain.errors import AuditDomainError, InvalidEvent, PaymentNotIssued, UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
+from services.audit.service.anomaly_intake import AnomalyIntake, default_intake
 from services.audit.service.ledger_batch import LedgerBatch
 from shared import metrics
 from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
@@ -48,19 +49,19 @@ class _Waiting:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def ingest_events(session: Session, events: list[CloudEvent]) -> None:
+def ingest_events(session: Session, events: list[CloudEvent], anomalies: AnomalyIntake | None = None) -> None:
     """Keep, post or quarantine payment and batch events as one set, in arrival order.
 
     Whole envelopes, not typed payloads: the audit keeps each event as received (the evidence) and reads
     its fact itself, strictly (domain.events), so that a malformed one is quarantined and reported
     rather than dead-lettered."""
     if events:
-        _Intake(session).ingest(events)
+        _Intake(session, anomalies or default_intake()).ingest(events)
 
 
 class _Intake:
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, session: Session, anomalies: AnomalyIntake):
+        self.session, self.anomalies = session, anomalies
         self.quarantined: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
         self.approvals: list[BatchApproved] = []
@@ -79,6 +80,8 @@ class _Intake:
         payments = [f for _, f in read if isinstance(f, (IssuedPayment, PaymentOutcome))]
         self.ledger = LedgerBatch(self.session, {f.fund for f in payments}, {f.payment_id for f in payments})
         self._load_waiting([f.payment_id for f in payments if isinstance(f, IssuedPayment)])
+        self.issued = [f for f in payments if isinstance(f, IssuedPayment)]
+        self.outcomes = [f for f in payments if isinstance(f, PaymentOutcome)]
         for event_type, fact in read:
             if isinstance(fact, UnpostableEvent):
                 self._quarantine(event_type, fact)
@@ -154,6 +157,7 @@ class _Intake:
             else:
                 review_repo.update_quarantined(self.session, waiting.row_id, waiting.changes)  # type: ignore[arg-type]
         review_repo.quarantine(self.session, self.quarantined)
+        self.findings += self.anomalies.take(self.session, self.issued, self.outcomes, self.approvals)
         review_repo.store_findings(self.session, self.findings)
         received_repo.record_approvals(self.session, self.approvals)
         metrics.ledger_ingested(self.session, Counter(entry.fund for entry in self.ledger.posted),

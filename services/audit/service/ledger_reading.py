@@ -7,17 +7,23 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from services.audit.db import ledger_reads
+from services.audit.db import anomaly_repo, ledger_reads
 from services.audit.domain.balances import AccountBalance
 from services.audit.domain.chain import ChainEntry
 from services.audit.domain.export import entry_line
 
+EntryFilter = ledger_reads.EntryFilter  # what GET /v1/ledger/entries filters by
 
-def entries_page(session: Session, *, fund: str | None, payment_id: str | None, posted_from: datetime | None,
-                 posted_before: datetime | None, after: tuple[str, int] | None, limit: int) -> list[ChainEntry]:
-    """Up to `limit` entries in (fund, seq) order after the position `after`, posted in [from, before)."""
-    where = ledger_reads.EntryFilter(fund, payment_id, posted_from, posted_before)
+
+def entries_page(session: Session, where: ledger_reads.EntryFilter, after: tuple[str, int] | None,
+                 limit: int) -> list[ChainEntry]:
+    """Up to `limit` entries in (fund, seq) order after the position `after`, matching `where`."""
     return ledger_reads.entries_page(session, where, after, limit)
+
+
+def payment_refs(session: Session, entries: list[ChainEntry]) -> dict[str, tuple[str, str, str]]:
+    """payment id -> (claim_id, batch_id, programme) of these entries' payments, as their issue named them."""
+    return anomaly_repo.refs_of_payments(session, [e.payment_id for e in entries if e.payment_id])
 
 
 def balances(session: Session, *, before: datetime, fund: str | None) -> list[AccountBalance]:

@@ -3,16 +3,19 @@
 Send the file as the request body with Content-Type `text/csv`, or `application/xml` (`text/xml`) for
 pain.002.001.xx; without a usable Content-Type the form is recognised by the first character. The
 answer lists what each line did (see domain.bank_returns.matching for the outcome codes). The uploads are
-listed with their per-outcome counts, and each upload's lines can be downloaded as CSV.
+listed with their per-outcome counts, and each upload's lines can be downloaded as CSV; POST /v1/bank-statements
+matches a camt.053 (or camt.054) statement against the fund's payments.
 """
 
 import csv
 import io
+
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from services.disbursement.api.finance_deps import raw_body
+from services.disbursement.api.responses import BankReturnOut
 from services.disbursement.api.routes import DB
 from services.disbursement.service.bank_return_intake import ReturnForm, take_returns, upload, uploads_page
 from services.disbursement.service.bank_statement_reconciliation import reconcile_statement
@@ -26,10 +29,13 @@ if TYPE_CHECKING:
 
 router = APIRouter(tags=["bank-returns"])
 _XML = ("application/xml", "text/xml")
+_FILE = {"schema": {"type": "string"}}
 LINE_COLUMNS = ("line_no", "end_to_end_id", "outcome", "message", "claim_id")
+_RETURN_FILE = {"requestBody": {"required": True, "description": "the bank's return file as sent",
+                                "content": {"text/csv": _FILE, "application/xml": _FILE, "text/xml": _FILE}}}
 
 
-@router.post("/v1/bank-returns")
+@router.post("/v1/bank-returns", response_model=BankReturnOut, openapi_extra=_RETURN_FILE)
 @body_limit("grants_bank_file_max_bytes")
 def post_bank_returns(request: Request, caller: Officer, db: DB,
                       data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def list_bank_returns(caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor =
     return {"items": [upload_json(row, lines=False) for row in rows], "next_cursor": next_cursor}
 
 
-@router.get("/v1/bank-returns/{upload_id}")
+@router.get("/v1/bank-returns/{upload_id}", response_model=BankReturnOut)
 def get_bank_return(upload_id: str, caller: Staff, db: DB) -> dict[str, Any]:
     return upload_json(upload(db, upload_id))
 
@@ -63,7 +69,8 @@ def download_bank_return_lines(upload_id: str, caller: Staff, db: DB) -> Respons
                     headers={"Content-Disposition": f'attachment; filename="bank-return-{upload_id}.csv"'})
 
 
-@router.post("/v1/bank-statements", tags=["bank-statements"])
+@router.post("/v1/bank-statements", tags=["bank-statements"], openapi_extra={"requestBody": {
+    "required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}})
 @body_limit("grants_bank_file_max_bytes")
 def post_bank_statement(request: Request, caller: Staff, db: DB,
                         data: Annotated[bytes, Depends(raw_body)]) -> dict[str, Any]:

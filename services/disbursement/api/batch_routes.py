@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import DraftBatch, RejectBatch
+from services.disbursement.api.responses import BatchOut, BatchPage
 from services.disbursement.api.routes import DB
 from services.disbursement.domain.batch_states import BATCH_STATUSES
 from services.disbursement.service.batch_approval import approve_batch
@@ -18,12 +19,15 @@ from shared.china_time import business_day
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
 from shared.web.query import Cursor, Limit
+from shared.web.openapi import problems
 from shared.web.security import Officer, OfficerOrAdmin, Staff
 
 router = APIRouter(tags=["batches"])
+# a batch's items carry their payment only once approved: members left unset are left out, as before
+ONE_BATCH: dict[str, Any] = {"response_model": BatchOut, "response_model_exclude_unset": True}
 
 
-@router.post("/v1/batches", status_code=201)
+@router.post("/v1/batches", status_code=201, **ONE_BATCH, responses=problems(409))
 def post_batch(request: Request, caller: Officer, db: DB, body: Annotated[DraftBatch, Body()]) -> dict[str, Any]:
     """Draft a batch of one fund (the caller is its maker): the given claims, or every eligible one."""
     settings = request.app.state.runtime.settings
@@ -33,7 +37,7 @@ def post_batch(request: Request, caller: Officer, db: DB, body: Annotated[DraftB
     return batch_detail(db, batch, limits_of(request))
 
 
-@router.get("/v1/batches")
+@router.get("/v1/batches", response_model=BatchPage)
 def list_batches(request: Request, caller: Staff, db: DB, status: str | None = None, fund: str | None = None,
                  limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Batches newest first, without their items."""
@@ -47,12 +51,12 @@ def list_batches(request: Request, caller: Staff, db: DB, status: str | None = N
     return {"items": [batch_summary(b, limits) for b in page], "next_cursor": next_cursor}
 
 
-@router.get("/v1/batches/{batch_id}")
+@router.get("/v1/batches/{batch_id}", **ONE_BATCH)
 def get_batch(batch_id: str, request: Request, caller: Staff, db: DB) -> dict[str, Any]:
     return batch_detail(db, batch_or_404(db, batch_id), limits_of(request))
 
 
-@router.delete("/v1/batches/{batch_id}/items/{claim_id}")
+@router.delete("/v1/batches/{batch_id}/items/{claim_id}", **ONE_BATCH, responses=problems(409))
 def delete_item(batch_id: str, claim_id: str, request: Request, caller: Officer, db: DB,
                 reason: Annotated[str | None, Query(max_length=500)] = None) -> dict[str, Any]:
     """Take a claim out of a draft (its maker only); the claim is eligible again."""
@@ -60,7 +64,7 @@ def delete_item(batch_id: str, claim_id: str, request: Request, caller: Officer,
     return batch_detail(db, batch, limits_of(request))
 
 
-@router.post("/v1/batches/{batch_id}/approve")
+@router.post("/v1/batches/{batch_id}/approve", **ONE_BATCH, responses=problems(409))
 def post_approval(batch_id: str, request: Request, caller: Officer, db: DB) -> dict[str, Any]:
     """Approve as checker (never the maker: 403). The approval that completes the batch issues its payments."""
     limits = limits_of(request)
@@ -68,7 +72,7 @@ def post_approval(batch_id: str, request: Request, caller: Officer, db: DB) -> d
     return batch_detail(db, batch, limits)
 
 
-@router.post("/v1/batches/{batch_id}/reject")
+@router.post("/v1/batches/{batch_id}/reject", **ONE_BATCH, responses=problems(409))
 def post_rejection(batch_id: str, request: Request, caller: Officer, db: DB,
                    body: Annotated[RejectBatch, Body()]) -> dict[str, Any]:
     """Reject a draft or a batch awaiting approval, saying why; its claims are eligible again."""
@@ -77,7 +81,9 @@ def post_rejection(batch_id: str, request: Request, caller: Officer, db: DB,
 
 
 @router.get("/v1/batches/{batch_id}/payment-file", response_class=Response,
-            responses={200: {"content": {"application/xml": {}}}})
+            responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}},
+                             "description": "pain.001.001.09 XML"},
+                       **problems(409, 503)})
 def get_payment_file(batch_id: str, request: Request, caller: OfficerOrAdmin, db: DB,
                      execution_date: date | None = None) -> Response:
     """The approved batch as an ISO 20022 pain.001.001.09 credit-transfer initiation (UTF-8 XML)."""

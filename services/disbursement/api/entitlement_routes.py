@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from services.disbursement.api.responses import EntitlementPage
 from services.disbursement.api.routes import DB
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.service.entitlements import entitlements_page
@@ -19,7 +20,7 @@ router = APIRouter(tags=["batches"])
 STATUSES = (bs.ELIGIBLE, bs.IN_BATCH, bs.PAYMENT_ISSUED, bs.PAID, bs.PAYMENT_FAILED)
 
 
-@router.get("/v1/entitlements")
+@router.get("/v1/entitlements", response_model=EntitlementPage)
 def list_entitlements(caller: Staff, db: DB, status: str | None = None, programme: str | None = None,
                       fund: str | None = None, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Eligible decisions, oldest first; `status=eligible` is what a new batch can take."""

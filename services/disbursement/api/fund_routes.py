@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 
 from services.disbursement.api.finance_deps import limits_of
 from services.disbursement.api.finance_schemas import BudgetAmount
+from services.disbursement.api.responses import FundOut, FundPage
 from services.disbursement.api.routes import DB
 from services.disbursement.service.fund_budgets import fund_view, funds_view, set_budget
 from shared.auth import STAFF
@@ -19,7 +20,7 @@ router = APIRouter(tags=["funds"])
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
-@router.get("/v1/funds")
+@router.get("/v1/funds", response_model=FundPage)
 def list_funds(request: Request, caller: Staff, db: DB,
                year: Annotated[int | None, Query(ge=2000, le=2100)] = None, limit: Limit = 50,
                cursor: Cursor = None) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def list_funds(request: Request, caller: Staff, db: DB,
     return view
 
 
-@router.put("/v1/funds/{fund}/budgets/{year}")
+@router.put("/v1/funds/{fund}/budgets/{year}", response_model=FundOut)
 def put_budget(fund: str, year: Year, request: Request, caller: Admin, db: DB,
                body: Annotated[BudgetAmount, Body()]) -> dict[str, Any]:
     """Set a fund's budget for a year (admin); approvals past it are refused with 409."""

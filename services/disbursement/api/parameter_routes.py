@@ -5,11 +5,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.disbursement.api.responses import ParameterPage, ParameterSetOut
 from services.disbursement.api.routes import DB
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
 from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
+from shared.web.openapi import problems
 from shared.web.security import Admin, Staff
 
 router = APIRouter(tags=["parameters"])
@@ -21,7 +23,7 @@ class ParameterValue(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-@router.get("/v1/parameters")
+@router.get("/v1/parameters", response_model=ParameterPage)
 def list_parameters(request: Request, caller: Staff, db: DB, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every parameter of the catalog's policies, with the operator's value where one is set."""
     catalog = request.app.state.catalog
@@ -34,7 +36,7 @@ def list_parameters(request: Request, caller: Staff, db: DB, limit: Limit = 50, 
     return {"items": page, "next_cursor": next_cursor}
 
 
-@router.put("/v1/parameters/{parameter_id}")
+@router.put("/v1/parameters/{parameter_id}", response_model=ParameterSetOut, responses=problems(409))
 def put_parameter(parameter_id: str, request: Request, caller: Admin, db: DB,
                   body: Annotated[ParameterValue, Body()]) -> dict[str, Any]:
     """Set a value the seeds leave to the operator; every change is recorded with who, when and why."""

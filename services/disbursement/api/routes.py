@@ -7,18 +7,21 @@ from fastapi import APIRouter, Body, Request
 
 from services.disbursement.api.catalog_view import programme_items
 from services.disbursement.service.claim_evaluation import what_if as evaluate_what_if
+from services.disbursement.api.responses import EvaluationOut, ProgrammePage
 from shared.claims import ClaimInvalid, parse_claim
+from shared.claims.documented import evaluation_request_schema
 from shared.errors import ValidationFailed
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.runtime import DBSession, get_runtime
+from shared.web.openapi import json_body
 from shared.web.security import Caller, OfficerOrAdmin
 
 router = APIRouter()
 DB = DBSession
 
 
-@router.get("/v1/programmes", tags=["catalog"])
+@router.get("/v1/programmes", tags=["catalog"], response_model=ProgrammePage)
 def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     """Every programme per policy, with its dated parameters, fund, caps, exclusivity groups and clauses."""
     catalog = request.app.state.catalog
@@ -26,7 +29,8 @@ def list_programmes(request: Request, caller: Caller, limit: Limit = 50, cursor:
     return {"items": items, "next_cursor": next_cursor, "catalog_hash": catalog.content_hash}
 
 
-@router.post("/v1/evaluations", tags=["catalog"])
+@router.post("/v1/evaluations", tags=["catalog"], response_model=EvaluationOut,
+             openapi_extra=json_body(evaluation_request_schema()))
 def what_if(request: Request, caller: OfficerOrAdmin, db: DB, data: Annotated[Any, Body()] = None) -> dict[str, Any]:
     """The decision a claim would get now (or as of a date, with parameter overrides); nothing is persisted."""
     if not isinstance(data, dict):

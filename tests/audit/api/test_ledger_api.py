@@ -102,3 +102,55 @@ def test_the_export_streams_every_entry_and_verifies_offline_with_the_same_head(
     assert audit_cli.main(["verify", str(path), "--without-checkpoint"]) == 0
     offline = capsys.readouterr().out
     assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["head"] in offline
+
+
+def test_verify_goes_on_from_the_last_verified_point_and_reports_each_funds_head_and_count(client, engine):
+    feed(engine, two_funds())
+    first = client.get("/v1/ledger/verify", headers=AUDITOR).json()
+    assert (first["ok"], first["entries"], first["checked"], first["full"]) == (True, 9, 9, False)
+    assert [(f["fund"], f["count"], f["verified_from"]) for f in first["funds"]] == [(EU, 6, 0), (UI, 3, 0)]
+    assert all(len(f["head"]) == 64 for f in first["funds"])
+    feed(engine, [outcome_event("p5", fund=UI, amount="1005.00")])
+    again = client.get("/v1/ledger/verify", headers=AUDITOR).json()
+    assert (again["ok"], again["entries"], again["checked"]) == (True, 10, 1)  # only the new entry is read
+    assert [(f["fund"], f["count"], f["verified_from"]) for f in again["funds"]] == [(EU, 6, 6), (UI, 4, 3)]
+    full = client.get("/v1/ledger/verify", params={"full": "true"}, headers=AUDITOR).json()
+    assert (full["ok"], full["checked"], full["head"]) == (True, 10, again["head"])
+
+
+def test_an_old_entry_edited_after_verification_is_found_by_a_full_verification(client, engine, monkeypatch, capsys,
+                                                                                audit_url):
+    feed(engine, two_funds())
+    assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["ok"] is True
+    tamper(engine, "UPDATE ledger_postings SET debit_fen = 900000 WHERE debit_fen > 0 AND entry_id IN "
+                   "(SELECT entry_id FROM ledger_entries WHERE fund = :f AND seq = 1)", f=UI)
+    assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["ok"] is True  # before the verified point
+    brk = client.get("/v1/ledger/verify", params={"full": "true"}, headers=AUDITOR).json()["first_break"]
+    assert (brk["fund"], brk["seq"], brk["reason"]) == (UI, 1, "hash_mismatch")
+    monkeypatch.setenv("AUDIT_DATABASE_URL", audit_url)
+    from services.audit.config import get_settings
+    get_settings.cache_clear()
+    assert audit_cli.main(["verify-ledger", "--full"]) == 1
+    assert '"reason": "hash_mismatch"' in capsys.readouterr().out
+    assert audit_cli.main(["verify-ledger"]) == 0
+    get_settings.cache_clear()
+
+
+def test_the_entry_at_the_verified_point_edited_fails_even_an_incremental_verification(client, engine):
+    feed(engine, two_funds())
+    assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["ok"] is True
+    tamper(engine, "UPDATE ledger_postings SET debit_fen = debit_fen + 1 WHERE debit_fen > 0")
+    brk = client.get("/v1/ledger/verify", headers=AUDITOR).json()["first_break"]
+    assert brk["reason"] == "verified_point_mismatch"
+
+
+def test_entries_carry_their_claim_batch_and_programme_and_filter_by_them(client, engine):
+    feed(engine, two_funds() + [issued_event("p9", claim_id="claim-9", batch_id="b9", programme="skill_upgrade")])
+    [entry] = client.get("/v1/ledger/entries", params={"claim_id": "claim-9"}, headers=AUDITOR).json()["items"]
+    assert (entry["payment_id"], entry["claim_id"], entry["batch_id"], entry["programme"]) == (
+        "p9", "claim-9", "b9", "skill_upgrade")
+    by_batch = client.get("/v1/ledger/entries", params={"batch_id": "b1"}, headers=AUDITOR).json()["items"]
+    assert len(by_batch) == 9 and {e["batch_id"] for e in by_batch} == {"b1"}
+    hiring = client.get("/v1/ledger/entries", params={"programme": "hiring"}, headers=AUDITOR).json()["items"]
+    assert {e["payment_id"] for e in hiring} == {"p0", "p2", "p4"} and {e["fund"] for e in hiring} == {EU}
+    assert client.get("/v1/ledger/entries", params={"batch_id": "b0"}, headers=AUDITOR).json()["items"] == []

@@ -1,7 +1,7 @@
 """GET /v1/reports/fund-usage and GET /v1/quarantined-events."""
 
 from tests.audit.domain.factories import EU, UI, outcome_event
-from tests.audit.support import feed
+from tests.audit.support import feed, judge_anomalies
 from tests.audit.api.test_ledger_api import two_funds
 from tests.support import auth
 
@@ -36,5 +36,6 @@ def test_a_budget_set_by_finance_arrives_as_an_event_and_is_the_one_the_audit_ch
                             "set_by": "admin-1", "set_at": "2023-01-02T08:00:00+08:00"}}])
     funds = client.get("/v1/reports/fund-usage", params={"year": 2023}, headers=AUDITOR).json()["funds"]
     assert [(f["fund"], f["budget"]) for f in funds] == [(EU, "1000.00"), (UI, None)]
+    judge_anomalies(engine)  # the anomaly worker's round (its thread runs it after each consumed batch)
     rules = {f["rule"] for f in client.get("/v1/anomalies", headers=AUDITOR).json()["items"] if EU in f["detail"]}
     assert "fund_budget_exceeded" in rules  # 2004.00 net issued against 1000.00

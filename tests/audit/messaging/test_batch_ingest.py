@@ -64,10 +64,11 @@ def quarantine(engine) -> list[tuple[str, str, bool]]:  # type: ignore[no-untype
     return [(r.event_id, r.reason, r.released_entry_id is not None) for r in rows]
 
 
-def findings(engine) -> list[tuple[str, tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+def findings(engine, rule: str = "unpostable_event") -> list[tuple[str, tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    """The findings of one rule (the per-event rules also run in the ingest transaction)."""
     with engine.connect() as conn:
-        return [(f.severity, tuple(f.payment_ids)) for f in conn.execute(select(FindingRow.__table__).order_by(
-            FindingRow.id))]
+        return [(f.severity, tuple(f.payment_ids)) for f in conn.execute(select(FindingRow.__table__).where(
+            FindingRow.rule == rule).order_by(FindingRow.id))]
 
 
 def test_a_mixed_batch_posts_in_arrival_order_as_its_events_one_at_a_time_would(engine, tmp_path):
@@ -95,6 +96,8 @@ def test_a_mixed_batch_posts_in_arrival_order_as_its_events_one_at_a_time_would(
     with Session(engine) as a, Session(reference) as b:
         assert list(iter_chain(a)) == list(iter_chain(b))
     assert (quarantine(engine), findings(engine)) == (quarantine(reference), findings(reference))
+    assert findings(engine, "fund_not_for_programme") == findings(reference, "fund_not_for_programme") == [
+        ("high", ("p2",))]  # skill_upgrade paid by the employment fund: judged alone, in the ingest transaction
     reference.dispose()
 
 

@@ -3,14 +3,13 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
-from services.audit.service.anomaly_sweep import AnomalySweep
 from services.audit.db.ledger_reads import iter_chain
 from services.audit.db.tables import FindingRow
-from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE
 from services.audit.service.ledger_verification import verify_ledger
 from tests.audit.domain.factories import EU, UI, clean_stream, issued_event, outcome_event, ref
-from tests.audit.support import all_processed, consuming, processed, produce, send_markers, wait_for
+from tests.audit.support import (all_processed, anomaly_worker, consuming, judge_anomalies, processed, produce,
+                                 send_markers, wait_for)
 from tests.support import auth
 
 AUDITOR = auth("auditor", "auditor-1")
@@ -41,7 +40,6 @@ def test_anomaly_rules_fire_with_their_clause_on_a_stream_consumed_from_the_brok
     conflicting = issued_event("p1", amount="1.00")  # ev-issued-p1 again, other content
     produce(broker, topic_prefix, events + [conflicting])
     client.put(f"/v1/budgets/{UI}/2023", json={"amount": "2000.00"}, headers=auth("admin", "root"))
-    sweep = AnomalySweep(engine, standards, RuleParameters(), interval_s=0)  # after every consumed batch
     expected = {"duplicate_qualifying_key", "amount_not_standard", "fund_not_for_programme", "exclusive_pair_both_paid",
                 "qualifying_date_outside_period", "maker_is_checker", "fund_budget_exceeded", "fund_budget_not_set",
                 "event_payload_conflict"}
@@ -50,8 +48,10 @@ def test_anomaly_rules_fire_with_their_clause_on_a_stream_consumed_from_the_brok
         with engine.connect() as conn:
             return set(conn.execute(select(FindingRow.__table__.c.rule)).scalars())
 
-    with consuming(engine, broker, topic_prefix, on_batch_committed=sweep):
-        wait_for(lambda: processed(engine) == len(events) and rules() >= expected, what="findings of every rule")
+    # the anomaly worker in its own thread, woken after every consumed batch
+    with anomaly_worker(engine, standards) as sweep, consuming(engine, broker, topic_prefix, on_batch_committed=sweep):
+        wait_for(lambda: processed(engine) == len(events) and rules() >= expected, what="findings of every rule",
+                 describe=rules)
     findings = client.get("/v1/anomalies", params={"limit": 500}, headers=AUDITOR).json()["items"]
     by_rule = {f["rule"]: f for f in findings}
     assert set(by_rule) == expected
@@ -98,11 +98,10 @@ def test_no_rule_fires_on_a_clean_stream_of_a_thousand_varied_payments_consumed_
     for year in {e["data"]["qualifying_date"][:4] for e in stream.issued}:
         for fund in (EU, UI):
             client.put(f"/v1/budgets/{fund}/{year}", json={"amount": "100000000.00"}, headers=auth("admin", "root"))
-    sweep = AnomalySweep(engine, standards, RuleParameters(), interval_s=0)
-    with consuming(engine, broker, topic_prefix, on_batch_committed=sweep):
+    with anomaly_worker(engine, standards) as sweep, consuming(engine, broker, topic_prefix, on_batch_committed=sweep):
         produce(broker, topic_prefix, events)
         wait_for(lambda: processed(engine) == len(events), timeout=120, what="the clean stream")
-    sweep()
+    judge_anomalies(engine)
     findings = client.get("/v1/anomalies", params={"limit": 500}, headers=AUDITOR).json()["items"]
     assert findings == []
     assert client.get("/v1/ledger/verify", headers=AUDITOR).json()["entries"] == len(stream.issued)

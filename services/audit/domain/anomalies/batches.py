@@ -20,7 +20,7 @@ def batches_just_under_threshold(batches: Iterable[BatchApproved], threshold_fen
     One finding per batch that completes such a run (keyed on it), so new batches add findings
     without changing earlier ones.
     """
-    floor = threshold_fen - int(Decimal(threshold_fen) * ratio)
+    floor = near_threshold_floor(threshold_fen, ratio)
     near: dict[str, list[BatchApproved]] = defaultdict(list)
     for b in sorted(batches, key=lambda b: (b.approved_at, b.batch_id)):
         if floor <= b.total_fen <= threshold_fen:
@@ -40,6 +40,11 @@ def batches_just_under_threshold(batches: Iterable[BatchApproved], threshold_fen
                     payment_ids=last.payment_ids, batch_ids=[b.batch_id for b in recent],
                     key_ids=(last.batch_id,)))
     return findings
+
+
+def near_threshold_floor(threshold_fen: int, ratio: Decimal) -> int:
+    """The lowest batch total counted as "just under" the threshold."""
+    return threshold_fen - int(Decimal(threshold_fen) * ratio)
 
 
 def batch_control_totals(batches: Iterable[BatchApproved], payments: Iterable[IssuedPayment], *,

@@ -13,6 +13,9 @@ from typing import Literal
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+# How auditors work a finding: open when found; acknowledged (being looked into); resolved (dealt with, or closed
+# by the system when its condition no longer holds); false_positive (the rule was wrong here).
+STATUSES = ("open", "acknowledged", "resolved", "false_positive")
 
 # qingyang-2023 三(二): 规范资金使用范围、发放标准和支出程序 … 确保专款专用 — the scope, standards,
 # procedure and one-fund-one-purpose rules cite it. Other policies' rules cite their own clause.

@@ -52,19 +52,24 @@ def fund_budget_exceeded(payments: Iterable[IssuedPayment], budgets: Mapping[tup
             after[key] += 1
         elif budget is not None and totals[key] > budget:
             crossing[key] = p
-    findings = []
-    for (fund, year), total in sorted(totals.items()):
-        budget = budgets.get((fund, year))
-        key_ids = (f"fund:{fund}", f"year:{year}")
-        if budget is None:
-            findings.append(make_finding(
-                "fund_budget_not_set", "low", FUND_SUPERVISION_CLAUSE,
-                f"fund {fund} issued {format_fen(total)} in {year} with no budget set", key_ids=key_ids))
-        elif (fund, year) in crossing:
-            p = crossing[(fund, year)]
-            findings.append(make_finding(
-                "fund_budget_exceeded", "high", FUND_SUPERVISION_CLAUSE,
-                f"fund {fund} issued {format_fen(total)} in {year}, budget {format_fen(budget)}; "
-                f"crossed by payment {p.payment_id}, {after[(fund, year)]} payments after it",
-                payment_ids=(p.payment_id,), batch_ids=(p.batch_id,), key_ids=key_ids))
-    return findings
+    return [f for (fund, year), total in sorted(totals.items())
+            for f in budget_findings(fund, year, total, budgets.get((fund, year)),
+                                     crossing.get((fund, year)), after[(fund, year)])]
+
+
+def budget_findings(fund: str, year: int, total_fen: int, budget_fen: int | None,
+                    crossing: IssuedPayment | None, after: int) -> list[Finding]:
+    """The budget rule's finding for one fund-year from its totals: the payment that crossed the budget
+    (and how many came after it) is known to the caller, who may keep running totals instead of payments."""
+    key_ids = (f"fund:{fund}", f"year:{year}")
+    if budget_fen is None:
+        return [make_finding(
+            "fund_budget_not_set", "low", FUND_SUPERVISION_CLAUSE,
+            f"fund {fund} issued {format_fen(total_fen)} in {year} with no budget set", key_ids=key_ids)]
+    if crossing is None or total_fen <= budget_fen:
+        return []
+    return [make_finding(
+        "fund_budget_exceeded", "high", FUND_SUPERVISION_CLAUSE,
+        f"fund {fund} issued {format_fen(total_fen)} in {year}, budget {format_fen(budget_fen)}; "
+        f"crossed by payment {crossing.payment_id}, {after} payments after it",
+        payment_ids=(crossing.payment_id,), batch_ids=(crossing.batch_id,), key_ids=key_ids)]

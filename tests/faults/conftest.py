@@ -1,0 +1,23 @@
+"""The fault suite's seed: GRANTS_FAULT_SEED replays a run; a failing test prints the seed it ran with."""
+
+import os
+import random
+
+import pytest
+
+
+@pytest.fixture
+def fault_seed(request) -> random.Random:  # type: ignore[no-untyped-def]
+    """A random source for where and when faults strike: seeded from GRANTS_FAULT_SEED, or fresh and shown."""
+    seed = int(os.environ.get("GRANTS_FAULT_SEED") or random.SystemRandom().randrange(1 << 32))
+    request.node.fault_seed = seed
+    return random.Random(seed)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    seed = getattr(item, "fault_seed", None)
+    if seed is not None and report.failed:
+        report.sections.append(("fault seed", f"replay with GRANTS_FAULT_SEED={seed}"))

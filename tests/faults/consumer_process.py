@@ -1,0 +1,24 @@
+"""The consumer as its own process, for the test that SIGKILLs it: the real IdempotentConsumer over the tiny
+service of tests.shared.messaging_support, polls spanning the partitions."""
+
+import sys
+
+from kafka import KafkaConsumer
+
+from shared import kafka_clients
+from shared.consumer import ConsumerSpec, IdempotentConsumer
+from shared.events import CLAIM_SUBMITTED
+from tests.shared.messaging_support import inbox, make_db, record
+
+if __name__ == "__main__":
+    db_url, bootstrap, prefix, group = sys.argv[1:5]
+    spec = ConsumerSpec(name="test.recorder", group_id=group, topic_suffixes=["claims.v1"],
+                        handlers={CLAIM_SUBMITTED: record}, max_poll_records=100, max_partition_fetch_bytes=16_000)
+    # A short session: each restart waits out the killed process's session before the group hands it the
+    # partitions; what is under test (offsets, dedup, seek-back) is the same with production's six seconds.
+    def short_session(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return KafkaConsumer(*args, **{**kwargs, "session_timeout_ms": 1500, "heartbeat_interval_ms": 300})
+
+    kafka_clients.KafkaConsumer = short_session
+    print("consuming", flush=True)
+    IdempotentConsumer(make_db(db_url), inbox, spec, bootstrap, prefix).run()

@@ -1,0 +1,62 @@
+"""(b) The consumer process SIGKILLed at random moments, again and again (inside a transaction, between the
+database commit and the offset commit, while polling): after its last restart every event of a stream over
+three partitions is applied exactly once."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from shared.events import topic
+from shared.kafka_clients import ensure_topics
+from tests.faults.conditions import wait_for
+from tests.faults.sizes import sized
+from tests.faults.stream import applied_rows, assert_each_applied_once, caught_up, publish_all, stage
+from tests.shared.messaging_support import make_db
+
+EVENTS, KILLS = sized(5_000, 50_000), sized(10, 40)
+SCRIPT = Path(__file__).with_name("consumer_process.py")
+
+
+def _start(pg_url: str, broker: str, prefix: str, group: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    return subprocess.Popen([sys.executable, str(SCRIPT), pg_url, broker, prefix, group], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exactly_once(
+        pg_url, broker, topic_prefix, fault_seed):
+    engine = make_db(pg_url)
+    ensure_topics(broker, topic_prefix, partitions=3)
+    ids = stage(engine, EVENTS)
+    publish_all(engine, broker, topic_prefix)
+    group = f"{topic_prefix}.g"
+    # kill k comes once the stream passed its mark (spread over the run), after a random moment more
+    marks = sorted(fault_seed.sample(range(EVENTS // 20, EVENTS * 9 // 10), KILLS))
+    kills = []
+    for mark in marks:
+        proc = _start(pg_url, broker, topic_prefix, group)
+        began = time.monotonic()
+        try:
+            start = applied_rows(engine)
+            wait_for(lambda: applied_rows(engine) > max(mark, start) or proc.poll() is not None, timeout=60,
+                     every=0.02, what=f"the consumer to pass {mark} events")
+            assert proc.poll() is None, f"the consumer exited by itself with {proc.returncode}"
+            threading.Event().wait(fault_seed.uniform(0, 0.3))  # the random moment itself
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        kills.append((applied_rows(engine), round(time.monotonic() - began, 1)))
+    assert len(kills) >= 10
+    proc = _start(pg_url, broker, topic_prefix, group)
+    try:
+        wait_for(lambda: caught_up(broker, group, topic(topic_prefix, "claims.v1")), every=0.5, timeout=120,
+                 what="the group's offsets at the end of every partition after the last restart")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    print("(applied rows, seconds since its start) when each kill struck:", kills)
+    assert_each_applied_once(engine, ids)
