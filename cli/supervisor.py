@@ -1,5 +1,6 @@
 """`grants up`: broker (if none configured), migrations, the three services; clean stop on SIGINT/SIGTERM."""
 
+import math
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import httpx
 
 from cli.services import CONSOLE, SERVICES, console_settings, handle
 from shared.broker import die_with_parent, port_open, start_broker, stop_process
+from shared.retrying import poll
 
 STOP_SECONDS = 8.0
 
@@ -18,18 +20,17 @@ STOP_SECONDS = 8.0
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     """Wait until url answers ready from proc itself: another process already on the port (this child then
     fails to bind and exits) must never pass for it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answered_by_proc() -> bool:
         if proc.poll() is not None:
             raise RuntimeError(f"{url} exited with code {proc.returncode} before it was ready")
         try:
             response = httpx.get(url, timeout=1.0)
-            if response.status_code == 200 and response.json().get("pid") == proc.pid:
-                return
+            return response.status_code == 200 and response.json().get("pid") == proc.pid
         except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} was not ready within {timeout:.0f}s")
+            return False
+
+    if not poll(answered_by_proc, bool, timeout=timeout):
+        raise RuntimeError(f"{url} was not ready within {timeout:.0f}s")
 
 
 def _ports_free(ports: dict[str, int]) -> None:
@@ -121,12 +122,12 @@ class Supervisor:
 
     def wait(self) -> int:
         """Block until a signal or until a child dies on its own; returns the exit code for `grants up`."""
-        while True:
-            for name, proc in self.children:
-                if proc.poll() is not None:
-                    print(f"grants: {name} exited with code {proc.returncode}; stopping everything", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
+        def first_dead() -> tuple[str, subprocess.Popen] | None:
+            return next(((name, proc) for name, proc in self.children if proc.poll() is not None), None)
+
+        name, proc = poll(first_dead, lambda dead: dead is not None, timeout=math.inf, interval=0.5)
+        print(f"grants: {name} exited with code {proc.returncode}; stopping everything", file=sys.stderr)
+        return 1
 
 
 def run_up() -> int:

@@ -20,10 +20,10 @@ RETENTION_MS=604800000  # 7 days
 SEGMENT_MS=86400000     # 1 day
 PATH="/opt/kafka/bin:$PATH"  # where the apache/kafka image keeps kafka-topics.sh
 
-for t in claims.v1 payments.v1 batches.v1 deadletter.v1 checkpoints.v1; do
+for t in claims.v1 payments.v1 batches.v1 deadletter.v1 checkpoints.v1 control.v1; do
   kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$PREFIX.$t" \
     --partitions "$PARTITIONS" --replication-factor "$REPLICATION_FACTOR" \
     --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" \
     --config "retention.ms=$RETENTION_MS" --config "segment.ms=$SEGMENT_MS"
 done
-echo "topics ready: $PREFIX.{claims,payments,batches,deadletter,checkpoints}.v1 ($PARTITIONS partitions, rf $REPLICATION_FACTOR)"
+echo "topics ready: $PREFIX.{claims,payments,batches,deadletter,checkpoints,control}.v1 ($PARTITIONS partitions, rf $REPLICATION_FACTOR)"

@@ -7,12 +7,13 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from shared.event_schemas import EMITTED
+from shared.event_schemas import ANY_SERVICE, EMITTED, SERVICE_SOURCES
 from shared.events import CONTENT_TYPE, TOPIC_OF_TYPE, TOPIC_SUFFIXES, topic
 
 REF = "#/components/schemas/{model}"
 TRACEPARENT = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 DEAD_LETTER = "deadletter.v1"
+SEQUENCE = r"^[0-9]{20}$"
 DEAD_LETTER_HEADERS = ("error", "error_trace", "consumer", "original_topic", "original_partition", "original_offset")
 
 
@@ -28,10 +29,13 @@ def envelope(event_type: str, source: str, data_model: str) -> dict[str, Any]:
         "required": ["specversion", "id", "source", "type", "time", "datacontenttype", "data"],
         "properties": {
             "specversion": {"const": "1.0"}, "id": {"type": "string", "minLength": 1, "maxLength": 200},
-            "source": {"const": source}, "type": {"const": event_type},
+            "source": {"enum": list(SERVICE_SOURCES)} if source == ANY_SERVICE else {"const": source}, "type": {"const": event_type},
             "time": {"type": "string", "format": "date-time"}, "subject": {"type": "string"},
             "datacontenttype": {"const": "application/json"},
             "traceparent": {"type": "string", "pattern": TRACEPARENT}, "tracestate": {"type": "string"},
+            "sequence": {"type": "string", "pattern": SEQUENCE,
+                         "description": "CloudEvents sequence extension: the producer's gapless number of the "
+                                        "event on its topic, zero-padded (shared.sequence)"},
             "data": {"$ref": REF.format(model=data_model)},
         },
     }
@@ -83,7 +87,7 @@ def document(service: str, consumers: list[Any], prefix: str, bootstrap: str) ->
     operations: dict[str, Any] = {}
     source = f"grants/{service}"
     for suffix in TOPIC_SUFFIXES:
-        sent = [t for t, (_, s, _) in EMITTED.items() if s == source and TOPIC_OF_TYPE[t] == suffix]
+        sent = [t for t, (_, s, _) in EMITTED.items() if s in (source, ANY_SERVICE) and TOPIC_OF_TYPE[t] == suffix]
         if sent:
             operations[f"{service}.send.{channel_id(suffix)}"] = {
                 "action": "send", "channel": {"$ref": f"#/channels/{channel_id(suffix)}"},

@@ -25,6 +25,7 @@ from shared import dead_letter_records, observe
 from shared.db import unit_of_work
 from shared.deadletter import DeadLetters
 from shared.events import CloudEvent, parse_event, topic
+from shared.gap_detection import watch_for
 from shared.inbox import claim_event, claim_events, processed_ids
 from shared.kafka_clients import ensure_topics, make_consumer
 from shared.logging import bind_correlation_id, get_logger
@@ -101,6 +102,7 @@ class IdempotentConsumer:
         self.heartbeat = Heartbeat()
         self.stop_event = threading.Event()
         self.dead_letters = DeadLetters(bootstrap, prefix, spec.name)
+        self.watch = watch_for(engine, inbox, spec, prefix)  # notices a lost stretch (shared.gap_detection)
         self._consumer = None
 
     def run(self) -> None:
@@ -118,6 +120,8 @@ class IdempotentConsumer:
         try:
             self.poll_once()
             observe.consumer_polled(self)
+            if self.watch is not None:
+                self.watch.maybe_check(self._consumer)
         except self.spec.transient:
             raise  # the polled partitions were sought back; the same consumer retries them
         except Exception:
@@ -146,6 +150,8 @@ class IdempotentConsumer:
             while pending:
                 tp, messages = pending[0]
                 self.apply_batch(messages)
+                if self.watch is not None:
+                    self.watch.record(messages)
                 for message in messages:
                     self.after_apply(message)
                 self._consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})

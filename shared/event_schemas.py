@@ -25,6 +25,8 @@ from shared.events import (
     PAYMENT_FAILED,
     PAYMENT_ISSUED,
     PAYMENT_SETTLED,
+    STREAM_REPLAY_REQUESTED,
+    STREAM_REPLAYED,
 )
 
 Money = Annotated[str, Field(pattern=r"^-?\d{1,15}\.\d{2}$", description="yuan, two decimal places")]
@@ -183,6 +185,23 @@ class AccessRecordedData(Emitted):
     at: datetime
 
 
+class StreamReplayRequestedData(Emitted):
+    """A consumer asks a producer to re-send its events on a topic from a sequence on (a lost stretch)."""
+
+    source: str = Field(description="the producer asked (its CloudEvents source)")
+    topic: str = Field(description="the topic's suffix, e.g. payments.v1")
+    from_sequence: int = Field(ge=1)
+    consumer: str = Field(description="the consumer that noticed the loss")
+
+
+class StreamReplayedData(StreamReplayRequestedData):
+    """The producer marked the stretch for re-sending; its last sequence on the topic was through_sequence."""
+
+    through_sequence: int = Field(ge=0)
+
+
+ANY_SERVICE = "grants/*"  # control events: every service sends them
+
 # event type -> (its data, the service that emits it, what its Kafka key is)
 EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     CLAIM_SUBMITTED: (ClaimSubmittedData, APPLICATIONS_SOURCE, "claim id"),
@@ -198,4 +217,7 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
     # emitted by the applications and disbursement services (the source names which)
     ACCESS_RECORDED: (AccessRecordedData, DISBURSEMENT_SOURCE, "claim id, else batch id, else actor"),
+    STREAM_REPLAY_REQUESTED: (StreamReplayRequestedData, ANY_SERVICE, "producer source/topic"),
+    STREAM_REPLAYED: (StreamReplayedData, ANY_SERVICE, "producer source/topic"),
 }
+SERVICE_SOURCES = (APPLICATIONS_SOURCE, DISBURSEMENT_SOURCE, AUDIT_SOURCE)

@@ -30,7 +30,7 @@ TOPIC_OF_TYPE = {
     PAYMENT_FAILED: "payments.v1",
     BATCH_APPROVED: "batches.v1",
 }
-TOPIC_SUFFIXES = ("claims.v1", "payments.v1", "batches.v1", "deadletter.v1", "checkpoints.v1")
+TOPIC_SUFFIXES = ("claims.v1", "payments.v1", "batches.v1", "deadletter.v1", "checkpoints.v1", "control.v1")
 
 
 def topic(prefix: str, suffix: str) -> str:
@@ -98,3 +98,9 @@ TOPIC_OF_TYPE[LEDGER_CHECKPOINT] = "checkpoints.v1"
 # recorded by the service that was read; the audit service keeps the copy (keyed by claim, batch or actor).
 ACCESS_RECORDED = "grants.access.recorded"
 TOPIC_OF_TYPE[ACCESS_RECORDED] = "batches.v1"
+# Lost-stretch healing (shared.gap_detection, shared.stream_control): a consumer that found a stretch of a
+# producer's sequence missing asks for it again; the producer re-sends it from its outbox and says so.
+CONTROL_TOPIC = "control.v1"
+STREAM_REPLAY_REQUESTED = "grants.stream.replay_requested"
+STREAM_REPLAYED = "grants.stream.replayed"
+TOPIC_OF_TYPE.update({STREAM_REPLAY_REQUESTED: CONTROL_TOPIC, STREAM_REPLAYED: CONTROL_TOPIC})

@@ -8,9 +8,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from shared.bulk import among, insert_many
+from shared.stream_tables import stream_tables
 
 
 def inbox_table(metadata: MetaData) -> Table:
+    stream_tables(metadata)  # what the consumer notes to notice a lost stretch (shared.gap_detection)
     return Table(
         "processed_events",
         metadata,

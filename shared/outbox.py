@@ -13,12 +13,14 @@ from shared import metrics, tracing
 from shared.bulk import insert_many
 from shared.events import TOPIC_OF_TYPE, CloudEvent
 from shared.logging import current_correlation_id
+from shared.stream_tables import counter_table
 
 BULK_CHUNK = 1000  # a batch approval stages 20,001 events; a statement each thousand keeps each one modest
 
 
 def outbox_table(metadata: MetaData) -> Table:
     """The outbox of one service: rows are appended in the business transaction and never deleted."""
+    counter_table(metadata)  # the relay's sequence counter lives beside it
     return Table(
         "outbox",
         metadata,
@@ -30,7 +32,11 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("correlation_id", String(64)),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("published_at", DateTime(timezone=True)),
+        Column("sequence", BigInteger),  # per topic, set by the relay when it first publishes (shared.sequence)
         Index("ix_outbox_unpublished", "id", postgresql_where=Column("published_at").is_(None)),
+        # the rows the relay has still to number (shared.sequence), without scanning those it has numbered
+        Index("ix_outbox_unnumbered", "id",
+              postgresql_where=Column("published_at").is_(None) & Column("sequence").is_(None)),
     )
 
 

@@ -7,7 +7,7 @@ from kafka.errors import KafkaError
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Engine
 
-from shared import observe
+from shared import observe, sequence, stream_repo
 from shared.events import CONTENT_TYPE, topic
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.logging import get_logger
@@ -72,7 +72,9 @@ class OutboxRelay:
     def relay_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published."""
         producer = self._ensure_producer()
-        query = select(self.outbox).where(self.outbox.c.published_at.is_(None)).order_by(self.outbox.c.id)
+        stream_repo.assign_sequences(self.engine, self.outbox, self.batch_size)
+        query = (select(self.outbox).where(self.outbox.c.published_at.is_(None), self.outbox.c.sequence.is_not(None))
+                 .order_by(self.outbox.c.id))
         query = query.limit(self.batch_size)
         with self.lease.publishing() as conn:
             if conn is None:
@@ -87,7 +89,7 @@ class OutboxRelay:
                 producer.send(
                     topic(self.prefix, row.topic_suffix),
                     key=row.key.encode(),
-                    value=row.payload.encode(),
+                    value=sequence.stamp(row.payload, row.sequence).encode(),
                     headers=[("content-type", CONTENT_TYPE.encode()),
                              ("correlation_id", (row.correlation_id or "").encode())],
                 )

@@ -1,9 +1,25 @@
-"""Backoff for the loops that must outlive a dependency's outage (relay, consumers), built on tenacity."""
+"""Backoff for the loops that must outlive a dependency's outage (relay, consumers), and polling for a condition
+another process brings about (a child ready, a claim decided), both built on tenacity."""
 
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import (RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_delay,
+                      wait_exponential_jitter, wait_fixed)
+
+T = TypeVar("T")
+
+
+def poll(read: Callable[[], T], done: Callable[[T], bool], *, timeout: float, interval: float = 0.2) -> T:
+    """Call read every `interval` seconds until done(its result) or `timeout` has passed; returns the last
+    result either way, so the caller says what a timeout means. An exception from read is not retried."""
+    return Retrying(
+        retry=retry_if_result(lambda value: not done(value)),
+        stop=stop_after_delay(timeout),
+        wait=wait_fixed(interval),
+        retry_error_callback=lambda state: state.outcome.result() if state.outcome is not None else None,
+    )(read)
 
 
 def until_stopped(stop_event: threading.Event, *, initial: float = 0.2, maximum: float = 5.0,

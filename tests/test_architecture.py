@@ -24,7 +24,8 @@ QUERY_BUILDERS = {"select", "insert", "update", "delete", "text", "union", "unio
 SQL_MODULES = ("sqlalchemy", "sqlmodel")
 # shared's database helpers: the engine and unit of work, bulk inserts, inbox, outbox and its relay (and lease)
 SHARED_DB_HELPERS = {"shared/db.py", "shared/bulk.py", "shared/inbox.py", "shared/outbox.py", "shared/relay.py",
-                     "shared/db_privileges.py", "shared/dead_letter_records.py", "shared/relay_lease.py"}
+                     "shared/db_privileges.py", "shared/dead_letter_records.py", "shared/relay_lease.py",
+                     "shared/stream_repo.py"}
 
 
 def query_builders_in(source: str) -> list[str]:

@@ -48,7 +48,8 @@ class AuditRuntime(Runtime):
         workers = super().build_workers()
         workers.workers = [AuditConsumer(w.engine, w.inbox, w.spec, w.bootstrap, w.prefix,
                                          create_topics=w.create_topics)
-                           if isinstance(w, IdempotentConsumer) else w for w in workers.workers]
+                           if isinstance(w, IdempotentConsumer) and w.spec.name == CONSUMER else w
+                           for w in workers.workers]
         workers.workers += [w for w in (self.checkpoint_schedule, self.anomaly_sweep) if w is not None]
         return workers
 

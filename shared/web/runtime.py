@@ -18,6 +18,7 @@ from shared.oidc import Verifier, token_verifier
 from shared.relay import OutboxRelay
 from shared.retention import pruner_for
 from shared.settings import ServiceSettings
+from shared.stream_control import control_spec
 from shared.workers import WorkerSet
 
 
@@ -43,6 +44,9 @@ class Runtime:
     def __post_init__(self) -> None:
         if self.verifier is None:
             self.verifier = token_verifier(self.settings)
+        # every service serves replays of its outbox and hears the answers to its own requests
+        self.consumer_specs = [*self.consumer_specs, control_spec(self.service, self.settings.grants_topic_prefix,
+                                                                  self.outbox, self.inbox)]
 
     def build_workers(self) -> WorkerSet:
         s = self.settings

@@ -32,8 +32,9 @@ def test_the_grants_command_gains_the_merkle_log_verifiers():
 def test_the_service_runs_the_audit_consumer_with_the_anomaly_sweep_and_the_checkpoint_schedule(tmp_path, standards):
     app = create_app(audit_settings(f"sqlite:///{tmp_path}/a.db"), run_workers=False, standards=standards)
     workers = app.state.runtime.build_workers().workers
-    (consumer,) = [w for w in workers if hasattr(w, "spec")]
+    consumer, control = [w for w in workers if hasattr(w, "spec")]
     assert isinstance(consumer, AuditConsumer)
+    assert control.spec.name == "audit.stream_control" and not isinstance(control, AuditConsumer)
     assert consumer.spec.topic_suffixes == ["payments.v1", "batches.v1"]
     after_batch = consumer.spec.on_batch_committed
     assert isinstance(after_batch.sweep, AnomalySweep) and after_batch.sweep in workers  # its own thread

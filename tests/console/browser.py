@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -70,7 +71,10 @@ class Page:
         self.d.execute_script("arguments[0].value = arguments[1]", self.d.find_element(By.ID, element_id), value)
 
     def wait(self, condition: Callable[[], Any], timeout: float = 30, message: str = "") -> Any:
-        return WebDriverWait(self.d, timeout, poll_frequency=0.2).until(lambda _d: condition(), message)
+        # A condition read while the page navigates can hold an element of the page being left: look again.
+        return WebDriverWait(self.d, timeout, poll_frequency=0.2,
+                             ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+                             ).until(lambda _d: condition(), message)
 
     def wait_for(self, css: str, timeout: float = 30) -> None:
         self.wait(lambda: self.has(css), timeout, f"no {css} on {self.d.current_url}")

@@ -49,7 +49,7 @@ def test_a_production_worker_without_its_topics_stops_naming_them_and_creates_no
 def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix, tmp_path):
     admin = KafkaAdminClient(bootstrap_servers=broker)
     admin.create_topics([NewTopic(f"{topic_prefix}.{s}", 3, 1) for s in ("payments.v1", "batches.v1", "deadletter.v1",
-                                                                      "checkpoints.v1")])
+                                                                      "checkpoints.v1", "control.v1")])
     admin.close()
     env = _production_env(broker, topic_prefix, tmp_path)
     subprocess.run([GRANTS, "migrate", "audit"], env=env, cwd=tmp_path, check=True, capture_output=True)
@@ -62,7 +62,8 @@ def test_a_production_worker_with_its_own_topics_only_runs(broker, topic_prefix,
             assert time.monotonic() < deadline, "the audit worker never became ready"
             time.sleep(0.2)
         health = httpx.get(url).json()
-        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "CheckpointSchedule", "RetentionPruner"}
+        assert {w["worker"] for w in health["workers"]} == {"OutboxRelay", "audit.ledger", "audit.stream_control",
+                                                            "CheckpointSchedule", "RetentionPruner", "AnomalySweep"}
     finally:
         proc.terminate()
         proc.wait(15)

@@ -76,7 +76,9 @@ def _stage(engine, count: int, keys: int = 7, start: int = 0) -> list[tuple[str,
 def _lease_holders(db_name: str) -> list[int]:
     with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db_name}") as conn:
         return [pid for (pid,) in conn.execute(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s", (LOCK_CLASS,))]
+            # pg_locks spans the cluster: other tests' relays hold the same lock class in their own databases.
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", (LOCK_CLASS,))]
 
 
 def _terminate(pid: int) -> None:

@@ -1,6 +1,7 @@
 """Issue 16, point 6: GET /asyncapi.json on each service is an AsyncAPI 3.0 document of every topic and event,
 and the events the three services actually stage on their outboxes (every type: filed, decided, batched,
-unbatched, issued, approved, settled, failed, payee changed, budget set, checkpoint signed) validate against
+unbatched, issued, approved, settled, failed, payee changed, budget set, checkpoint signed, replay asked and
+answered) validate against
 its schemas. A field a producer adds without documenting it in shared/event_schemas.py fails this test."""
 
 import json
@@ -15,8 +16,11 @@ from sqlalchemy import select
 from services.applications.main import create_app as create_applications
 from services.audit.main import create_app as create_audit
 from services.disbursement.main import create_app as create_disbursement
-from shared.event_schemas import EMITTED
-from shared.events import CLAIM_BATCHED, CLAIM_DECIDED, PAYMENT_FAILED, PAYMENT_ISSUED, TOPIC_SUFFIXES
+from shared.event_schemas import ANY_SERVICE, EMITTED
+from shared.db import unit_of_work
+from shared.events import (CLAIM_BATCHED, CLAIM_DECIDED, CONTROL_TOPIC, PAYMENT_FAILED, PAYMENT_ISSUED,
+                           STREAM_REPLAY_REQUESTED, TOPIC_SUFFIXES, CloudEvent)
+from shared.gap_detection import request_replay
 from shared.migrations import upgrade_service
 from tests.applications.conftest import applications_settings
 from tests.applications.messaging.timeline_support import deliver
@@ -79,7 +83,19 @@ def emit_every_event(apps: TestClient, disbursement: TestClient, audit: TestClie
     assert apps.put(f"/v1/claims/{claim_id}/payee-account", json=NEW_ACCOUNT, headers=auth()).status_code == 200
     feed(audit.app.state.runtime.engine, [e for e in staged(disbursement) if e["type"] == PAYMENT_ISSUED])
     assert audit.post("/v1/ledger/checkpoints", headers=ADMIN).status_code == 201
+    ask_for_a_replay(audit, disbursement)
     return staged(apps) + staged(disbursement) + staged(audit)
+
+
+def ask_for_a_replay(consumer: TestClient, producer: TestClient) -> None:
+    """The audit asks disbursement to re-send its payments from 1 on, and disbursement answers."""
+    asking, serving = consumer.app.state.runtime, producer.app.state.runtime
+    with unit_of_work(asking.engine) as session:
+        request_replay(session, asking.outbox, "audit.ledger", "grants/disbursement", "payments.v1", 1)
+    request = CloudEvent.model_validate(next(e for e in staged(consumer) if e["type"] == STREAM_REPLAY_REQUESTED))
+    (control,) = [spec for spec in serving.consumer_specs if CONTROL_TOPIC in spec.topic_suffixes]
+    with unit_of_work(serving.engine) as session:
+        control.handlers[STREAM_REPLAY_REQUESTED](session, request)
 
 
 def test_every_event_the_services_emit_validates_against_the_asyncapi_document(services):
@@ -119,7 +135,8 @@ def test_each_service_documents_every_topic_and_its_own_operations(services):
                 resolve(document, ref["$ref"])
         sent = {m["$ref"].rsplit("/", 1)[-1] for op in document["operations"].values() if op["action"] == "send"
                 for m in op["messages"]}
-        assert sent - {"deadletter"} == {t for t, (_, source, _) in EMITTED.items() if source == f"grants/{name}"}
+        assert sent - {"deadletter"} == {t for t, (_, source, _) in EMITTED.items()
+                                         if source in (f"grants/{name}", ANY_SERVICE)}
         received = {m["$ref"].rsplit("/", 1)[-1] for op in document["operations"].values()
                     if op["action"] == "receive" for m in op["messages"]}
         consumed = {t for spec in client.app.state.runtime.consumer_specs for t in spec.handlers}

@@ -27,6 +27,8 @@ NOT_POSTED, AMOUNT_MISMATCH, WRONG_FUND = "not_posted", "amount_mismatch", "wron
 DUPLICATE_SETTLEMENT, SETTLEMENT_FAILED = "duplicate_settlement", "settlement_failed"
 SETTLED_AND_FAILED, UNSETTLED = "settled_and_failed", "unsettled"
 SETTLED_NOT_ISSUED, CONTROL_TOTALS_MISMATCH = "settled_not_issued", "control_totals_mismatch"
+# a stretch of the producer's events noticed lost on the way (shared.gap_detection), until received again
+APPROVED_NOT_RECEIVED = "approved_not_received"
 _EXPLAIN_TOTALS = {MISSING_ISSUED_EVENT, DUPLICATE_ISSUED_EVENT, ISSUED_NOT_APPROVED}
 
 
@@ -230,3 +232,12 @@ def _batch_problem(control: BatchControl | None, row: ReconciliationRow) -> tupl
         return CONTROL_TOTALS_MISMATCH, (f"approved {control.count} / {format_fen(control.total_fen)}, issued "
                                          f"{row.issued_count} / {format_fen(row.issued_total_fen)}")
     return None
+
+
+def stream_break(source: str, topic: str, kind: str, first: int, last: int | None, requested_at: str) -> Break:
+    """A lost stretch: whatever it held (approvals, payments) was decided upstream and never received here."""
+    stretch = f"from sequence {first}" + (f" to {last}" if last is not None else " on")
+    cause = "the broker's log restarted below what was applied" if kind == "log_reset" else "a gap in the sequence"
+    return Break(APPROVED_NOT_RECEIVED, None, None, None,
+                 f"approved but never received: {source} events on {topic} {stretch} ({cause}); "
+                 f"re-send requested {requested_at}")

@@ -6,15 +6,17 @@ from the database as one tally a batch, so the window takes those of the batches
 """
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from services.audit.db import reconciliation_source
 from services.audit.db.received_repo import facts
+from services.audit.db.stream_breaks import open_stream_breaks
+from services.audit.domain.chain import format_utc
 from services.audit.domain.events import BatchApproved
 from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, ReconciliationReport,
-                                                  not_overdue_from, reconcile)
+                                                  not_overdue_from, reconcile, stream_break)
 from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
 
@@ -44,5 +46,9 @@ def reconciliation(session: Session, *, first_day: date | None, last_day: date |
             if in_window(anchor) and fund in (None, owner):
                 yield trail
 
-    return reconcile(controls, selected(), as_of=as_of, unsettled_after=unsettled_after,
-                     clean=[t for t in tallies if t.batch_id in chosen])
+    report = reconcile(controls, selected(), as_of=as_of, unsettled_after=unsettled_after,
+                       clean=[t for t in tallies if t.batch_id in chosen])
+    # whatever fund or day a lost stretch held, it is unknown until received: every report shows it
+    report.breaks += [stream_break(b.source, b.topic, b.kind, b.first_sequence, b.last_sequence,
+                                   format_utc(b.requested_at.replace(tzinfo=b.requested_at.tzinfo or UTC))) for b in open_stream_breaks(session)]
+    return report
