@@ -1,7 +1,7 @@
 """access log: the service's access trail (shared.access_trail), append-only
 
 Revision ID: banktrail_audit_access_log
-Revises: findings_incremental_anomalies
+Revises: sequence_streams
 Create Date: 2026-12-02 06:00:00.000000
 """
 from alembic import op
@@ -11,7 +11,7 @@ from shared.access_trail import access_log_table
 from shared.db import NAMING_CONVENTION
 
 revision = 'banktrail_audit_access_log'
-down_revision = 'findings_incremental_anomalies'
+down_revision = 'sequence_streams'
 branch_labels = None
 depends_on = None
 
