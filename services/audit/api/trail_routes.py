@@ -2,6 +2,7 @@
 as a downloadable JSON document (…/trail.json)."""
 
 import json
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -24,5 +25,7 @@ def trail(payment_id: str, request: Request, db: DB) -> dict[str, Any]:
 def trail_document(payment_id: str, request: Request, db: DB) -> Response:
     """The same trail as a file to keep with the case."""
     document = payment_trail(db, request.app.state.evidence_source, payment_id)
+    # A header carries Latin-1 only: the file is named after the id's safe characters.
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", payment_id)[:120]
     return Response(json.dumps(document, ensure_ascii=False, indent=2).encode(), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="payment-trail-{payment_id}.json"'})
+                    headers={"Content-Disposition": f'attachment; filename="payment-trail-{name}.json"'})
