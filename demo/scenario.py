@@ -48,6 +48,12 @@ def _for_person(seq: int, born: date, programme: str, jurisdiction: str, facts: 
             "payee_account": _account(seq), "facts": facts}
 
 
+def _paid_to(account_name: str, claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim whose payee account is in another person's name: the officer's review flags it and the audit
+    raises a finding an auditor then works."""
+    return {**claim, "payee_account": {**claim["payee_account"], "account_name": account_name}}
+
+
 def _for_org(seq: int, name: str, programme: str, jurisdiction: str, facts: dict[str, Any]) -> dict[str, Any]:
     claimant, account = _org(seq, name)
     return {"programme": programme, "jurisdiction": jurisdiction, "claimant": claimant,
@@ -68,10 +74,11 @@ def other_programmes() -> list[tuple[str, dict[str, Any]]]:
         ("hiring a long-term unemployed person (qingyang §22)", _for_org(13, "庆阳市某物流有限公司", "hiring_long_term_unemployed", "qingyang", {
             "employee": worker(213, "1980-09-09", "孙八"), "unemployed_registered_on": "2023-01-01",
             "contract_start": "2023-07-01", "contract_months": 12})),
-        ("skill appraisal fee (qingyang §19)", _for_person(214, date(1995, 6, 1), "skill_appraisal", "qingyang", {
-            "certificate_number": "JD-2023-77", "occupation_code": "6-29-01-03", "level": 5,
-            "certificate_kind": "skill_level", "certificate_issued_on": "2023-09-01", "first_appraisal": True,
-            "subsidised_training": True, "appraisal_fee_paid": "280.00"})),
+        ("skill appraisal fee, paid to the father's account (qingyang §19)", _paid_to("申请人之父", _for_person(
+            214, date(1995, 6, 1), "skill_appraisal", "qingyang", {
+                "certificate_number": "JD-2023-77", "occupation_code": "6-29-01-03", "level": 5,
+                "certificate_kind": "skill_level", "certificate_issued_on": "2023-09-01", "first_appraisal": True,
+                "subsidised_training": True, "appraisal_fee_paid": "280.00"}))),
         ("job-seeking subsidy (qingyang §22)", _for_person(215, date(2002, 4, 4), "job_seeking_subsidy", "qingyang", {
             "hardship_category": "low_income_family", "graduating_on": "2024-06-30", "applied_on": "2023-10-15"})),
         ("labour-transfer award (qingyang §21)", _for_org(16, "庆阳市人力资源服务公司", "labour_transfer_award", "qingyang", {
