@@ -1,19 +1,16 @@
 """The demo's last part: what an auditor sees — fund balances, the chain check, anomalies, reconciliation."""
 
-import time
 from collections import Counter
 
 import httpx
 
+from shared.retrying import poll
+
 
 def wait_for_ledger(auditor: httpx.Client, entries: int, timeout: float = 60.0) -> dict:
     """Wait until the audit service has posted at least `entries` ledger entries; returns the verify answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        verify = auditor.get("/v1/ledger/verify").json()
-        if verify["entries"] >= entries or time.monotonic() > deadline:
-            return verify
-        time.sleep(0.3)
+    return poll(lambda: auditor.get("/v1/ledger/verify").json(), lambda verify: verify["entries"] >= entries,
+                timeout=timeout, interval=0.3)
 
 
 def show_audit(auditor: httpx.Client, expected_entries: int) -> None:

@@ -2,7 +2,6 @@
 flags), the officer's confirmation of a payee account changed after a failure, and a bulk re-evaluation
 of claims rejected for an unset parameter once an admin sets it."""
 
-import time
 import uuid
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ import httpx
 
 from shared.auth import issue_token
 from shared.identifiers import make_resident_id, make_uscc
+from shared.retrying import poll
 from shared.settings import DEV_JWT_SECRET
 
 PARAMETER = "chongqing-2020.hiring_long_term_unemployed.amount"
@@ -34,15 +34,12 @@ def show_refusal(checker: httpx.Client, batch_id: str) -> None:
 
 def confirm_payee(checker: httpx.Client, claim_id: str, timeout: float = 30.0) -> None:
     """Officer B confirms the claimant's new payee account once disbursement has taken the change in."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = checker.post(f"/v1/claims/{claim_id}/payee-confirmations", json={"note": "confirmed with the claimant"})
-        if r.status_code == 200:
-            print(f"  officer B confirmed the new payee account of {claim_id}: {r.json()['status']}")
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"payee confirmation: {r.status_code} {r.text[:300]}")
-        time.sleep(0.2)
+    r = poll(lambda: checker.post(f"/v1/claims/{claim_id}/payee-confirmations",
+                                  json={"note": "confirmed with the claimant"}),
+             lambda response: response.status_code == 200, timeout=timeout)
+    if r.status_code != 200:
+        raise RuntimeError(f"payee confirmation: {r.status_code} {r.text[:300]}")
+    print(f"  officer B confirmed the new payee account of {claim_id}: {r.json()['status']}")
 
 
 def run_reevaluation(officer: httpx.Client, apps: httpx.Client) -> None:
@@ -59,10 +56,8 @@ def run_reevaluation(officer: httpx.Client, apps: httpx.Client) -> None:
                     headers={"Authorization": f"Bearer {admin}"}), "parameter")
     print(f"  admin set {PARAMETER} = 1000.00")
     run = _ok(officer.post("/v1/reevaluations", json={"parameter_id": PARAMETER}), "re-evaluation", 202)
-    deadline = time.monotonic() + 30
-    while run["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        run = _ok(officer.get(f"/v1/reevaluations/{run['reevaluation_id']}"), "progress")
+    run = poll(lambda: _ok(officer.get(f"/v1/reevaluations/{run['reevaluation_id']}"), "progress"),
+               lambda progress: progress["status"] != "running", timeout=30)
     print(f"  bulk re-evaluation {run['status']}: {run['done']}/{run['total']} re-decided, "
           f"{run['now_eligible']} now eligible")
     claim = _wait(apps, claim_id, lambda c: c["status"] == "eligible")
@@ -81,14 +76,10 @@ def _chongqing_hire() -> dict[str, Any]:
 
 
 def _wait(apps: httpx.Client, claim_id: str, ready: Any, timeout: float = 30.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        claim = apps.get(f"/v1/claims/{claim_id}").json()
-        if ready(claim):
-            return claim
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"claim {claim_id} stayed {claim['status']}")
-        time.sleep(0.2)
+    claim = poll(lambda: apps.get(f"/v1/claims/{claim_id}").json(), ready, timeout=timeout)
+    if not ready(claim):
+        raise RuntimeError(f"claim {claim_id} stayed {claim['status']}")
+    return claim
 
 
 def _ok(response: httpx.Response, step: str, status: int = 200) -> dict[str, Any]:

@@ -4,7 +4,6 @@ claim statuses are shown as the applicant sees them."""
 
 import csv
 import io
-import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from demo.officer_steps import confirm_payee, show_refusal, show_review
 from services.disbursement.domain.payment_file import validate_pain001
 from shared.auth import issue_token
 from shared.china_time import CHINA_TZ
+from shared.retrying import poll
 from shared.settings import DEV_JWT_SECRET
 
 OUT = Path("var/demo")
@@ -110,15 +110,12 @@ def _bank_return(items: list[dict]) -> bytes:
 
 def _wait_statuses(apps: httpx.Client, wanted: dict[str, str], timeout: float = 30.0) -> dict[str, dict]:
     """The claims as the applicant sees them, once each shows its wanted status (statuses follow events)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        claims = {cid: apps.get(f"/v1/claims/{cid}").json() for cid in wanted}
-        if all(claims[cid]["status"] == status for cid, status in wanted.items()):
-            return claims
-        if time.monotonic() > deadline:
-            late = {cid: claims[cid]["status"] for cid, status in wanted.items() if claims[cid]["status"] != status}
-            raise RuntimeError(f"claim statuses did not follow within {timeout:.0f} s: {late}")
-        time.sleep(0.2)
+    claims = poll(lambda: {cid: apps.get(f"/v1/claims/{cid}").json() for cid in wanted},
+                  lambda seen: all(seen[cid]["status"] == status for cid, status in wanted.items()), timeout=timeout)
+    late = {cid: claims[cid]["status"] for cid, status in wanted.items() if claims[cid]["status"] != status}
+    if late:
+        raise RuntimeError(f"claim statuses did not follow within {timeout:.0f} s: {late}")
+    return claims
 
 
 def _show(claims: dict[str, dict], when: str) -> None:

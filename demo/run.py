@@ -5,7 +5,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from demo.officer_steps import run_reevaluation
 from demo.payment_trail import show_payment_trail
 from demo.payments import run_payments
 from shared.auth import issue_token
+from shared.retrying import poll
 from shared.settings import DEV_JWT_SECRET
 
 DEMO_VAR = Path("var/demo")
@@ -58,16 +58,17 @@ def stop_system(proc: subprocess.Popen) -> None:
 
 
 def wait_decided(client: httpx.Client, claim_ids: list[str], timeout: float = 60.0) -> dict[str, dict]:
-    deadline = time.monotonic() + timeout
     seen: dict[str, dict] = {}
-    while time.monotonic() < deadline and len(seen) < len(claim_ids):
+
+    def read() -> dict[str, dict]:
         for cid in claim_ids:
             if cid not in seen:
                 claim = client.get(f"/v1/claims/{cid}").json()
                 if claim["decision"] is not None:
                     seen[cid] = claim
-        time.sleep(0.2)
-    return seen
+        return seen
+
+    return poll(read, lambda decided: len(decided) == len(claim_ids), timeout=timeout)
 
 
 def show_decisions(filed: list[tuple[str, str]], decided: dict[str, dict]) -> int:
