@@ -87,7 +87,7 @@ def test_transient_database_errors_anywhere_in_a_batch_leave_every_event_applied
     with running(worker):
         # offsets move only past what was applied: once at the end of every partition, nothing is left to apply
         wait_for(lambda: caught_up(broker, spec.group_id, topic(topic_prefix, "claims.v1")), every=0.5,
-                 timeout=sized(120, 900), what="the group's offsets at the end of every partition")
+                 timeout=sized(300, 900), what="the group's offsets at the end of every partition")
     assert_each_applied_once(engine, ids)
     print("faults injected:", dict(faults.injected))
     assert min(faults.injected[k] for k in ("handler", "before database commit", "after database commit")) > 0, \
