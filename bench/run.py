@@ -2,8 +2,8 @@
 
 import sys
 
-from bench import (anomaly_bench, batch_bench, decide_bench, e2e_bench, intake_bench, ledger_bench, proof_bench,
-                   recon_bench, rules_bench)
+from bench import (anomaly_bench, bank_return_bench, batch_bench, decide_bench, e2e_bench, intake_bench,
+                   ledger_bench, proof_bench, recon_bench, rules_bench)
 from bench.harness import Benchmark, report, run_all
 
 BENCHMARKS = [
@@ -15,6 +15,7 @@ BENCHMARKS = [
     Benchmark("ledger", "audit ingest of payment events into the hash-chained ledger (PostgreSQL)", ledger_bench.run),
     Benchmark("e2e", "claims from HTTP intake to posted in the audit ledger, three services", e2e_bench.run),
     Benchmark("recon", "reconciliation report over a loaded audit database: time and peak RSS", recon_bench.run),
+    Benchmark("bank-returns", "a 20,000-line bank return (CSV, pain.002) applied end to end", bank_return_bench.run),
     Benchmark("anomalies", "one anomaly sweep and one ledger verify at 100,000 and 1,000,000 received events",
               anomaly_bench.run, runs=2),
     Benchmark("proofs", "Merkle log checkpoint and proof latency over HTTP at 1,000,000 entries", proof_bench.run),

@@ -16,7 +16,7 @@ CONSOLE = "console"  # the web console: an app of pages over the three services,
 # Kafka ACLs of deploy/k8s and the production start-up check follow from these; the compose test checks
 # them against the topics of the rows the services' outboxes actually hold.
 PUBLISHES = {
-    "applications": ("claims.v1", "control.v1"),
+    "applications": ("claims.v1", "control.v1", "batches.v1"),  # batches.v1: its access trail (grants.access.recorded)
     "disbursement": ("claims.v1", "payments.v1", "batches.v1", "control.v1"),
     "audit": ("checkpoints.v1", "control.v1"),
 }

@@ -15,6 +15,7 @@ from cli.services import console_settings, handle
 from demo import scenario
 from demo.audit_summary import show_audit
 from demo.officer_steps import run_reevaluation
+from demo.payment_trail import show_payment_trail
 from demo.payments import run_payments
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
@@ -118,6 +119,7 @@ def main() -> int:
         paid = run_payments(officer_a, officer_b, client, [cid for _, cid in filed])
         run_reevaluation(officer_b, client)
         show_audit(auditor, expected_entries=2 * paid)
+        show_payment_trail(auditor, _client(base_url("audit"), "admin", "admin-wang"), client)
     finally:
         print("\nStopping")
         stop_system(proc)

@@ -27,6 +27,7 @@ AUDIT_READERS = ("auditor", "admin")  # may read the audit ledger, findings and 
 SERVICE_ROLE = "service"  # a service's own identity: no human role, only its scopes
 SERVICE_CLIENTS = ("grants-applications", "grants-disbursement", "grants-audit")
 CLAIMS_READ_BODY = "claims:read-body"  # disbursement reads claim bodies from applications (claim check)
+PAYMENTS_READ_EVIDENCE = "payments:read-evidence"  # the audit reads a payment's decision and approvals (its trail)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import (
+    ACCESS_RECORDED,
     CLAIM_BATCHED,
     CLAIM_DECIDED,
     CLAIM_PAYEE_CHANGED,
@@ -103,11 +104,29 @@ class ClaimWithdrawn(EventData):
     withdrawn_at: datetime | None = None
 
 
+class AccessRecorded(EventData):
+    """One record of another service's access trail (shared.access_trail), as the audit keeps its copy."""
+
+    access_id: str = Field(min_length=1, max_length=36)
+    actor: str = Field(min_length=1)
+    role: str
+    action: str
+    outcome: str
+    purpose: str
+    claim_id: str | None = None
+    batch_id: str | None = None
+    payment_id: str | None = None
+    fields: list[str] = []
+    detail: str | None = None
+    at: datetime
+
+
 PAYLOADS: dict[str, type[EventData]] = {
     CLAIM_SUBMITTED: ClaimSubmitted, CLAIM_DECIDED: ClaimDecided, CLAIM_BATCHED: ClaimBatched,
     CLAIM_UNBATCHED: ClaimUnbatched, CLAIM_PAYEE_CHANGED: ClaimPayeeChanged, PAYMENT_ISSUED: PaymentEvent,
     PAYMENT_SETTLED: PaymentEvent, PAYMENT_FAILED: PaymentEvent, FUND_BUDGET_SET: FundBudgetSet,
     CLAIM_REDECIDED: ClaimRedecided, CLAIM_WITHDRAWN: ClaimWithdrawn,
+    ACCESS_RECORDED: AccessRecorded,
 }
 P = TypeVar("P", bound=EventData)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import (
+    ACCESS_RECORDED,
     APPLICATIONS_SOURCE,
     AUDIT_SOURCE,
     BATCH_APPROVED,
@@ -186,6 +187,23 @@ class LedgerCheckpointData(Emitted):
     signature: str
 
 
+class AccessRecordedData(Emitted):
+    """One record of the access trail (shared.access_trail): the names of what was read, never its values."""
+
+    access_id: str
+    actor: str
+    role: str
+    action: str
+    outcome: Literal["allowed", "refused"]
+    purpose: str
+    claim_id: str | None
+    batch_id: str | None
+    payment_id: str | None
+    fields: list[str]
+    detail: str | None
+    at: datetime
+
+
 class StreamReplayRequestedData(Emitted):
     """A consumer asks a producer to re-send its events on a topic from a sequence on (a lost stretch)."""
 
@@ -218,6 +236,8 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     BATCH_APPROVED: (BatchApprovedData, DISBURSEMENT_SOURCE, "batch id"),
     FUND_BUDGET_SET: (FundBudgetSetData, DISBURSEMENT_SOURCE, "fund"),
     LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
+    # emitted by the applications and disbursement services (the source names which)
+    ACCESS_RECORDED: (AccessRecordedData, DISBURSEMENT_SOURCE, "claim id, else batch id, else actor"),
     STREAM_REPLAY_REQUESTED: (StreamReplayRequestedData, ANY_SERVICE, "producer source/topic"),
     STREAM_REPLAYED: (StreamReplayedData, ANY_SERVICE, "producer source/topic"),
 }

@@ -101,6 +101,10 @@ CLAIM_REDECIDED = "grants.claim.redecided"
 CLAIM_WITHDRAWN = "grants.claim.withdrawn"
 TOPIC_OF_TYPE.update({CLAIM_REDECIDED: "claims.v1", CLAIM_WITHDRAWN: "claims.v1"})
 
+# The access trail (shared.access_trail): a read of personal data, a payment-file download or a refusal,
+# recorded by the service that was read; the audit service keeps the copy (keyed by claim, batch or actor).
+ACCESS_RECORDED = "grants.access.recorded"
+TOPIC_OF_TYPE[ACCESS_RECORDED] = "batches.v1"
 # Lost-stretch healing (shared.gap_detection, shared.stream_control): a consumer that found a stretch of a
 # producer's sequence missing asks for it again; the producer re-sends it from its outbox and says so.
 CONTROL_TOPIC = "control.v1"

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from services.applications.api import internal_routes, payee_routes, request_routes
 from services.applications.api.routes import router
 from services.applications.config import Settings, get_settings
+from services.applications.db.access_log import trail
 from services.applications.db.tables import inbox, outbox
 from services.applications.messaging.claim_status_events import consumer_spec
 from shared.db import make_engine
@@ -24,7 +25,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     settings = settings or get_settings()
     configure_logging(settings.grants_env)
     runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.applications_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings)])
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings)], access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants applications", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime

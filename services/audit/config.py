@@ -34,6 +34,9 @@ class Settings(ServiceSettings):
     # database. Required in production; elsewhere a development key is made under ./var if neither is set.
     audit_checkpoint_key_file: str | None = None
     audit_checkpoint_key: SecretStr | None = None
+    # A payment's trail (GET /v1/payments/{id}/trail) reads the decision and approvals from disbursement
+    # (GET /internal/v1/payments/{id}/evidence, with the audit's own token, scope payments:read-evidence).
+    disbursement_url: str = "http://127.0.0.1:8002"
 
     @model_validator(mode="after")
     def _require_a_checkpoint_key_in_production(self) -> "Settings":

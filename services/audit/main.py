@@ -12,6 +12,8 @@ from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
 from shared.db import make_engine
+from services.audit.db.access_log import trail
+from services.audit.db.evidence_source import EvidenceSource
 from services.audit.db.tables import inbox, outbox
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
@@ -21,7 +23,10 @@ from services.audit.service.anomaly_intake import AnomalyIntake
 from services.audit.service.checkpoint_schedule import CheckpointSchedule
 from services.audit.service.signing_key import load_signer
 from services.audit.service.catalog_standards import catalog_standards
+from shared import tracing
+from shared.auth import PAYMENTS_READ_EVIDENCE
 from shared.consumer import ConsumerSpec, IdempotentConsumer
+from shared.service_identity import service_auth
 from shared.logging import configure_logging
 from shared.money import parse_fen
 from shared.web.app import install_common
@@ -73,6 +78,19 @@ def consumer_specs(settings: Settings, standards: Standards, sweep: AnomalySweep
     return [ledger_consumer_spec(settings, AfterBatch(sweep, schedule), intake)]
 
 
+def evidence_source(settings: Settings) -> EvidenceSource:
+    """Disbursement's evidence of a payment, read with the audit's own token (no credentials: the trail says
+    that part is missing, rather than the service refusing to start)."""
+    try:
+        auth = service_auth(settings, PAYMENTS_READ_EVIDENCE)
+    except ValueError:
+        auth = None
+    source = EvidenceSource(settings.disbursement_url, auth)
+    if source.client is not None:
+        tracing.instrument_http_client(source.client, SERVICE)
+    return source
+
+
 def create_app(settings: Settings | None = None, *, run_workers: bool | None = None,
                standards: Standards | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -85,13 +103,14 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
     runtime = AuditRuntime(service=SERVICE, settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, standards, sweep, schedule),
-                           checkpoint_schedule=schedule, anomaly_sweep=sweep)
+                           checkpoint_schedule=schedule, anomaly_sweep=sweep, access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants audit", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
     app.state.standards = standards
     app.state.rule_parameters = rule_parameters(settings)
     app.state.signer = signer
+    app.state.evidence_source = evidence_source(settings)  # a payment's trail reads disbursement's evidence
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine,
                    bootstrap_of=lambda: settings.kafka_bootstrap)
     for router in routers:

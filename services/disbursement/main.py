@@ -10,10 +10,11 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from services.disbursement.api import bank_return_routes, batch_routes, entitlement_routes, fund_routes
-from services.disbursement.api import officer_routes, parameter_routes
+from services.disbursement.api import evidence_routes, officer_routes, parameter_routes
 from services.disbursement.api.routes import router
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import Settings, get_settings
+from services.disbursement.db.access_log import trail
 from services.disbursement.db.tables import inbox, outbox
 from services.disbursement.service.claim_deciding import Decider
 from services.disbursement.messaging.claim_events import consumer_spec
@@ -38,7 +39,8 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     tracing.instrument_http_client(claim_source.client, SERVICE)
     decider = Decider(catalog, claim_source, settings.grants_pii_key)
     runtime = Runtime(service=SERVICE, settings=settings, engine=make_engine(settings.disbursement_database_url),
-                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock)
+                      outbox=outbox, inbox=inbox, consumer_specs=[consumer_spec(settings, decider)], clock=clock,
+                      access_trail=trail)
     workers = settings.grants_run_workers if run_workers is None else run_workers
     app = FastAPI(title="grants disbursement", version="1.0", lifespan=runtime_lifespan(runtime, workers))
     app.state.runtime = runtime
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     install_common(app, service=SERVICE, engine_of=lambda: runtime.engine, bootstrap_of=lambda: settings.kafka_bootstrap)
     app.include_router(router)
     app.include_router(parameter_routes.router)
-    for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes, officer_routes):
+    for finance in (entitlement_routes, batch_routes, fund_routes, bank_return_routes, officer_routes,
+                    evidence_routes):
         app.include_router(finance.router)
     return app

@@ -5,8 +5,7 @@ from datetime import date
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ValidationError, BeforeValidator, ConfigDict, Field, StrictBool,
-                      StrictInt, WithJsonSchema, field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema, field_validator, model_validator)
 
 from shared.bank_text import MAX_BANK_TEXT, account_number_problem, bank_text_problem, nfc
 

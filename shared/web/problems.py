@@ -4,6 +4,7 @@ mapped by one set of handlers; never a bare 500 for bad input."""
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
@@ -50,9 +51,29 @@ def _field_path(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _record_refusal(request: Request, exc: DomainError) -> None:
+    """A refused action (403) of a known caller goes on the service's access trail (shared.access_trail), in a
+    transaction of its own: the request's own is rolled back."""
+    runtime = getattr(request.app.state, "runtime", None)
+    principal = getattr(request.state, "principal", None)
+    trail = getattr(runtime, "access_trail", None)
+    if trail is None or principal is None:
+        return
+    route = request.scope.get("route")
+    params = request.path_params
+    try:
+        trail.record_refusal(runtime.engine, principal, purpose=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                             detail=exc.detail, claim_id=params.get("claim_id"), batch_id=params.get("batch_id"),
+                             payment_id=params.get("payment_id"))
+    except Exception:  # noqa: BLE001 - the refusal is answered even when its record cannot be written
+        log.exception("access_trail.refusal_not_recorded")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if exc.status == 403:
+            await run_in_threadpool(_record_refusal, request, exc)
         return problem_of(exc)
 
     @app.exception_handler(RequestValidationError)

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Table
@@ -39,6 +39,7 @@ class Runtime:
     workers: WorkerSet | None = None
     clock: Callable[[], datetime] = system_clock
     verifier: Verifier | None = None  # who a bearer token names (shared.oidc); from the settings unless given
+    access_trail: Any = None  # the service's shared.access_trail.AccessTrail: refusals are recorded on it
 
     def __post_init__(self) -> None:
         if self.verifier is None:

@@ -68,6 +68,7 @@ def emit_every_event(apps: TestClient, disbursement: TestClient, audit: TestClie
     fund = "unemployment_insurance"
     assert disbursement.put(f"/v1/funds/{fund}/budgets/2030", json={"amount": "900000.00"}, headers=ADMIN).status_code == 200
     first = list(bodies)[:1]
+    assert disbursement.get("/v1/entitlements", headers=auth()).status_code == 403  # a refusal: on the access trail
     rejected = disbursement.post("/v1/batches", json={"fund": fund, "claim_ids": first}, headers=OFFICER).json()
     disbursement.post(f"/v1/batches/{rejected['batch_id']}/reject", json={"reason": "wrong period"}, headers=CHECKER)
     batch = disbursement.post("/v1/batches", json={"fund": fund}, headers=OFFICER).json()

@@ -21,7 +21,7 @@ class ClaimLookup(BaseModel):
 @router.post("/internal/v1/claims/lookup", response_model=ClaimBodies)
 def lookup_claims(caller: ClaimsReader, db: DB, body: Annotated[ClaimLookup, Body()]) -> dict[str, Any]:
     """The bodies of up to 500 claims, in the order asked; ids we do not hold are listed in `missing`."""
-    rows = claims_by_id(db, body.claim_ids)
+    rows = claims_by_id(db, body.claim_ids, caller)
     items = [{"claim_id": cid, "status": rows[cid].status, "submitted_at": rows[cid].submitted_at.isoformat(),
               "body": rows[cid].body} for cid in body.claim_ids if cid in rows]
     return {"items": items, "missing": [cid for cid in body.claim_ids if cid not in rows]}

@@ -8,7 +8,8 @@ from services.applications.api.schemas import ClaimBodyOut, ClaimPage, ClaimPubl
 from services.applications.service.claim_filing import file_claim
 from services.applications.api.search_params import claim_filters
 from services.applications.domain.search_index import ClaimFilters
-from services.applications.service.claim_reads import claim_body, search_claims, visible_claim
+from services.applications.service.claim_reads import (claim_body, explained, search_claims,
+                                                       visible_claim)
 from shared.auth import CLAIMS_READ_BODY, STAFF, Principal
 from shared.claims.documented import claim_request_schema
 from shared.errors import ValidationFailed
@@ -52,8 +53,14 @@ def post_claim(request: Request, response: Response, caller: Applicant, db: DB,
 
 
 @router.get("/v1/claims/{claim_id}", **ONE_CLAIM, tags=["claims"])
-def get_claim(claim_id: str, caller: Caller, db: DB) -> ClaimPublic:
-    return to_public(*visible_claim(db, claim_id, caller))
+def get_claim(claim_id: str, caller: Caller, db: DB, response: Response,
+              accept_language: Annotated[str | None, Header()] = None) -> ClaimPublic:
+    """The claim, its history, and its status in plain words (`explanation`: Chinese, or English when
+    Accept-Language prefers it), with a failed payment's bank reason and what to do next."""
+    row, history = visible_claim(db, claim_id, caller)
+    explanation = explained(row, history, accept_language)
+    response.headers["Content-Language"] = "zh-CN" if explanation["language"] == "zh" else "en"
+    return to_public(row, history, explanation)
 
 
 @router.get("/v1/claims", response_model=ClaimPage, response_model_exclude_unset=True, tags=["claims"])
@@ -70,7 +77,7 @@ def list_claims(caller: Person, db: DB, filters: Annotated[ClaimFilters, Depends
 def get_claim_body(claim_id: str, caller: ClaimsReader, db: DB) -> dict:
     """The full body of a claim, for the services that act on it (a service token with scope claims:read-body):
     identifiers never travel in events."""
-    row = claim_body(db, claim_id)
+    row = claim_body(db, claim_id, caller)
     return {"claim_id": row.claim_id, "status": row.status, "submitted_at": row.submitted_at.isoformat(),
             "body": row.body}
 

@@ -26,6 +26,8 @@ class ClaimPublic(BaseModel):
     decision: DecisionOut | None
     history: list[HistoryItem]
     review: str | None = None  # "requested" (a review of the rejection is asked for) or "answered"
+    # the status in plain words, in the language of Accept-Language (GET /v1/claims/{id} only)
+    explanation: dict[str, Any] | None = None
 
 
 class ClaimPage(BaseModel):
@@ -47,9 +49,11 @@ class ClaimBodies(BaseModel):
     missing: list[str] = Field(description="asked-for ids this service does not hold")
 
 
-def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]") -> ClaimPublic:
+def to_public(row: "ClaimRow", history: "list[ClaimHistoryRow]",
+              explanation: dict[str, Any] | None = None) -> ClaimPublic:
+    extra = {"explanation": explanation} if explanation is not None else {}  # unset elsewhere: left out
     return ClaimPublic(
         claim_id=row.claim_id, status=row.status, programme=row.programme, jurisdiction=row.jurisdiction,
         submitted_at=row.submitted_at, decision=row.decision, review=row.review_state,
-        history=[HistoryItem(status=h.status, at=h.at, detail=h.detail) for h in history],
+        history=[HistoryItem(status=h.status, at=h.at, detail=h.detail) for h in history], **extra,
     )

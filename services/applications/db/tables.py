@@ -7,6 +7,7 @@ from sqlmodel import Field
 
 from shared.db_types import UtcDateTime
 from shared.db import service_base
+from shared.access_trail import access_log_table
 from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -53,7 +54,8 @@ class ClaimHistoryRow(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 dead_letters = dead_letter_table(Base.metadata)  # beside the inbox: the consumer finds it there
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
-APPEND_ONLY_TABLES: tuple[str, ...] = ()
+APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log",)

@@ -6,8 +6,12 @@ from dataclasses import replace
 from sqlmodel import Session
 
 from services.applications.db import claims_repo
+from services.applications.db.access_log import trail
 from services.applications.db.tables import ClaimHistoryRow, ClaimRow
+from services.applications.domain import plain_words
 from services.applications.domain.search_index import ClaimFilters
+from services.applications.domain.status import PAYMENT_FAILED
+from shared.access_trail import CLAIM_READ
 from shared.auth import STAFF, Principal
 from shared.errors import NotFound
 
@@ -20,6 +24,13 @@ def visible_claim(session: Session, claim_id: str, caller: Principal) -> ClaimWi
     if row is None or (caller.role not in STAFF and row.applicant_sub != caller.sub):
         raise NotFound(f"no claim {claim_id} visible to you")
     return row, history_of(session, claim_id)
+
+
+def explained(row: ClaimRow, history: list[ClaimHistoryRow], accept_language: str | None) -> dict:
+    """The claim's status in plain words (domain.plain_words), with the bank's reason of its last failure."""
+    failures = [h for h in history if h.status == PAYMENT_FAILED]
+    reason = plain_words.bank_reason_of(failures[-1].detail) if failures else None
+    return plain_words.explain(row.status, row.claim_id, reason, plain_words.language_of(accept_language))
 
 
 def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:
@@ -36,13 +47,23 @@ def search_claims(session: Session, caller: Principal, filters: ClaimFilters, *,
     return [(row, histories[row.claim_id]) for row in rows]
 
 
-def claim_body(session: Session, claim_id: str) -> ClaimRow:
+# what a claim body holds of a person (its values never reach the trail, only these names)
+BODY_FIELDS = ("claimant.id_number", "claimant.name", "payee_account")
+
+
+def claim_body(session: Session, claim_id: str, reader: Principal) -> ClaimRow:
+    """A claim's full body for a service acting on it; the read is on the access trail."""
     row = claims_repo.by_claim_id(session, claim_id)
     if row is None:
         raise NotFound(f"no claim {claim_id}")
+    trail.record(session, reader, action=CLAIM_READ, purpose="claim body for the service acting on it",
+                 claim_id=claim_id, fields=BODY_FIELDS)
     return row
 
 
-def claims_by_id(session: Session, claim_ids: list[str]) -> dict[str, ClaimRow]:
-    """The claims of these ids that exist, by id."""
-    return {row.claim_id: row for row in claims_repo.by_claim_ids(session, claim_ids)}
+def claims_by_id(session: Session, claim_ids: list[str], reader: Principal) -> dict[str, ClaimRow]:
+    """The claims of these ids that exist, by id; each read is on the access trail."""
+    rows = {row.claim_id: row for row in claims_repo.by_claim_ids(session, claim_ids)}
+    trail.record_many(session, reader, action=CLAIM_READ, purpose="claim bodies for the service acting on them",
+                      claim_ids=list(rows), fields=BODY_FIELDS)
+    return rows

@@ -1,7 +1,7 @@
 """What every audit route needs: the auditor/admin gate, the session and time windows."""
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
@@ -19,6 +19,7 @@ Admin = Annotated[Principal, Depends(admin)]
 DB = DBSession
 _MOMENT_HELP = "YYYY-MM-DD (a China calendar day) or an ISO 8601 timestamp with offset"
 Moment = Annotated[str | None, Query(description=_MOMENT_HELP)]
+ReportFormat = Annotated[Literal["json", "csv"] | None, Query(description="csv: the same as Accept: text/csv")]
 From = Annotated[str | None, Query(alias="from", description=_MOMENT_HELP)]  # "from" is a Python keyword
 
 

@@ -1,9 +1,12 @@
-"""The reconciliation report as JSON and as CSV: the same rows, fund rows, batch rows, then breaks."""
+"""The audit's reports as JSON and as CSV (Accept: text/csv, or ?format=csv): reconciliation (fund rows, batch rows,
+then breaks), fund usage (programme, fund and month rows), the access log."""
 
 import csv
 import io
 from collections.abc import Iterator
 from typing import Any
+
+from fastapi.responses import StreamingResponse
 
 from services.audit.domain.reconciliation import Break, ReconciliationReport, ReconciliationRow
 from shared.money import format_fen
@@ -42,6 +45,35 @@ def report_csv(report: ReconciliationReport) -> Iterator[str]:
     for b in report.breaks:
         yield _line(["break", b.fund or "", b.batch_id or "", b.payment_id or "", b.kind, b.detail,
                      *([""] * (len(CSV_COLUMNS) - 6))])
+
+
+USAGE_COLUMNS = ("record", "month", "fund", "programme", "issued_count", "reversed_count", "issued", "reversed",
+                 "net", "settled", "budget", "currency")
+
+
+def usage_csv(report: dict[str, Any]) -> Iterator[str]:
+    """Fund usage: a row per fund and programme, per fund (with its budget), per month and fund."""
+    yield _line(USAGE_COLUMNS)
+    for record, rows in (("programme", report["items"]), ("fund", report["funds"]), ("month", report["months"])):
+        for row in rows:
+            yield _line([record, *(row.get(c) if row.get(c) is not None else "" for c in USAGE_COLUMNS[1:])])
+
+
+def rows_csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Iterator[str]:
+    """Any list of flat records (a list value is joined with ';')."""
+    yield _line(columns)
+    for row in rows:
+        yield _line([";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                     for v in (row.get(c) for c in columns)])
+
+
+def wants_csv(accept: str | None, format_: str | None) -> bool:
+    return format_ == "csv" or bool(accept and "text/csv" in accept)
+
+
+def csv_response(lines: Iterator[str], name: str) -> StreamingResponse:
+    return StreamingResponse(lines, media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 def _line(values: Any) -> str:

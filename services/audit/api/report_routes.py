@@ -1,13 +1,12 @@
-"""GET /v1/reports/…: reconciliation (JSON, or CSV on Accept: text/csv) and fund usage (contract §5)."""
+"""GET /v1/reports/…: reconciliation and fund usage (contract §5), as JSON or CSV (Accept: text/csv or ?format=csv)."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import StreamingResponse
 
-from services.audit.api.deps import DB, From, Moment, auditor, parse_day
-from services.audit.api.report_formats import report_csv, report_json
+from services.audit.api.deps import DB, From, Moment, ReportFormat, auditor, parse_day
+from services.audit.api.report_formats import csv_response, report_csv, report_json, usage_csv, wants_csv
 from services.audit.api.schemas import FundUsagePage, ReconciliationOut
 from services.audit.domain.chain import format_utc
 from services.audit.service.fund_usage_report import fund_usage_report
@@ -22,9 +21,9 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"], dependencies=[Depends
 
 @router.get("/reconciliation", response_model=ReconciliationOut,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
-                             "description": "JSON, or CSV on Accept: text/csv"}})
+                             "description": "JSON, or CSV on Accept: text/csv or ?format=csv"}})
 def reconciliation_report(request: Request, db: DB, from_: From = None, to: Moment = None, fund: str | None = None,
-                          accept: Annotated[str | None, Header()] = None) -> Any:
+                          accept: Annotated[str | None, Header()] = None, format: ReportFormat = None) -> Any:
     """Per fund and per batch: approved, issued, posted, settled, failed, and every break.
 
     from/to are China calendar days (inclusive) selecting batches by approval day.
@@ -36,17 +35,22 @@ def reconciliation_report(request: Request, db: DB, from_: From = None, to: Mome
     as_of = datetime.now(UTC)
     report = reconciliation(db, first_day=first_day, last_day=last_day, fund=fund, as_of=as_of,
                             unsettled_after=timedelta(days=settings.audit_unsettled_after_days))
-    if accept and "text/csv" in accept:
-        return StreamingResponse(report_csv(report), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="reconciliation.csv"'})
+    if wants_csv(accept, format):
+        return csv_response(report_csv(report), "reconciliation")
     return {"from": from_, "to": to, "fund": fund, "as_of": format_utc(as_of), **report_json(report)}
 
 
-@router.get("/fund-usage", response_model=FundUsagePage)
+@router.get("/fund-usage", response_model=FundUsagePage,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "JSON, or CSV on Accept: text/csv or ?format=csv"}})
 def fund_usage(db: DB, year: Annotated[int | None, Query(ge=2000, le=2100)] = None, limit: Limit = 50,
-               cursor: Cursor = None) -> dict[str, Any]:
+               cursor: Cursor = None, accept: Annotated[str | None, Header()] = None,
+               format: ReportFormat = None) -> Any:
     """Per fund and programme: issued, reversed (failed), net and settled in a calendar year (China time);
-    `items` are paged, `funds` (one row a fund) come whole with every page."""
+    `items` are paged, `funds` (one row a fund) and `months` (per month and fund) come whole with every page.
+    As CSV (Accept: text/csv or ?format=csv): every row of the year, unpaged."""
     report = fund_usage_report(db, year or business_year(datetime.now(UTC)))
+    if wants_csv(accept, format):
+        return csv_response(usage_csv(report), f"fund-usage-{report['year']}")
     report["items"], report["next_cursor"] = slice_page(report["items"], limit, cursor)
     return report

@@ -168,10 +168,23 @@ class FundUsageOut(_Report):
     currency: str
 
 
+class MonthUsageOut(_Report):
+    month: str  # YYYY-MM, China calendar
+    fund: str
+    issued_count: int
+    reversed_count: int
+    issued: str
+    reversed: str
+    net: str
+    settled: str
+    currency: str
+
+
 class FundUsagePage(_Report):
     year: int
     items: list[UsageRowOut]
     funds: list[FundUsageOut]
+    months: list[MonthUsageOut] = []  # per China calendar month and fund
     next_cursor: str | None
 
 

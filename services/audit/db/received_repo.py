@@ -107,3 +107,10 @@ def approvals_received(session: Session) -> dict[str, datetime]:
 
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite returns naive UTC datetimes
+
+
+def events_of_payment(session: Session, payment_id: str) -> list[tuple[str, str, dict[str, Any], datetime]]:
+    """(event_id, type, payload, received_at) of every event received about the payment, in arrival order."""
+    query = select(RECEIVED.c.event_id, RECEIVED.c.type, RECEIVED.c.payload, RECEIVED.c.received_at) \
+        .where(RECEIVED.c.payment_id == payment_id).order_by(RECEIVED.c.id)
+    return [(e, t, p, _aware(r)) for e, t, p, r in session.execute(query)]

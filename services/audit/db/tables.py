@@ -20,6 +20,7 @@ from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerP
 from services.audit.db.merkle_tables import CheckpointRow, CosignatureRow, MerkleNodeRow
 from services.audit.db.review_tables import ApprovedPaymentRow, FindingRow, FundBudgetRow, QuarantinedEventRow
 from services.audit.db.types import Id, UtcDateTime
+from shared.access_trail import access_log_table
 from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -54,8 +55,9 @@ class ReceivedEvent(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 dead_letters = dead_letter_table(Base.metadata)  # beside the inbox: the consumer finds it there
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
-APPEND_ONLY_TABLES: tuple[str, ...] = (LedgerEntryRow.__tablename__, LedgerPostingRow.__tablename__, MerkleNodeRow.__tablename__,
+APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log", LedgerEntryRow.__tablename__, LedgerPostingRow.__tablename__, MerkleNodeRow.__tablename__,
                       CheckpointRow.__tablename__, CosignatureRow.__tablename__)

@@ -15,7 +15,6 @@ from services.disbursement.service.batch_review import with_review
 from services.disbursement.service.batch_view import batch_detail, batch_or_404, batch_summary, batches_page
 from services.disbursement.service.batch_drafting import draft_batch, reject_batch, remove_item
 from services.disbursement.service.payment_file_export import payment_file
-from shared.auth import STAFF
 from shared.china_time import business_day
 from shared.errors import ValidationFailed
 from shared.pagination import decode_cursor, page_of
@@ -102,6 +101,6 @@ def get_payment_file(batch_id: str, request: Request, caller: OfficerOrAdmin, db
     settings = request.app.state.runtime.settings
     document = payment_file(db, batch_id=batch_id, source=request.app.state.claim_source,
                             accounts=settings.grants_fund_accounts, pii_key=settings.grants_pii_key,
-                            execution_date=execution_date)
+                            reader=caller, execution_date=execution_date)
     return Response(document, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="payment-{batch_id}.xml"'})

@@ -9,7 +9,6 @@ from services.disbursement.api.responses import EntitlementPage
 from services.disbursement.api.routes import DB
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.service.entitlements import entitlements_page
-from shared.auth import STAFF
 from shared.errors import ValidationFailed
 from shared.money import CURRENCY, format_fen
 from shared.pagination import decode_cursor, page_of

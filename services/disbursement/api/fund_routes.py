@@ -10,7 +10,6 @@ from services.disbursement.api.finance_schemas import BudgetAmount
 from services.disbursement.api.responses import FundOut, FundPage
 from services.disbursement.api.routes import DB
 from services.disbursement.service.fund_budgets import fund_view, funds_view, set_budget
-from shared.auth import STAFF
 from shared.china_time import business_year
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit

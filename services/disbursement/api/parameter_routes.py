@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.disbursement.api.responses import ParameterPage, ParameterSetOut
 from services.disbursement.api.routes import DB
 from services.disbursement.service.operator_parameters import operator_values, set_operator_value
-from shared.auth import STAFF
 from shared.pagination import slice_page
 from shared.web.query import Cursor, Limit
 from shared.web.openapi import problems

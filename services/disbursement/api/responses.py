@@ -200,4 +200,5 @@ class BankReturnOut(_Out):
     uploaded_at: str
     applied: int
     summary: dict[str, int] = Field(description="how many lines had each outcome")
+    line_count: int = Field(description="how many lines the file had")
     lines: list[ReturnLineOut]

@@ -145,3 +145,6 @@ class BankReturnUploadRow(Base, table=True):
     uploaded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     applied: int = Field(sa_column=Column(Integer, nullable=False))
     outcomes: list = Field(sa_column=Column(JSON, nullable=False))
+    # per outcome code, how many lines (GET /v1/bank-returns lists uploads without reading their lines)
+    summary: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'")))
+    line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default=text("0")))

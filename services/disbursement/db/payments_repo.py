@@ -1,12 +1,15 @@
 """Queries on payments, fund budgets and bank return uploads."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from services.disbursement.db.batch_tables import BankReturnUploadRow, FundBudgetRow, PaymentRow
 from services.disbursement.db.batch_repo import CHUNK
+from services.disbursement.db.tables import DecisionRow
 from shared.bulk import insert_many
 
 FAILED = "failed"
@@ -53,6 +56,36 @@ def issued_totals(session: Session, year: int) -> dict[str, int]:
 
 def upload(session: Session, upload_id: str) -> BankReturnUploadRow | None:
     return session.get(BankReturnUploadRow, upload_id)
+
+
+def payment(session: Session, payment_id: str) -> PaymentRow | None:
+    return session.get(PaymentRow, payment_id)
+
+
+def decision(session: Session, claim_id: str) -> DecisionRow | None:
+    return session.get(DecisionRow, claim_id)
+
+
+def statement_candidates(session: Session, fund: str, payment_ids: list[str], batch_ids: list[str],
+                         since: datetime | None, until: datetime | None) -> list[PaymentRow]:
+    """The fund's payments a statement may book: those it names, those of the batches it names, and those
+    issued or given an outcome in [since, until)."""
+    named = [PaymentRow.payment_id.in_(payment_ids[i:i + CHUNK]) for i in range(0, len(payment_ids), CHUNK)]  # type: ignore[attr-defined]
+    named += [PaymentRow.batch_id.in_(batch_ids)] if batch_ids else []  # type: ignore[attr-defined]
+    if since is not None and until is not None:
+        named += [PaymentRow.issued_at.between(since, until), PaymentRow.outcome_at.between(since, until)]  # type: ignore[union-attr]
+    if not named:
+        return []
+    return list(session.execute(select(PaymentRow).where(PaymentRow.fund == fund, or_(*named))).scalars())
+
+
+def uploads_page(session: Session, after: tuple[datetime, str] | None, limit: int) -> list[BankReturnUploadRow]:
+    """Uploads newest first after the keyset position `after`; their lines are not loaded."""
+    query = select(BankReturnUploadRow).options(defer(BankReturnUploadRow.outcomes))  # type: ignore[arg-type]
+    if after is not None:
+        query = query.where(tuple_(BankReturnUploadRow.uploaded_at, BankReturnUploadRow.upload_id) < tuple_(*after))
+    order = (BankReturnUploadRow.uploaded_at.desc(), BankReturnUploadRow.upload_id.desc())  # type: ignore[attr-defined]
+    return list(session.execute(query.order_by(*order).limit(limit)).scalars())
 
 
 def budget(session: Session, fund: str, year: int) -> FundBudgetRow | None:

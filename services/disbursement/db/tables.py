@@ -13,6 +13,7 @@ from shared.db_types import UtcDateTime
 
 from services.disbursement.db import batch_tables, parameter_tables, review_tables  # noqa: F401 - register their tables
 from services.disbursement.db.base import Base, BigId
+from shared.access_trail import access_log_table
 from shared.dead_letter_records import dead_letter_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
@@ -83,8 +84,9 @@ class SubjectLock(Base, table=True):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 dead_letters = dead_letter_table(Base.metadata)  # beside the inbox: the consumer finds it there
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
-APPEND_ONLY_TABLES: tuple[str, ...] = ()
+APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log",)
 

@@ -38,6 +38,7 @@ from shared.errors import NotFound
 from shared.events import DISBURSEMENT_SOURCE, PAYMENT_FAILED, PAYMENT_SETTLED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue_many
+from shared.pagination import decode_cursor, page_of
 
 log = get_logger("disbursement.bank_returns")
 ReturnForm = Literal["csv", "pain.002"]
@@ -51,13 +52,15 @@ def take_returns(session: Session, *, data: bytes, form: ReturnForm, uploader: P
     known, file_outcomes = _known_payments(session, parsed, payments)
     outcomes = file_outcomes + match_returns(parsed.entries(), known)
     now, upload_id = datetime.now(UTC), str(uuid.uuid4())
-    events = [_apply(session, payments[o.end_to_end_id], o, now, upload_id) for o in outcomes if o.changes_state]
+    applied = [(payments[o.end_to_end_id], o) for o in outcomes if o.changes_state]
+    events = [_apply(session, payment, o, now, upload_id) for payment, o in applied]
+    _move_claims(session, [payment for payment, _ in applied], now)
     enqueue_many(session, outbox, events)
     row = BankReturnUploadRow(
         upload_id=upload_id, sha256=hashlib.sha256(data).hexdigest(), source_format=parsed.source_format,
         original_message_id=(parsed.original_message_id or "")[:35] or None, uploaded_by=uploader.sub,
-        uploaded_at=now, applied=len(events),
-        outcomes=[_outcome_json(o, payments, known) for o in outcomes])
+        uploaded_at=now, applied=len(events), outcomes=[_outcome_json(o, payments, known) for o in outcomes],
+        summary=dict(Counter(o.code.value for o in outcomes)), line_count=len(outcomes))
     session.add(row)
     log.info("disbursement.bank_return_taken", upload_id=upload_id, form=parsed.source_format, lines=len(outcomes),
              applied=len(events), outcomes=dict(Counter(o.code.value for o in outcomes)))
@@ -70,6 +73,17 @@ def upload(session: Session, upload_id: str) -> BankReturnUploadRow:
     if row is None:
         raise NotFound(f"no bank return upload {upload_id}")
     return row
+
+
+def uploads_page(session: Session, *, limit: int, cursor: str | None) -> tuple[list[BankReturnUploadRow], str | None]:
+    """The uploads, newest first, without their lines (their per-outcome counts instead)."""
+    after = decode_cursor(cursor, datetime, str)
+    rows = payments_repo.uploads_page(session, after, limit + 1)
+    return page_of(rows, limit, lambda row: (_aware(row.uploaded_at), row.upload_id))
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps no offset; we wrote UTC
 
 
 def _known_payments(session: Session, parsed: ParsedReturns,
@@ -94,12 +108,25 @@ def _apply(session: Session, payment: PaymentRow, outcome: LineOutcome, now: dat
     payment.outcome_at, payment.return_upload_id = now, upload_id
     payment.reason_code = None if settled else line.reason_code
     session.add(payment)
-    batch_repo.set_decision_status(session, [payment.claim_id], bs.CLAIM_STATUS_OF_PAYMENT[payment.status])
-    if not settled:  # the claim may be batched again once its payee account is corrected
-        batch_repo.release_items(session, payment.batch_id, now, [payment.claim_id])
     data = finance_event_data.payment_outcome(payment, settled, now, payment.reason_code, line.value_date)
     event = new_event(PAYMENT_SETTLED if settled else PAYMENT_FAILED, DISBURSEMENT_SOURCE, payment.payment_id, data)
     return event, payment.beneficiary_ref  # keyed like grants.payment.issued: a payee's events stay in order
+
+
+def _move_claims(session: Session, payments: list[PaymentRow], now: datetime) -> None:
+    """The claims of the applied lines follow their payments, a statement per status (and per batch for the
+    failed, released from their batch so they may be batched again once the payee account is corrected): a
+    20,000-line file is a few statements, not 40,000."""
+    by_status: dict[str, list[str]] = {}
+    failed_by_batch: dict[str, list[str]] = {}
+    for payment in payments:
+        by_status.setdefault(bs.CLAIM_STATUS_OF_PAYMENT[payment.status], []).append(payment.claim_id)
+        if payment.status == bs.FAILED:
+            failed_by_batch.setdefault(payment.batch_id, []).append(payment.claim_id)
+    for status, claim_ids in by_status.items():
+        batch_repo.set_decision_status(session, claim_ids, status)
+    for batch_id, claim_ids in failed_by_batch.items():
+        batch_repo.release_items(session, batch_id, now, claim_ids)
 
 
 def _outcome_json(outcome: LineOutcome, payments: dict[str, PaymentRow],

@@ -23,6 +23,8 @@ from services.disbursement.domain.approval_policy import ApprovalFigures, Approv
 from services.disbursement.service.batch_drafting import locked_batch, record
 from services.disbursement.domain.finance_errors import BatchState, MakerCannotApprove, refusal_problem
 from services.disbursement.service.payment_issuing import issue_payments
+from services.disbursement.db.access_log import trail as access_trail
+from shared.access_trail import DENIED, REFUSED
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import DomainError
@@ -45,6 +47,8 @@ def _refuse(session: Session, batch: BatchRow, checker: Principal, code: str, pr
     """Who was refused, when and why, in the batch trail (the status does not move)."""
     record(session, batch, bs.APPROVAL_REFUSED, batch.status, checker, reason=problem.detail,
            detail={"code": code, **{k: v for k, v in problem.extra.items() if isinstance(v, (str, int))}})
+    access_trail.record(session, checker, action=REFUSED, purpose="batch approval", batch_id=batch.batch_id,
+                        outcome=DENIED, detail=f"{code}: {problem.detail}")
     log.info("disbursement.batch_approval_refused", batch_id=batch.batch_id, code=code)
     return RefusalRecorded(problem)
 

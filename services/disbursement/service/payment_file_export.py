@@ -13,9 +13,12 @@ from sqlmodel import Session
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.config import FundAccount
 from services.disbursement.db import batch_repo, payments_repo
+from services.disbursement.db.access_log import trail
 from services.disbursement.domain import batch_states as bs
 from services.disbursement.domain.payment_file import DebtorAccount, PaymentFileError, PaymentLine, render_pain001
 from services.disbursement.domain.finance_errors import ApplicationsUnavailable, BatchState, PaymentFileUnavailable
+from shared.access_trail import PAYMENT_FILE_DOWNLOAD
+from shared.auth import Principal
 from shared.china_time import business_day
 from shared.consumer import RetryLater
 from shared.identifiers import pseudonymise
@@ -26,7 +29,7 @@ log = get_logger("disbursement.payment_files")
 
 
 def payment_file(session: Session, *, batch_id: str, source: ClaimSource, accounts: dict[str, FundAccount],
-                 pii_key: str, execution_date: date | None = None) -> bytes:
+                 pii_key: str, reader: Principal, execution_date: date | None = None) -> bytes:
     """pain.001.001.09 bytes of an approved batch: one credit transfer per payment, EndToEndId = payment id.
 
     Every payment of the batch is in the file, whatever the bank later said about it: the file is the
@@ -64,5 +67,8 @@ def payment_file(session: Session, *, batch_id: str, source: ClaimSource, accoun
         document = render_pain001(batch_id, lines, debtor, now, when)
     except PaymentFileError as exc:  # its messages name the payment and field, never the value
         raise PaymentFileUnavailable(str(exc)) from None
+    # the download is on the access trail (shared.access_trail), committed with the request
+    trail.record(session, reader, action=PAYMENT_FILE_DOWNLOAD, purpose="payment file for the bank", batch_id=batch_id,
+                 fields=("payee_name", "payee_account", "payee_bank"))
     log.info("disbursement.payment_file_rendered", batch_id=batch_id, count=len(lines), execution_date=when.isoformat())
     return document

@@ -285,7 +285,7 @@ def test_unreadable_xml_report_is_one_file_level_error_not_an_exception(data, co
     assert parsed.errors[0].is_file_level and complaint in parsed.errors[0].message
 
 
-def test_pending_or_incomplete_pain002_transactions_are_reported_and_the_rest_read():
+def test_pending_or_incomplete_pain002_transactions_are_reported_and_one_without_its_amount_is_read():
     rows = [Row("PAY-A", "ACSP", "1.00"), Row("PAY-B", "SETTLED", "2.00"), Row("PAY-C", "FAILED", "3.00")]
     document = etree.fromstring(pain002_file(rows))
     amount_of_b = document.findall(".//{*}TxInfAndSts/{*}OrgnlTxRef/{*}Amt")[1]
@@ -294,12 +294,16 @@ def test_pending_or_incomplete_pain002_transactions_are_reported_and_the_rest_re
     parsed = parse_returns_pain002(etree.tostring(document))
 
     errors = {error.line_no: error.message for error in parsed.errors}
-    assert parsed.lines == () and sorted(errors) == [1, 2, 3]
+    assert sorted(errors) == [1, 3]
     assert "TxSts ACSP is not a final outcome" in errors[1]
-    assert "amount is missing" in errors[2]
     assert "reason_code is required for a failed payment" in errors[3]
     assert errors[3].startswith("transaction 3 (XML line ")
-    assert [e.end_to_end_id for e in parsed.errors] == ["PAY-A", "PAY-B", "PAY-C"]
+    assert [e.end_to_end_id for e in parsed.errors] == ["PAY-A", "PAY-C"]
+    # the original amount is optional in pain.002: the line is matched by its reference alone
+    [line] = parsed.lines
+    assert (line.end_to_end_id, line.outcome, line.amount_fen, line.currency) == ("PAY-B", "settled", None, None)
+    [outcome] = match_returns(parsed.lines, {"PAY-B": PaymentState(200, "CNY", "issued")})
+    assert outcome.code == OutcomeCode.APPLIED_SETTLED
 
 
 def test_xml_entities_in_a_report_are_never_expanded():

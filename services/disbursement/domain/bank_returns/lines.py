@@ -31,8 +31,8 @@ class ReturnLine:
     line_no: int
     end_to_end_id: str
     outcome: Outcome
-    amount_fen: int
-    currency: str
+    amount_fen: int | None  # None: a pain.002 without the optional original amount (matched by reference)
+    currency: str | None
     reason_code: str | None
     reason: str | None
     value_date: date | None = None

@@ -10,7 +10,8 @@ Checks, first match wins:
 3. `unknown_reference` — no payment has this id;
 4. `conflicting` — other lines of this file report a different outcome, amount or currency for the
    payment, so the file contradicts itself and none of them is applied;
-5. `currency_mismatch`, then `amount_mismatch` — against the payment as issued;
+5. `currency_mismatch`, then `amount_mismatch` — against the payment as issued (a pain.002 line that gives
+   no amount, which its schema allows, is matched by its reference alone);
 6. by the payment's current status: issued → `applied_settled` / `applied_failed`; the same
    outcome as recorded → `already_recorded`; the opposite one (settled after failed, failed after
    settled) → `conflicting`, for a person to look at (a return after settlement is a reversal,
@@ -107,11 +108,13 @@ def _verdict(
     if disagreeing:
         lines = ", ".join(disagreeing)
         return OutcomeCode.CONFLICTING, f"line(s) {lines} of this file report otherwise; nothing applied"
-    if entry.currency != payment.currency:
+    if entry.amount_fen is None:  # the bank gave no amount (pain.002 OrgnlTxRef is optional): by reference alone
+        pass
+    elif entry.currency != payment.currency:
         return OutcomeCode.CURRENCY_MISMATCH, (
             f"bank reports {entry.currency}, the payment is in {payment.currency}; nothing applied"
         )
-    if entry.amount_fen != payment.amount_fen:
+    elif entry.amount_fen != payment.amount_fen:
         return OutcomeCode.AMOUNT_MISMATCH, (
             f"bank reports {format_fen(entry.amount_fen)}, the payment is {format_fen(payment.amount_fen)}; "
             "nothing applied"
@@ -127,6 +130,6 @@ def _verdict(
     )
 
 
-def _claim(line: ReturnLine) -> tuple[str, int, str]:
+def _claim(line: ReturnLine) -> tuple[str, int | None, str | None]:
     """What a line asserts about its payment; two lines for one payment must agree on it."""
     return line.outcome, line.amount_fen, line.currency

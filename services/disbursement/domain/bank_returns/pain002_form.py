@@ -19,7 +19,7 @@ Read from each Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts/TxInfAndSts:
 | `TxSts` | `ACSC`, `ACCC` → settled; `RJCT` → failed; any other status (ACTC, ACCP, ACSP, PDNG, …) is not final and is reported as an error |
 | `StsRsnInf/Rsn/Cd` (or `Rsn/Prtry`) | reason_code (required for RJCT) |
 | `StsRsnInf/AddtlInf` (all of them, joined) | reason |
-| `OrgnlTxRef/Amt/InstdAmt` and its `@Ccy` (else `OrgnlTxRef/IntrBkSttlmAmt`) | amount and currency (required: an outcome is only applied once its amount agrees) |
+| `OrgnlTxRef/Amt/InstdAmt` and its `@Ccy` (else `OrgnlTxRef/IntrBkSttlmAmt`) | amount and currency (optional, as in the schema: when given, an outcome is only applied once its amount agrees; without it the line is matched by OrgnlEndToEndId alone) |
 | `OrgnlTxRef/IntrBkSttlmDt` | value_date (optional) |
 
 line_no is the 1-based position of the TxInfAndSts in the report (a report is often on one
@@ -102,8 +102,7 @@ def _read_transaction(position: int, tx: etree._Element, ns: dict[str, str]) -> 
     amount = tx.find("p:OrgnlTxRef/p:Amt/p:InstdAmt", namespaces=ns)
     if amount is None:
         amount = tx.find("p:OrgnlTxRef/p:IntrBkSttlmAmt", namespaces=ns)
-    if amount is None:
-        problems.append("amount is missing (OrgnlTxRef/Amt/InstdAmt); it must agree with the payment to be applied")
+    if amount is None:  # optional in pain.002: the line is matched by its OrgnlEndToEndId alone
         amount_fen = currency = None
     else:
         amount_fen = collect(problems, parse_amount, amount.text)

@@ -1,0 +1,7 @@
+"""The applications service's access trail (shared.access_trail): what records into its access_log table."""
+
+from services.applications.db.tables import access_log, outbox
+from shared.access_trail import AccessTrail
+from shared.events import APPLICATIONS_SOURCE
+
+trail = AccessTrail(table=access_log, outbox=outbox, source=APPLICATIONS_SOURCE)
