@@ -6,13 +6,13 @@ judges the history too (an account that already receives for too many beneficiar
 its next payment).
 
 Revision ID: payeerule_payee_scope
-Revises: sequence_streams
+Revises: banktrail_audit_access_log
 Create Date: 2026-12-02 07:15:00.000000
 """
 from alembic import op
 
 revision = 'payeerule_payee_scope'
-down_revision = 'sequence_streams'
+down_revision = 'banktrail_audit_access_log'
 branch_labels = None
 depends_on = None
 
