@@ -4,7 +4,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import ClassVar
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from shared.settings import ServiceSettings
 
@@ -20,6 +20,9 @@ class Settings(ServiceSettings):
     # Seconds between rounds of the anomaly worker when the consumer has not woken it (it wakes it after every
     # batch); the time-based batch check falls due on these rounds. 0 or less: every 5 seconds.
     audit_anomaly_sweep_seconds: float = 60.0
+    # The most distinct beneficiaries one payee account may receive for before account_receives_for_many flags it
+    # (the seeds state no number; the default lets a couple share an account and flags a third beneficiary).
+    audit_payee_account_max_beneficiaries: int = Field(default=2, ge=1)
     # Days after issue with no bank outcome before reconciliation reports a payment unsettled.
     audit_unsettled_after_days: int = 5
     # A fund's Merkle log is signed once it has grown by this many entries since its last checkpoint, or this many

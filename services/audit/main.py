@@ -55,7 +55,8 @@ class AuditRuntime(Runtime):
 
 
 def rule_parameters(settings: Settings) -> RuleParameters:
-    return RuleParameters(dual_approval_threshold_fen=parse_fen(settings.grants_dual_approval_threshold))
+    return RuleParameters(dual_approval_threshold_fen=parse_fen(settings.grants_dual_approval_threshold),
+                          payee_account_max_beneficiaries=settings.audit_payee_account_max_beneficiaries)
 
 
 @dataclass

@@ -151,12 +151,12 @@ def judge_anomalies(engine: Engine, now: datetime | None = None) -> None:
 
 
 @contextmanager
-def anomaly_worker(engine: Engine, standards: Any) -> Iterator[Any]:
+def anomaly_worker(engine: Engine, standards: Any, params: Any = None) -> Iterator[Any]:
     """The anomaly worker in its own thread, as the service runs it; pass it as on_batch_committed to wake it."""
     from services.audit.domain.anomalies.engine import RuleParameters
     from services.audit.service.anomaly_worker import AnomalySweep
 
-    worker = AnomalySweep(engine, standards, RuleParameters(), interval_s=1.0)
+    worker = AnomalySweep(engine, standards, params or RuleParameters(), interval_s=1.0)
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     try:

@@ -124,8 +124,22 @@ def by_persons(session: Session, person_refs: Sequence[str]) -> list:
     return [among(session, FACTS.c.person_ref, list(person_refs))]
 
 
+def by_payees(session: Session, payee_refs: Sequence[str]) -> list:
+    return [among(session, FACTS.c.payee_ref, list(payee_refs))]
+
+
+def first_granted_per_beneficiary(session: Session, payee_refs: Sequence[str]) -> list[IssuedPayment]:
+    """Each beneficiary's first granted payment (in issue order) into these accounts: what the account rule reads,
+    one row a beneficiary, so an employer's account paid thousands of times for its hires costs one row."""
+    position = func.row_number().over(partition_by=(FACTS.c.payee_ref, FACTS.c.beneficiary_ref),
+                                      order_by=(FACTS.c.issued_at, FACTS.c.payment_id))
+    ranked = (select(FACTS.c.payment_id, position.label("position"))
+              .where(*by_payees(session, payee_refs), FACTS.c.failed.is_(False)).subquery())
+    return payments_where(session, FACTS.c.payment_id.in_(select(ranked.c.payment_id).where(ranked.c.position == 1)))
+
+
 def by_personal_payees(session: Session, payee_refs: Sequence[str]) -> list:
-    return [among(session, FACTS.c.payee_ref, list(payee_refs)), FACTS.c.beneficiary_kind == "person"]
+    return [*by_payees(session, payee_refs), FACTS.c.beneficiary_kind == "person"]
 
 
 def of_batch(batch_id: str) -> list:

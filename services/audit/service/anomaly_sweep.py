@@ -23,8 +23,9 @@ from services.audit.domain.anomalies.entitlement import (duplicate_qualifying_ke
                                                          per_person_cap_exceeded)
 from services.audit.domain.anomalies.findings import Finding
 from services.audit.domain.anomalies.money_flow import budget_findings, payee_shared_by_beneficiaries
-from services.audit.domain.anomalies.scopes import (BATCH, FUND_YEAR, MAKER, PAYEE, PERSON, QUALIFYING, SCOPE_RULES,
-                                                    scope_key, split_fund_year, split_qualifying)
+from services.audit.domain.anomalies.payee_controls import account_receives_for_many
+from services.audit.domain.anomalies.scopes import (BATCH, FUND_YEAR, MAKER, PAYEE, PAYEE_ACCOUNT, PERSON, QUALIFYING,
+                                                    SCOPE_RULES, scope_key, split_fund_year, split_qualifying)
 from services.audit.domain.anomalies.standards import Standards
 from services.audit.domain.events import BatchApproved, IssuedPayment
 from services.audit.db.received_repo import read_fact
@@ -100,6 +101,12 @@ def judge_scopes(session: Session, keys: Mapping[str, set[str]], standards: Stan
             session, sorted(keys[PAYEE]))), lambda p: p.payee_ref)
         for key in keys[PAYEE]:
             put(PAYEE, key, payee_shared_by_beneficiaries(members.get(key, [])))
+    if keys.get(PAYEE_ACCOUNT):
+        members = _grouped(anomaly_repo.first_granted_per_beneficiary(session, sorted(keys[PAYEE_ACCOUNT])),
+                           lambda p: p.payee_ref)
+        for key in keys[PAYEE_ACCOUNT]:
+            put(PAYEE_ACCOUNT, key, account_receives_for_many(members.get(key, []),
+                                                              params.payee_account_max_beneficiaries))
     for key in keys.get(FUND_YEAR, ()):
         put(FUND_YEAR, key, judge_fund_year(session, *split_fund_year(key)))
     threshold, ratio = params.dual_approval_threshold_fen, params.near_threshold_ratio

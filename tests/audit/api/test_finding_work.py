@@ -83,10 +83,11 @@ def test_a_round_judges_only_the_groups_the_new_events_joined(engine, standards)
     feed(engine, events + [batch_event("b1", [issued(f"p{i}") for i in range(40)])])
     past_grace = datetime.now(UTC) + timedelta(hours=1)  # the approval reached the audit more than 15 minutes ago
     first = run_round(engine, standards, RuleParameters(), now=past_grace)
-    assert first.scopes == 40 * 3 + 1 + 1  # each payment's qualifying key, person and payee; the fund-year; the maker
+    # each payment's qualifying key, person, personal payee and payee account; the fund-year; the maker
+    assert first.scopes == 40 * 4 + 1 + 1
     assert first.batches == 1
     assert run_round(engine, standards, RuleParameters(), now=past_grace).scopes == 0  # nothing new: nothing judged
     feed(engine, [issued_event("p99", batch_id="b2")])
     later = run_round(engine, standards, RuleParameters(), now=past_grace)
-    assert (later.scopes, later.batches) == (4, 0)  # p99's four groups, whatever came before; b2 has no approval
+    assert (later.scopes, later.batches) == (5, 0)  # p99's five groups, whatever came before; b2 has no approval
     assert later.new == 0

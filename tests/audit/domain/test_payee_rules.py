@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from services.audit.domain.anomalies.engine import AnomalyInputs, run_rules
+from services.audit.domain.anomalies.engine import AnomalyInputs, RuleParameters, run_rules
 from services.audit.domain.anomalies.payee_controls import account_receives_for_many
 from tests.audit.domain.factories import T0, issued, qingyang_standards, ref
 
@@ -25,3 +25,13 @@ def test_payee_rules_flag_another_name_repeated_changes_and_one_account_for_many
     assert flagged["account_receives_for_many"].payment_ids == ("m0", "m1", "m2")
     assert {f.clause for f in flagged.values()} == {"qingyang-2023 §三(二)"}
     assert account_receives_for_many(payments[3:5]) == []  # two beneficiaries: not yet
+
+
+def test_the_operator_sets_how_many_beneficiaries_one_account_may_receive_for():
+    crowded = [issued(f"m{i}", payee_ref=ref("acct-crowded")) for i in range(4)]
+    assert [f.payment_ids for f in account_receives_for_many(crowded, max_beneficiaries=3)] == [
+        ("m0", "m1", "m2", "m3")]
+    assert account_receives_for_many(crowded, max_beneficiaries=4) == []
+    lenient = run_rules(AnomalyInputs(issued=crowded), STANDARDS, as_of=LATER,
+                        params=RuleParameters(payee_account_max_beneficiaries=4))
+    assert "account_receives_for_many" not in {f.rule for f in lenient}

@@ -33,11 +33,13 @@ def varied_stream() -> list[dict]:
                                                                                      issued_at=at[1]),
              issued_event("d3", qualifying_key="same", issued_at=at[3])]
     payee = [issued_event(f"s{i}", payee_ref=shared, issued_at=at[i]) for i in range(3)]
+    many = [issued_event(f"m{i}", payee_ref=ref("acct-many"), issued_at=at[i + 4],  # m3 fails: three still reach it
+                         beneficiary_kind="organisation" if i % 2 else "person") for i in range(4)]
     near = [batch_event(f"n{i}", [], count=0, total="990000.00", maker="officer-q",
                         approved_at=(T0 + timedelta(days=i)).isoformat()) for i in range(4)]
     short = batch_event("b5", [issued(f"c{i}") for i in range(6)], maker="officer-a")  # c5 never issued
-    return [*anomalous_stream(), *caps, *dupes, *payee, *near, short, outcome_event("d1", settled=False),
-            outcome_event("s1", settled=False)]
+    return [*anomalous_stream(), *caps, *dupes, *payee, *many, *near, short, outcome_event("d1", settled=False),
+            outcome_event("s1", settled=False), outcome_event("m3", settled=False)]
 
 
 def everything_at_once(engine) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -73,11 +75,13 @@ def test_the_incremental_findings_are_those_of_every_rule_over_every_event(engin
     assert {rule for rule, _ in expected} >= {"duplicate_qualifying_key", "per_person_cap_exceeded",
                                               "payee_shared_by_beneficiaries", "batches_just_under_threshold",
                                               "batch_control_totals_mismatch", "fund_budget_exceeded",
-                                              "exclusive_pair_both_paid", "amount_not_standard"}
+                                              "exclusive_pair_both_paid", "amount_not_standard",
+                                              "account_receives_for_many"}
     assert stored(engine, "open") == expected
-    closed = stored(engine) - expected  # found on the way, then no longer holding (d1 failed: d2 is the first)
-    assert closed == stored(engine, "resolved") and {rule for rule, _ in closed} <= {"duplicate_qualifying_key",
-                                                                                     "payee_shared_by_beneficiaries"}
+    # found on the way, then no longer holding (d1 failed: d2 is the first; s1 failed: two reach acct-shared)
+    closed = stored(engine) - expected
+    assert closed == stored(engine, "resolved") and {rule for rule, _ in closed} <= {
+        "duplicate_qualifying_key", "payee_shared_by_beneficiaries", "account_receives_for_many"}
 
 
 def test_no_finding_on_a_clean_stream_judged_incrementally(engine, standards):
@@ -100,8 +104,32 @@ def test_a_database_from_before_the_aggregates_gets_them_from_its_migration(tmp_
     feed(engine, varied_stream())
     expected = everything_at_once(engine)
     config = alembic_config(_migrations_dir("audit"), url)
-    command.downgrade(config, "-1")  # the aggregates and the findings' status gone, the events kept
+    command.downgrade(config, "outboxlife_audit_deadletters")  # the aggregates and findings' status gone, events kept
     command.upgrade(config, "head")
     run_round(engine, standards, RuleParameters(), now=LATER)
     assert stored(engine, "open") == expected
+    engine.dispose()
+
+
+def test_payments_received_before_the_payee_account_group_are_judged_after_its_migration(tmp_path, standards):
+    from sqlalchemy import delete
+
+    from shared.db import make_engine
+    from shared.migrations import upgrade_service
+    from services.audit.db.anomaly_tables import AnomalyScopeDueRow
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    upgrade_service("audit", url)
+    engine = make_engine(url)
+    feed(engine, varied_stream())
+    config = alembic_config(_migrations_dir("audit"), url)
+    command.downgrade(config, "payeerule_payee_scope-1")
+    due = AnomalyScopeDueRow.__table__
+    with engine.begin() as conn:  # as ingest left the queue before it queued payee accounts
+        conn.execute(delete(due).where(due.c.scope == "payee_account"))
+    run_round(engine, standards, RuleParameters(), now=LATER)
+    assert not {rule for rule, _ in stored(engine)} & {"account_receives_for_many"}
+    command.upgrade(config, "head")
+    run_round(engine, standards, RuleParameters(), now=LATER)
+    assert stored(engine, "open") == everything_at_once(engine)
     engine.dispose()

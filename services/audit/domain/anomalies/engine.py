@@ -15,7 +15,8 @@ from services.audit.domain.anomalies.entitlement import (duplicate_qualifying_ke
                                                          per_person_cap_exceeded)
 from services.audit.domain.anomalies.findings import Finding, Severity
 from services.audit.domain.anomalies.money_flow import fund_budget_exceeded, payee_shared_by_beneficiaries
-from services.audit.domain.anomalies.payee_controls import payee_changed_repeatedly, payee_name_not_claimant
+from services.audit.domain.anomalies.payee_controls import (MAX_BENEFICIARIES, account_receives_for_many,
+                                                            payee_changed_repeatedly, payee_name_not_claimant)
 from services.audit.domain.anomalies.payments import effective_payments, in_issue_order
 from services.audit.domain.anomalies.procedure import OFFICER_ROLE, checker_not_officer, maker_is_checker
 from services.audit.domain.anomalies.standards import Standards
@@ -27,7 +28,7 @@ RULE_NAMES = (
     "qualifying_date_outside_period", "maker_is_checker", "checker_not_officer",
     "payee_shared_by_beneficiaries", "fund_budget_exceeded", "fund_budget_not_set",
     "batches_just_under_threshold", "batch_control_totals_mismatch", "event_payload_conflict",
-    "payee_name_not_claimant", "payee_changed_repeatedly",
+    "payee_name_not_claimant", "payee_changed_repeatedly", "account_receives_for_many",
 )
 
 
@@ -49,6 +50,7 @@ class RuleParameters:
     near_threshold_min_batches: int = 3
     control_totals_grace: timedelta = timedelta(minutes=15)
     officer_role: str = OFFICER_ROLE
+    payee_account_max_beneficiaries: int = MAX_BENEFICIARIES  # AUDIT_PAYEE_ACCOUNT_MAX_BENEFICIARIES
 
 
 def run_rules(inputs: AnomalyInputs, standards: Standards, *, as_of: datetime,
@@ -68,6 +70,7 @@ def run_rules(inputs: AnomalyInputs, standards: Standards, *, as_of: datetime,
         *payee_shared_by_beneficiaries(issued),
         *payee_name_not_claimant(issued),
         *payee_changed_repeatedly(issued),
+        *account_receives_for_many(granted, params.payee_account_max_beneficiaries),
         *fund_budget_exceeded(granted, inputs.budgets),
         *batches_just_under_threshold(inputs.batches, params.dual_approval_threshold_fen,
                                       ratio=params.near_threshold_ratio, window=params.near_threshold_window,

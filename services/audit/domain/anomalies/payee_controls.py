@@ -15,7 +15,9 @@ from services.audit.domain.anomalies.payments import in_issue_order
 from services.audit.domain.events import IssuedPayment
 
 REPEATED_CHANGES = 2  # a claim whose payee changed this many times after failures is flagged
-MANY_BENEFICIARIES = 3  # beneficiaries one account may receive for before it is flagged
+# The most distinct beneficiaries one account may receive for unflagged. The seeds state no number: the operator
+# sets it (AUDIT_PAYEE_ACCOUNT_MAX_BENEFICIARIES); 2 lets a couple share an account and flags a third.
+MAX_BENEFICIARIES = 2
 
 
 def payee_name_not_claimant(payments: Iterable[IssuedPayment]) -> list[Finding]:
@@ -36,16 +38,18 @@ def payee_changed_repeatedly(payments: Iterable[IssuedPayment], threshold: int =
         for p in in_issue_order(payments) if p.payee_changes >= threshold]
 
 
-def account_receives_for_many(payments: Iterable[IssuedPayment], threshold: int = MANY_BENEFICIARIES) -> list[Finding]:
-    """One payee account receiving for `threshold` or more distinct beneficiaries (any kind: an employer's own
-    account receives for its hires under its own beneficiary ref, so it is one beneficiary). One finding per
-    account, keyed on the account alone so that it does not multiply as more payments reach it."""
+def account_receives_for_many(payments: Iterable[IssuedPayment],
+                              max_beneficiaries: int = MAX_BENEFICIARIES) -> list[Finding]:
+    """One payee account receiving for more than `max_beneficiaries` distinct beneficiaries (any kind: an
+    employer's own account receives for its hires under its own beneficiary ref, so it is one beneficiary).
+    Pass granted payments: a payment the bank returned reached no account. One finding per account, keyed on
+    the account alone so that it does not multiply as more payments reach it."""
     by_payee: dict[str, dict[str, IssuedPayment]] = defaultdict(dict)  # payee -> beneficiary -> first payment
     for p in in_issue_order(payments):
         by_payee[p.payee_ref].setdefault(p.beneficiary_ref, p)
     findings = []
     for payee, firsts in sorted(by_payee.items()):
-        if len(firsts) >= threshold:
+        if len(firsts) > max_beneficiaries:
             shown = list(firsts.values())
             findings.append(make_finding(
                 "account_receives_for_many", "high", FUND_SUPERVISION_CLAUSE,
