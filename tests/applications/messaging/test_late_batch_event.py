@@ -6,7 +6,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.applications.main import create_app
-from shared.events import CLAIM_BATCHED, CLAIM_DECIDED, CONTENT_TYPE, PAYMENT_FAILED, PAYMENT_ISSUED, new_event, topic
+from shared.events import (
+    CLAIM_BATCHED,
+    CLAIM_DECIDED,
+    CONTENT_TYPE,
+    PAYMENT_FAILED,
+    PAYMENT_ISSUED,
+    new_event,
+    topic,
+)
 from shared.kafka_clients import ensure_topics, make_producer
 from shared.migrations import upgrade_service
 from tests.applications.conftest import applications_settings
