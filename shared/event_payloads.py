@@ -80,6 +80,7 @@ class PaymentEvent(EventData):
 
     claim_id: str = Field(min_length=1)
     payment_id: str | None = None
+    batch_id: str | None = None  # tells a late batched event of this batch from a re-batch (applications)
     reason_code: str | None = None  # failed only
     reason: str | None = None  # failed, from producers that send no code
 

@@ -23,16 +23,17 @@ def by_claim_id(session: Session, claim_id: str, *, for_update: bool = False) ->
     return session.execute(query).scalar_one_or_none()
 
 
-def lock_statuses(session: Session, claim_ids: list[str]) -> dict[str, str]:
-    """claim id -> status of these claims, locked FOR UPDATE in claim id order (two consumers locking
-    overlapping sets cannot deadlock)."""
-    query = (select(CLAIMS.c.claim_id, CLAIMS.c.status).where(CLAIMS.c.claim_id.in_(claim_ids))
-             .order_by(CLAIMS.c.claim_id).with_for_update())
-    return {claim_id: status for claim_id, status in session.execute(query)}
+def lock_states(session: Session, claim_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """claim id -> (status, payment batch id) of these claims, locked FOR UPDATE in claim id order (two
+    consumers locking overlapping sets cannot deadlock)."""
+    query = (select(CLAIMS.c.claim_id, CLAIMS.c.status, CLAIMS.c.payment_batch_id)
+             .where(CLAIMS.c.claim_id.in_(claim_ids)).order_by(CLAIMS.c.claim_id).with_for_update())
+    return {claim_id: (status, batch) for claim_id, status, batch in session.execute(query)}
 
 
 def move_claims(session: Session, changes: list[dict]) -> None:
-    """Apply status changes made in this order: {claim_id, status, updated_at, decision (None: unchanged)}.
+    """Apply status changes made in this order: {claim_id, status, updated_at, decision,
+    review_state, payment_batch_id (each None: unchanged)}.
 
     A claim moved twice (decided, then batched) is written once, in its final state."""
     final: dict[str, dict] = {}
@@ -43,10 +44,12 @@ def move_claims(session: Session, changes: list[dict]) -> None:
             row.update(decision=change["decision"], **decision_columns(change["decision"]))
         if change.get("review_state") is not None:
             row["review_state"] = change["review_state"]
+        if change.get("payment_batch_id") is not None:
+            row["payment_batch_id"] = change["payment_batch_id"]
     # one executemany per shape of change: every row of a statement sets the same columns
     by_shape: dict[tuple[str, ...], list[dict]] = {}
     for row in final.values():
-        values = {k: v for k, v in row.items() if v is not None or k not in ("decision", "review_state")}
+        values = {k: v for k, v in row.items() if v is not None or k not in ("decision", "review_state", "payment_batch_id")}
         by_shape.setdefault(tuple(sorted(values)), []).append(values)
     statement = update(CLAIMS).where(CLAIMS.c.claim_id == bindparam("key"))
     for rows in by_shape.values():

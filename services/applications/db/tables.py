@@ -39,6 +39,9 @@ class ClaimRow(Base, table=True):
     reason_codes: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
     # None, "requested" (the applicant asked for review of a rejection) or "answered" (an officer re-decided)
     review_state: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    # The batch of the latest payment event applied to the claim: a batched/unbatched event of that batch
+    # arriving afterwards is late (domain.status.is_stale_batch_move).
+    payment_batch_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
 
 
 class ClaimHistoryRow(Base, table=True):

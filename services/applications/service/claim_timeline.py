@@ -1,7 +1,9 @@
 """Claim status moves fed by disbursement's events (decisions, batches, payments), taken as typed payloads.
 
 A move only goes forward (domain.status); one that would go back (an event late or twice) is logged and
-skipped. Runs in the consumer's transaction: the consumer commits the batch once.
+skipped, and so is a batched/unbatched event of a batch whose payment the claim has already seen (the claims
+and payments topics are not ordered relative to each other). Runs in the consumer's transaction: the
+consumer commits the batch once.
 """
 
 from dataclasses import dataclass
@@ -29,6 +31,9 @@ class Move:
     detail: str | None = None
     redecision: bool = False  # a rejected claim decided again: the only way out of rejected
     review_state: str | None = None
+    batch_id: str | None = None  # a batched/unbatched event's batch, judged for staleness
+    unbatch_reason: str | None = None
+    payment_batch_id: str | None = None  # a payment event's batch, recorded on the claim
 
 
 def move_of(delivered: Delivery) -> Move:
@@ -53,11 +58,12 @@ def move_of(delivered: Delivery) -> Move:
         failed = delivered.type == PAYMENT_FAILED
         code = data.reason_code or data.reason
         return Move(data.claim_id, PAYMENT_STATUS[delivered.type],
-                    detail=f"bank reason {code}" if failed and code else None)
+                    detail=f"bank reason {code}" if failed and code else None, payment_batch_id=data.batch_id)
     if isinstance(data, ClaimBatched):
-        return Move(data.claim_id, st.IN_BATCH)
+        return Move(data.claim_id, st.IN_BATCH, batch_id=data.batch_id)
     if isinstance(data, ClaimUnbatched):
-        return Move(data.claim_id, st.ELIGIBLE, detail=data.reason)
+        return Move(data.claim_id, st.ELIGIBLE, detail=data.reason, batch_id=data.batch_id,
+                    unbatch_reason=data.reason)
     raise TypeError(f"no claim move for {delivered.type}")
 
 
@@ -66,22 +72,27 @@ def apply_moves(session: Session, deliveries: list[Delivery]) -> None:
     then written with one statement per kind of change. A claim that does not exist fails the batch (the
     consumer then applies its events one by one, and only the event naming it is dead-lettered)."""
     moves = [(delivered.event, move_of(delivered)) for delivered in deliveries]
-    statuses = claims_repo.lock_statuses(session, sorted({move.claim_id for _, move in moves}))
+    states = claims_repo.lock_states(session, sorted({move.claim_id for _, move in moves}))
     changes: list[dict] = []
     history: list[dict] = []
     for event, move in moves:
-        current = statuses.get(move.claim_id)
-        if current is None:
+        if move.claim_id not in states:
             raise LookupError(f"no claim {move.claim_id}")
+        current, payment_batch = states[move.claim_id]
         with bound_delivery(event):
+            if st.is_stale_batch_move(move.batch_id, payment_batch, move.unbatch_reason):
+                log.warning("applications.stale_batch_move_ignored", claim_id=move.claim_id, current=current,
+                            new=move.status, batch_id=move.batch_id)
+                continue
             if not st.can_move(current, move.status, redecision=move.redecision):
                 log.warning("applications.status_move_ignored", claim_id=move.claim_id, current=current,
                             new=move.status)
                 continue
             now = datetime.now(UTC)
-            statuses[move.claim_id] = move.status
+            states[move.claim_id] = (move.status, move.payment_batch_id or payment_batch)
             changes.append({"claim_id": move.claim_id, "status": move.status, "updated_at": now,
-                            "decision": move.decision, "review_state": move.review_state})
+                            "decision": move.decision, "review_state": move.review_state,
+                            "payment_batch_id": move.payment_batch_id})
             history.append({"claim_id": move.claim_id, "status": move.status, "at": now, "event_id": event.id,
                             "detail": move.detail})
             log.info("applications.claim_status_moved", claim_id=move.claim_id, status=move.status)

@@ -1,3 +1,5 @@
+from services.applications.messaging import claim_status_events
+from shared.db import unit_of_work
 from shared.events import (
     CLAIM_BATCHED,
     CLAIM_DECIDED,
@@ -5,6 +7,7 @@ from shared.events import (
     PAYMENT_FAILED,
     PAYMENT_ISSUED,
     PAYMENT_SETTLED,
+    new_event,
 )
 from tests.applications.messaging.timeline_support import deliver
 from tests.support import auth, skill_upgrade_body
@@ -56,3 +59,17 @@ def test_moves_polled_together_leave_the_claim_as_moves_polled_one_by_one(client
     assert views[1]["decision"] == views[0]["decision"] is not None
     assert [h["status"] for h in views[1]["history"]] == [h["status"] for h in views[0]["history"]] == [
         "submitted", "eligible", "in_batch", "eligible", "in_batch", "payment_issued"]
+
+
+def test_the_payee_correction_of_a_failed_batch_frees_the_claim_and_that_batch_s_late_events_stay_stale(client):
+    claim_id, engine = _claim(client), client.app.state.runtime.engine
+    deliver(engine, claim_id, CLAIM_DECIDED)
+    moves = [(PAYMENT_ISSUED, {"payment_id": "P1", "batch_id": "B1"}),
+             (PAYMENT_FAILED, {"payment_id": "P1", "batch_id": "B1", "reason_code": "AC04"}),
+             (CLAIM_UNBATCHED, {"batch_id": "B1", "reason": "payee_corrected"}),
+             (CLAIM_BATCHED, {"batch_id": "B1"})]  # the first batch's own batched event, late
+    for event_type, data in moves:
+        with unit_of_work(engine) as session:
+            claim_status_events.apply_events(session, [new_event(event_type, "grants/disbursement", claim_id,
+                                                                 {"claim_id": claim_id, **data})])
+    assert _statuses(client, claim_id) == ["submitted", "eligible", "payment_issued", "payment_failed", "eligible"]
