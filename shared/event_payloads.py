@@ -9,13 +9,14 @@ because it keeps, quarantines and reports on malformed ones rather than dead-let
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import (
     ACCESS_RECORDED,
+    BANK_STATEMENT_RECONCILED,
     CLAIM_BATCHED,
     CLAIM_DECIDED,
     CLAIM_PAYEE_CHANGED,
@@ -122,12 +123,42 @@ class AccessRecorded(EventData):
     at: datetime
 
 
+class StatementEntry(EventData):
+    entry_no: int
+    end_to_end_id: str | None = None  # the payment it names; else message_id names a batch booked as one
+    message_id: str | None = None
+    amount: str
+    booked_on: date | None = None
+    payment_id: str | None = None  # matched entries
+    reason: str | None = None  # unmatched entries
+
+
+class StatementPayment(EventData):
+    payment_id: str = Field(min_length=1)
+    batch_id: str | None = None
+    amount: str
+    status: str | None = None
+
+
+class BankStatementReconciled(EventData):
+    """A fund's statement matched against its payments: what matched and what is unmatched on either side."""
+
+    statement_id: str = Field(min_length=1)
+    fund: str = Field(min_length=1)
+    form: str | None = None
+    period: list[date] | None = None
+    reconciled_at: datetime
+    matched: list[StatementEntry] = []
+    unmatched_entries: list[StatementEntry] = []
+    unmatched_payments: list[StatementPayment] = []
+
+
 PAYLOADS: dict[str, type[EventData]] = {
     CLAIM_SUBMITTED: ClaimSubmitted, CLAIM_DECIDED: ClaimDecided, CLAIM_BATCHED: ClaimBatched,
     CLAIM_UNBATCHED: ClaimUnbatched, CLAIM_PAYEE_CHANGED: ClaimPayeeChanged, PAYMENT_ISSUED: PaymentEvent,
     PAYMENT_SETTLED: PaymentEvent, PAYMENT_FAILED: PaymentEvent, FUND_BUDGET_SET: FundBudgetSet,
     CLAIM_REDECIDED: ClaimRedecided, CLAIM_WITHDRAWN: ClaimWithdrawn,
-    ACCESS_RECORDED: AccessRecorded,
+    ACCESS_RECORDED: AccessRecorded, BANK_STATEMENT_RECONCILED: BankStatementReconciled,
 }
 P = TypeVar("P", bound=EventData)
 

@@ -13,6 +13,7 @@ from shared.events import (
     ACCESS_RECORDED,
     APPLICATIONS_SOURCE,
     AUDIT_SOURCE,
+    BANK_STATEMENT_RECONCILED,
     BATCH_APPROVED,
     CLAIM_BATCHED,
     CLAIM_DECIDED,
@@ -204,6 +205,42 @@ class AccessRecordedData(Emitted):
     at: datetime
 
 
+class StatementEntryData(Emitted):
+    """One booked debit of a statement: the payment (EndToEndId) or batch (MsgId) it names, never an account."""
+
+    entry_no: int = Field(ge=1, description="position of the Ntry in the statement")
+    end_to_end_id: str | None
+    message_id: str | None
+    amount: Money
+    booked_on: date | None
+    payment_id: str | None = Field(default=None, description="matched entries: the payment it booked")
+    reason: str | None = Field(default=None, description="unmatched entries: why it matched no payment")
+
+
+class StatementPaymentData(Emitted):
+    """A payment the statement should have booked and did not."""
+
+    payment_id: str
+    batch_id: str
+    amount: Money
+    status: Literal["issued", "settled"]
+
+
+class BankStatementReconciledData(Emitted):
+    """A fund's camt.053/054 statement matched against its payments (POST /v1/bank-statements)."""
+
+    statement_id: str
+    form: Literal["camt.053", "camt.054"]
+    fund: str
+    account_ref: Ref = Field(description="pseudonym of the statement's account (the fund's paying account)")
+    period: list[date] | None = Field(description="[first, last] day, else null (the entries' booking days)")
+    currency: Currency
+    reconciled_at: datetime
+    matched: list[StatementEntryData]
+    unmatched_entries: list[StatementEntryData]
+    unmatched_payments: list[StatementPaymentData]
+
+
 class StreamReplayRequestedData(Emitted):
     """A consumer asks a producer to re-send its events on a topic from a sequence on (a lost stretch)."""
 
@@ -238,6 +275,7 @@ EMITTED: dict[str, tuple[type[BaseModel], str, str]] = {
     LEDGER_CHECKPOINT: (LedgerCheckpointData, AUDIT_SOURCE, "fund"),
     # emitted by the applications and disbursement services (the source names which)
     ACCESS_RECORDED: (AccessRecordedData, DISBURSEMENT_SOURCE, "claim id, else batch id, else actor"),
+    BANK_STATEMENT_RECONCILED: (BankStatementReconciledData, DISBURSEMENT_SOURCE, "fund"),
     STREAM_REPLAY_REQUESTED: (StreamReplayRequestedData, ANY_SERVICE, "producer source/topic"),
     STREAM_REPLAYED: (StreamReplayedData, ANY_SERVICE, "producer source/topic"),
 }

@@ -105,6 +105,10 @@ TOPIC_OF_TYPE.update({CLAIM_REDECIDED: "claims.v1", CLAIM_WITHDRAWN: "claims.v1"
 # recorded by the service that was read; the audit service keeps the copy (keyed by claim, batch or actor).
 ACCESS_RECORDED = "grants.access.recorded"
 TOPIC_OF_TYPE[ACCESS_RECORDED] = "batches.v1"
+# A fund's bank statement (camt.053/054) matched against its payments: the audit keeps each side's unmatched
+# entries as reconciliation breaks until a later statement matches them.
+BANK_STATEMENT_RECONCILED = "grants.bank_statement.reconciled"
+TOPIC_OF_TYPE[BANK_STATEMENT_RECONCILED] = "batches.v1"
 # Lost-stretch healing (shared.gap_detection, shared.stream_control): a consumer that found a stretch of a
 # producer's sequence missing asks for it again; the producer re-sends it from its outbox and says so.
 CONTROL_TOPIC = "control.v1"

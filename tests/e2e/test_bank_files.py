@@ -12,6 +12,7 @@ from lxml import etree
 
 from tests.disbursement.domain.test_bank_returns import Row, csv_file, pain002_file
 from tests.disbursement.factories import add_eligible
+from tests.disbursement.statement_files import camt053
 from tests.e2e.stack import AUDITOR, CHECKER, FUND, MAKER, Stack, finance_stack  # noqa: F401 - the fixture
 from tests.faults.conditions import wait_for
 
@@ -88,28 +89,6 @@ def test_a_bank_file_past_its_routes_limit_is_refused_even_when_chunked(finance_
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
     assert stack.disbursement.post("/v1/batches", content=b"{" + b" " * (70 * 1024) + b"}",
                                    headers={**MAKER, "content-type": "application/json"}).status_code == 413
-
-
-CAMT053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
-
-
-def camt053(account: str, day: str, entries: list[tuple[str, str]]) -> bytes:
-    """A statement of `account` for `day`, one booked debit a (EndToEndId, amount)."""
-    def el(tag, *children, text=None, **attrs):  # type: ignore[no-untyped-def]
-        node = etree.Element(f"{{{CAMT053}}}{tag}", attrs, nsmap={None: CAMT053})
-        node.text = text
-        node.extend(children)
-        return node
-
-    def entry(reference: str, amount: str):  # type: ignore[no-untyped-def]
-        return el("Ntry", el("Amt", text=amount, Ccy="CNY"), el("CdtDbtInd", text="DBIT"),
-                  el("Sts", el("Cd", text="BOOK")), el("BookgDt", el("Dt", text=day)),
-                  el("NtryDtls", el("TxDtls", el("Refs", el("EndToEndId", text=reference)))))
-
-    return etree.tostring(el("Document", el("BkToCstmrStmt", el("GrpHdr", el("MsgId", text="STMT-1")), el(
-        "Stmt", el("Id", text="STMT-1"), el("Acct", el("Id", el("Othr", el("Id", text=account)))),
-        el("FrToDt", el("FrDtTm", text=f"{day}T00:00:00+08:00"), el("ToDtTm", text=f"{day}T23:59:59+08:00")),
-        *(entry(r, a) for r, a in entries)))), xml_declaration=True, encoding="UTF-8")
 
 
 def test_a_camt053_statement_is_matched_and_the_unmatched_reported_on_either_side(finance_stack: Stack):

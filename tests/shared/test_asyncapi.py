@@ -1,11 +1,12 @@
 """Issue 16, point 6: GET /asyncapi.json on each service is an AsyncAPI 3.0 document of every topic and event,
 and the events the three services actually stage on their outboxes (every type: filed, decided, batched,
-unbatched, issued, approved, settled, failed, payee changed, budget set, checkpoint signed, replay asked and
+unbatched, issued, approved, settled, failed, payee changed, budget set, bank statement reconciled, checkpoint signed, replay asked and
 answered) validate against
 its schemas. A field a producer adds without documenting it in shared/event_schemas.py fails this test."""
 
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from services.applications.main import create_app as create_applications
 from services.audit.main import create_app as create_audit
 from services.disbursement.main import create_app as create_disbursement
+from shared.china_time import business_day
 from shared.event_schemas import ANY_SERVICE, EMITTED
 from shared.db import unit_of_work
 from shared.events import (CLAIM_BATCHED, CLAIM_DECIDED, CONTROL_TOPIC, PAYMENT_FAILED, PAYMENT_ISSUED,
@@ -27,6 +29,7 @@ from tests.applications.messaging.timeline_support import deliver
 from tests.audit.support import audit_settings, feed
 from tests.disbursement.domain.test_bank_returns import Row, csv_file
 from tests.disbursement.factories import decide_filed, finance_settings
+from tests.disbursement.statement_files import camt053
 from tests.support import auth, skill_upgrade_body
 
 OFFICER, CHECKER, ADMIN = auth("officer", "maker-a"), auth("officer", "checker-a"), auth("admin", "admin-a")
@@ -78,6 +81,11 @@ def emit_every_event(apps: TestClient, disbursement: TestClient, audit: TestClie
         Row(paid["payment_id"], "SETTLED", paid["amount"]),
         Row(failed["payment_id"], "FAILED", failed["amount"], reason_code="AC04")]),
         headers={**CHECKER, "content-type": "text/csv"})
+    account = disbursement.app.state.runtime.settings.grants_fund_accounts[fund].account_number
+    today = business_day(datetime.now(UTC)).isoformat()  # the other payments issued today: not on the statement
+    statement = camt053(account, today, [(paid["payment_id"], paid["amount"]), ("PX", "1.00")])
+    assert disbursement.post("/v1/bank-statements", content=statement,
+                             headers={**CHECKER, "content-type": "application/xml"}).status_code == 200
     claim_id = failed["claim_id"]  # the claimant corrects the account the bank refused
     deliver(apps.app.state.runtime.engine, claim_id, CLAIM_DECIDED, CLAIM_BATCHED, PAYMENT_ISSUED, PAYMENT_FAILED)
     assert apps.put(f"/v1/claims/{claim_id}/payee-account", json=NEW_ACCOUNT, headers=auth()).status_code == 200

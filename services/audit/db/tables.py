@@ -14,6 +14,7 @@ from sqlmodel import Field
 
 from services.audit.db.anomaly_tables import (AnomalyBatchRow, AnomalyScopeDueRow, FundYearTotalRow,
                                              LedgerVerifiedPointRow, PaymentFactRow)
+from services.audit.db.bank_statement_tables import bank_statement_tables
 from services.audit.db.base import Base
 from services.audit.db.finding_work_tables import FindingRecoveryRow, FindingStatusChangeRow
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
@@ -28,7 +29,7 @@ from shared.outbox import outbox_table
 __all__ = ["AnomalyBatchRow", "AnomalyScopeDueRow", "FindingRecoveryRow", "FindingStatusChangeRow",
            "FundYearTotalRow", "LedgerVerifiedPointRow", "PaymentFactRow", "ApprovedPaymentRow", "Base", "CheckpointRow", "CosignatureRow", "FindingRow", "FundBudgetRow",
            "FundHeadRow", "LedgerEntryRow", "LedgerPostingRow", "MerkleNodeRow", "QuarantinedEventRow", "ReceivedEvent",
-           "dead_letters", "inbox", "outbox"]
+           "bank_statement_breaks", "bank_statements", "dead_letters", "inbox", "outbox"]
 
 
 class ReceivedEvent(Base, table=True):
@@ -57,6 +58,7 @@ outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
 access_log = access_log_table(Base.metadata)  # shared.access_trail; db/access_log.py records into it
 dead_letters = dead_letter_table(Base.metadata)  # beside the inbox: the consumer finds it there
+bank_statements, bank_statement_breaks = bank_statement_tables(Base.metadata)  # db/bank_statements_repo.py
 
 # Rows never changed once written: the app role may only SELECT and INSERT them (`grants migrate`).
 APPEND_ONLY_TABLES: tuple[str, ...] = ("access_log", LedgerEntryRow.__tablename__, LedgerPostingRow.__tablename__, MerkleNodeRow.__tablename__,

@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from services.audit.db import reconciliation_source
+from services.audit.db import bank_statements_repo, reconciliation_source
 from services.audit.db.received_repo import facts
 from services.audit.db.stream_breaks import open_stream_breaks
 from services.audit.domain.chain import format_utc
 from services.audit.domain.events import BatchApproved
-from services.audit.domain.reconciliation import (BatchControl, PaymentTrail, ReconciliationReport,
+from services.audit.domain.reconciliation import (Break, BatchControl, PaymentTrail, ReconciliationReport,
                                                   not_overdue_from, reconcile, stream_break)
 from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
@@ -51,4 +51,12 @@ def reconciliation(session: Session, *, first_day: date | None, last_day: date |
     # whatever fund or day a lost stretch held, it is unknown until received: every report shows it
     report.breaks += [stream_break(b.source, b.topic, b.kind, b.first_sequence, b.last_sequence,
                                    format_utc(b.requested_at.replace(tzinfo=b.requested_at.tzinfo or UTC))) for b in open_stream_breaks(session)]
+    # the bank statements' unmatched entries and payments, in the window by booking (or statement) day, until
+    # a later statement matches them (service.bank_statements)
+    for b in bank_statements_repo.open_breaks(session, fund):
+        if in_window(b["day"]):
+            report.breaks.append(Break(b["kind"], b["payment_id"], b["batch_id"], b["fund"], b["detail"]))
+            row = next((r for r in report.funds if r.fund == b["fund"]), None)
+            if row is not None:  # a fund with no payments in the window has no row: the break is listed only
+                row.note([b["kind"]])
     return report

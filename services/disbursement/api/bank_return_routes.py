@@ -78,7 +78,8 @@ def post_bank_statement(request: Request, caller: Staff, db: DB,
     fund's payments: what matched, and the entries and payments left unmatched on either side."""
     if not data.strip():
         raise ValidationFailed("the bank statement is empty", errors=[{"field": "body", "message": "empty"}])
-    return reconcile_statement(db, data, request.app.state.runtime.settings.grants_fund_accounts)
+    settings = request.app.state.runtime.settings
+    return reconcile_statement(db, data, settings.grants_fund_accounts, settings.grants_pii_key)
 
 
 def upload_json(row: "BankReturnUploadRow", *, lines: bool = True) -> dict[str, Any]:

@@ -30,6 +30,9 @@ class Unmatched:
     reference: str | None
     amount_fen: int
     reason: str
+    booked_on: date | None = None
+    end_to_end_id: str | None = None
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def reconcile(statement: Statement, payments: Mapping[str, PaymentFact]) -> Reco
             seen.update(p.payment_id for p in found)
         else:
             unmatched.append(Unmatched(debit.entry_no, debit.end_to_end_id or debit.message_id, debit.amount_fen,
-                                       reason))
+                                       reason, debit.booked_on, debit.end_to_end_id, debit.message_id))
     period = statement.period or _span(d.booked_on for d in statement.debits)
     missing = tuple(p for p in payments.values() if p.payment_id not in seen and p.status != "failed"
                     and _booked_in(p, period))
