@@ -9,7 +9,6 @@ The claim, budget and batch are set up through the services' APIs: the officer's
 
 import csv
 import io
-import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +18,9 @@ import pytest
 
 from shared.china_time import CHINA_TZ
 from shared.retrying import poll
-from tests.console.browser import Page, start_chromium
-from tests.console.system import grants_up
+from tests.console.browser import console_in_chromium
 from tests.support import skill_upgrade_body, token
 
-REPO = Path(__file__).resolve().parents[2]
 FUND = "unemployment_insurance"
 RULE = "payee_name_not_claimant"
 AUDITOR = "陈审计"
@@ -66,18 +63,8 @@ def _pay_to_someone_elses_account(system) -> str:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    work = tmp_path_factory.mktemp("console-audit")
-    system = grants_up(work)
-    downloads = work / "downloads"
-    downloads.mkdir()
-    shots = REPO / ("docs/console" if os.environ.get("CONSOLE_SCREENSHOTS") == "docs" else "var/console-screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
-    driver = start_chromium(downloads)
-    try:
-        yield Page(driver, system.url("console"), shots, downloads), system
-    finally:
-        driver.quit()
-        system.stop()
+    with console_in_chromium(tmp_path_factory.mktemp("console-audit")) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")

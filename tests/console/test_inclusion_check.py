@@ -29,7 +29,7 @@ def _entry(seq: int) -> dict:
 def _signed(fund: str, size: int, root: bytes, key: Ed25519PrivateKey) -> tuple[dict, str]:
     pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    checkpoint = {"id": "cp-1", "fund": fund, "size": size, "root": root.hex(),
+    checkpoint = {"id": 7, "fund": fund, "size": size, "root": root.hex(),
                   "issued_at": "2023-11-02T00:00:00.000000Z", "key_id": key_id(pem)}
     message = CHECKPOINT_CONTEXT + json.dumps({k: checkpoint[k] for k in ("fund", "issued_at", "key_id", "root",
                                                                           "size")},
@@ -44,7 +44,7 @@ def _log_of_three(key: Ed25519PrivateKey) -> tuple[list[dict], dict, str]:
     leaves = [bytes.fromhex(entry_leaf_hash(e)) for e in entries]
     left = _node(leaves[0], leaves[1])
     checkpoint, pem = _signed("ui", 3, _node(left, leaves[2]), key)
-    proof = {"checkpoint_id": "cp-1", "tree_size": 3, "root": checkpoint["root"], "leaf_index": 2,
+    proof = {"checkpoint_id": 7, "tree_size": 3, "root": checkpoint["root"], "leaf_index": 2,
              "leaf_hash": leaves[2].hex(), "inclusion_path": [left.hex()]}
     entries[2]["inclusion_proof"] = proof
     entries[0]["inclusion_proof"] = {**proof, "leaf_index": 0, "leaf_hash": leaves[0].hex(),

@@ -52,7 +52,7 @@ def ledger(request: Request, user: AuditReader, fund: str | None = None, cursor:
 def sign_checkpoints(request: Request, form: Form, user: AuditReader) -> RedirectResponse:
     """Sign every fund's log as it stands now (the audit also signs on its own schedule)."""
     backends(request, user).audit.sign_checkpoints()
-    return RedirectResponse("/audit/ledger#checkpoints-h", status_code=303)
+    return RedirectResponse("/audit/ledger", status_code=303)
 
 
 @router.get("/ledger/{table}.csv")

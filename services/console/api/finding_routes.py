@@ -35,8 +35,8 @@ def findings_csv(request: Request, user: AuditReader, rule: str | None = None, s
 
 
 def _page(request: Request, user, finding_id: str, problem: ApiProblem | None = None,  # type: ignore[no-untyped-def]
-          status_code: int = 200, record=None):  # type: ignore[no-untyped-def]
-    record = record or use.finding(backends(request, user), finding_id)
+          status_code: int = 200):
+    record = use.finding(backends(request, user), finding_id)
     moves = [s for s in FINDING_STATUSES if s != record.status]
     return render(request, "audit/finding.html", status_code=status_code, finding=record, moves=moves,
                   problem=problem, can_work=user.role == "auditor")
@@ -47,27 +47,28 @@ def finding_page(finding_id: str, request: Request, user: AuditReader):  # type:
     return _page(request, user, finding_id)
 
 
-@router.post("/{finding_id}/status")
-def move(finding_id: str, request: Request, form: Form, user: AuditReader):  # type: ignore[no-untyped-def]
+def _worked(request: Request, user, finding_id: str, work, anchor: str):  # type: ignore[no-untyped-def]
+    """Do the work, then back to the finding; a refusal of the audit is shown on the finding's page."""
     try:
-        use.move_finding(backends(request, user), finding_id, text(form, "status"), text(form, "note"))
+        work(backends(request, user))
     except ApiProblem as problem:
         if problem.status not in (403, 409, 422):
             raise
         return _page(request, user, finding_id, problem, problem.status)
-    return RedirectResponse(f"/audit/findings/{finding_id}#status", status_code=303)
+    return RedirectResponse(f"/audit/findings/{finding_id}#{anchor}", status_code=303)
+
+
+@router.post("/{finding_id}/status")
+def move(finding_id: str, request: Request, form: Form, user: AuditReader):  # type: ignore[no-untyped-def]
+    status, note = text(form, "status"), text(form, "note")
+    return _worked(request, user, finding_id, lambda b: use.move_finding(b, finding_id, status, note), "status")
 
 
 @router.post("/{finding_id}/recoveries")
 def recover(finding_id: str, request: Request, form: Form, user: AuditReader):  # type: ignore[no-untyped-def]
-    try:
-        use.record_recovery(backends(request, user), finding_id, text(form, "amount"), text(form, "entry_id"),
-                            text(form, "note"))
-    except ApiProblem as problem:
-        if problem.status not in (403, 409, 422):
-            raise
-        return _page(request, user, finding_id, problem, problem.status)
-    return RedirectResponse(f"/audit/findings/{finding_id}#recoveries", status_code=303)
+    amount, entry_id, note = text(form, "amount"), text(form, "entry_id"), text(form, "note")
+    return _worked(request, user, finding_id,
+                   lambda b: use.record_recovery(b, finding_id, amount, entry_id, note), "recoveries")
 
 
 @router.get("/{finding_id}/history.csv")

@@ -84,7 +84,7 @@ def payment_trail(backends: Backends, payment_id: str) -> TrailView:
     checks = []
     for entry in ledger:
         proof = entry.get("inclusion_proof") or {}
-        checks.append((entry, check_entry(entry, checkpoints.get(proof.get("checkpoint_id", "")), public_pem)))
+        checks.append((entry, check_entry(entry, checkpoints.get(proof.get("checkpoint_id")), public_pem)))
     return TrailView(trail, checks)
 
 

@@ -175,14 +175,14 @@ class AuditApi(_Api):
         return Page(**self._json("GET", "/v1/anomalies", params={k: v for k, v in params.items() if v}))
 
     def finding(self, finding_id: str) -> FindingRecord:
-        return FindingRecord(**self._json("GET", f"/v1/anomalies/{finding_id}"))
+        return FindingRecord(**self._json("GET", f"/v1/anomalies/{quote(finding_id, safe='')}"))
 
     def set_finding_status(self, finding_id: str, status: str, note: str) -> FindingRecord:
-        return FindingRecord(**self._json("POST", f"/v1/anomalies/{finding_id}/status",
+        return FindingRecord(**self._json("POST", f"/v1/anomalies/{quote(finding_id, safe='')}/status",
                                           json={"status": status, "note": note}))
 
     def add_recovery(self, finding_id: str, amount: str, entry_id: str, note: str) -> FindingRecord:
-        return FindingRecord(**self._json("POST", f"/v1/anomalies/{finding_id}/recoveries",
+        return FindingRecord(**self._json("POST", f"/v1/anomalies/{quote(finding_id, safe='')}/recoveries",
                                           json={"amount": amount, "entry_id": entry_id, "note": note}))
 
     def payment_trail(self, payment_id: str) -> dict[str, Any]:
@@ -194,8 +194,8 @@ class AuditApi(_Api):
     def sign_checkpoints(self) -> list[dict[str, Any]]:
         return Page(**self._json("POST", "/v1/ledger/checkpoints", json={})).items
 
-    def checkpoint(self, checkpoint_id: str) -> dict[str, Any]:
-        return self._json("GET", f"/v1/ledger/checkpoints/{quote(checkpoint_id, safe='')}")
+    def checkpoint(self, checkpoint_id: int) -> dict[str, Any]:
+        return self._json("GET", f"/v1/ledger/checkpoints/{int(checkpoint_id)}")
 
     def public_key(self) -> dict[str, Any]:
         return self._json("GET", "/v1/ledger/public-key")
