@@ -6,22 +6,21 @@ accounts, the flag on the relative's account) and approves it; the bank returns 
 applicant reads why in plain words, corrects the payee (a missing field first: its message beside it) and an
 officer confirms the new account, after which the claim is eligible again. An officer searches claims (by the
 claimant's identity number too), re-decides in bulk the claims rejected for a parameter an administrator has
-just set, in Chinese and in English; an applicant asks for review of a rejection and withdraws another claim.
+just set, in Chinese and in English; an applicant asks for review of a rejection and withdraws another claim,
+and an officer answers the review by having the rules decide the claim again.
 
 What is not this page's subject (filing the claims, drafting, the bank's file) goes through the public APIs.
 Screenshots as in test_browser.py (CONSOLE_SCREENSHOTS=docs writes them to docs/console)."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import httpx
-import pytest
 
 from shared.china_time import CHINA_TZ
-from tests.console.browser import Page
 from tests.console.test_browser import FUND, page, state  # noqa: F401 - the fixtures: the system and the browser
 from tests.faults.conditions import wait_for
-from tests.support import hiring_body, person_id, skill_upgrade_body, token
+from tests.support import chongqing_hire_body, person_id, skill_upgrade_body, token
 
 APPLICANT, RELATIVE_PAID = "刘洋", "周敏"
 PARAMETER = "chongqing-2020.hiring_long_term_unemployed.amount"
@@ -48,15 +47,6 @@ def _claim_of(seq: int, name: str, account_name: str, **facts) -> dict:  # type:
     body["claimant"]["name"] = name
     body["payee_account"] = {"account_number": f"6222 0202 0009 {seq:04d} 321", "account_name": account_name,
                              "bank": "中国工商银行庆阳分行"}
-    return body
-
-
-def _chongqing_hire(seq: int) -> dict:
-    body = hiring_body(seq, programme="hiring_long_term_unemployed")
-    body["jurisdiction"] = "chongqing"
-    body["facts"] = {"employee": {"id_number": person_id(seq, born=date(1985, 3, 2)), "name": "李四"},
-                     "unemployed_registered_on": "2019-10-01", "contract_start": "2020-06-01", "contract_months": 12,
-                     "insurance_paid_months": 1}
     return body
 
 
@@ -128,7 +118,7 @@ def test_the_bank_returns_one_failure_and_the_applicant_reads_why_and_corrects_t
 
 
 def test_an_officer_confirms_the_new_account_and_the_claim_is_eligible_again(page, state):  # noqa: F811
-    p, system = page
+    p, _ = page
     mine = state["mine"]
     p.sign_in("officer", "李明")
     p.open("/officer/payee-changes")
@@ -149,7 +139,7 @@ def test_an_officer_confirms_the_new_account_and_the_claim_is_eligible_again(pag
 
 def test_an_officer_searches_claims_and_re_decides_in_bulk_after_a_parameter_is_set(page, state):  # noqa: F811
     p, system = page
-    waiting = _file(system, "seed-81", _chongqing_hire(81))
+    waiting = _file(system, "seed-81", chongqing_hire_body(81))
     wait_for(lambda: _status(system, "seed-81", waiting) == "rejected", timeout=60, what="the claim to be decided")
 
     p.sign_in("officer", "李明")
@@ -185,7 +175,7 @@ def test_an_officer_searches_claims_and_re_decides_in_bulk_after_a_parameter_is_
     wait_for(lambda: _status(system, "seed-81", waiting) == "eligible", timeout=60, what="the applicant to see it")
 
 
-def test_an_applicant_asks_for_review_of_a_rejection_and_withdraws_another_claim(page, state):  # noqa: F811
+def test_an_applicant_asks_for_review_withdraws_another_claim_and_an_officer_answers_the_review(page, state):  # noqa: F811
     p, system = page
     short = _file(system, APPLICANT, _claim_of(73, APPLICANT, APPLICANT, ui_contribution_months=3))
     spare = _file(system, APPLICANT, _claim_of(74, APPLICANT, APPLICANT, certificate_number="GS-2023-0074"))
@@ -208,3 +198,19 @@ def test_an_applicant_asks_for_review_of_a_rejection_and_withdraws_another_claim
     assert not p.has("#withdraw") and "withdrawn by the applicant: 重复提交" in p.text("#timeline")
     p.open("/claims")
     assert "已撤回" in p.text("#my-claims")
+
+    p.sign_in("officer", "赵强")  # the officer finds the open review request and answers it by deciding again
+    p.open("/officer/claims?review=requested")
+    assert p.texts("#found tbody tr a") == [short]
+    p.click(f"#found-{short} a")
+    assert p.text("#claim-review") == "已申请复核" and "INSURANCE_REQUIREMENT" in p.text("#reasons")
+    p.type("redecide-note", "已核对缴费记录")
+    p.click("#redecide")
+    p.wait_for("#redecided")
+    assert p.text("#claim-status") == "不予通过"  # the rules, not the officer, decide: still 3 months insured
+
+    p.sign_in("applicant", APPLICANT)
+    p.open(f"/claims/{short}")
+    p.reload_until(lambda: p.has("#claim-review") and p.text("#claim-review") == "已答复复核", 60,
+                   "the applicant does not see the answer")
+    assert "decided again on review by 赵强: rejected" in p.text("#timeline")

@@ -64,22 +64,22 @@ NOT_REJECTED = N_("Only a rejected claim is decided again on review.")
 
 def confirm_payee(backends: Backends, claim_id: str, note: str) -> str | None:
     """None once confirmed, else why not (a message id)."""
-    try:
-        backends.disbursement.confirm_payee(claim_id, note or None)
-    except ApiProblem as problem:
-        if problem.status != 409:
-            raise
-        return NO_CHANGE_WAITING
-    return None
+    return _unless_conflict(lambda: backends.disbursement.confirm_payee(claim_id, note or None), NO_CHANGE_WAITING)
 
 
 def redecide(backends: Backends, claim_id: str, note: str) -> str | None:
+    """None once decided again, else why not (a message id)."""
+    return _unless_conflict(lambda: backends.disbursement.redecide(claim_id, note or None), NOT_REJECTED)
+
+
+def _unless_conflict(call, refusal: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The API's 409 (nothing of the kind awaits) as the console's words; anything else is the error page's."""
     try:
-        backends.disbursement.redecide(claim_id, note or None)
+        call()
     except ApiProblem as problem:
         if problem.status != 409:
             raise
-        return NOT_REJECTED
+        return refusal
     return None
 
 
