@@ -77,6 +77,17 @@ def hiring_body(seq: int = 1, programme: str = "hiring", **facts: Any) -> dict[s
     }
 
 
+def chongqing_hire_body(seq: int) -> dict[str, Any]:
+    """A chongqing-2020 §23 hire of a long-term unemployed person: rejected PARAMETER_NOT_SET until an operator
+    sets chongqing-2020.hiring_long_term_unemployed.amount."""
+    body = hiring_body(seq, programme="hiring_long_term_unemployed")
+    body["jurisdiction"] = "chongqing"
+    body["facts"] = {"employee": {"id_number": person_id(seq, born=date(1985, 3, 2)), "name": "李四"},
+                     "unemployed_registered_on": "2019-10-01", "contract_start": "2020-06-01", "contract_months": 12,
+                     "insurance_paid_months": 1}
+    return body
+
+
 def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 20.0) -> list:
     """Read from the start of a topic until `expected` messages arrived or the time is up."""
     import time

@@ -2,29 +2,18 @@
 it; an applicant withdraws a claim until it is batched, and asks for review of a rejection that an
 officer answers by re-running the engine. Every step is in the claim's history."""
 
-from datetime import date
-
 import httpx
 
 from tests.e2e.officer_stack import ADMIN, CHECKER, CLAIMANT, MAKER, officer_stack
 from tests.faults.conditions import wait_for
-from tests.support import hiring_body, person_id, skill_upgrade_body
+from tests.support import chongqing_hire_body, skill_upgrade_body
 
 PARAMETER = "chongqing-2020.hiring_long_term_unemployed.amount"
 
 
-def _chongqing_hire(seq: int) -> dict:
-    body = hiring_body(seq, programme="hiring_long_term_unemployed")
-    body["jurisdiction"] = "chongqing"
-    body["facts"] = {"employee": {"id_number": person_id(seq, born=date(1985, 3, 2)), "name": "李四"},
-                     "unemployed_registered_on": "2019-10-01", "contract_start": "2020-06-01", "contract_months": 12,
-                     "insurance_paid_months": 1}
-    return body
-
-
 def test_claims_rejected_for_an_unset_parameter_are_decided_again_in_bulk_once_it_is_set(broker, topic_prefix):
     with officer_stack(broker, topic_prefix) as stack:
-        claims = [stack.file(_chongqing_hire(600 + i)) for i in range(2)]
+        claims = [stack.file(chongqing_hire_body(600 + i)) for i in range(2)]
         for claim_id in claims:
             rejected = stack.wait_status(claim_id, "rejected")
             assert [r["code"] for r in rejected["decision"]["reasons"]] == ["PARAMETER_NOT_SET"]

@@ -52,10 +52,28 @@ def claim_form(programme: str) -> list[FormGroup]:
         FormField("jurisdiction", FIELDS["jurisdiction"], CHOICE, True,
                   choices=tuple((j, PLACES[j]) for j in JURISDICTIONS)),
         FormField("claimant.name", FIELDS["name"], TEXT, True), identifier])
-    payee = FormGroup("payee_account", SECTIONS["payee_account"], [
-        FormField(f"payee_account.{name}", FIELDS[name], TEXT, True)
-        for name in ("account_number", "account_name", "bank")])
-    return [claimant, payee, _group("facts", SECTIONS["facts"], facts_model)]
+    return [claimant, payee_form(), _group("facts", SECTIONS["facts"], facts_model)]
+
+
+PAYEE_FIELDS = ("account_number", "account_name", "bank")
+
+
+def payee_form() -> FormGroup:
+    """The payee account's fields: in the claim form, and alone when a claimant corrects it after a failure."""
+    return FormGroup("payee_account", SECTIONS["payee_account"], [
+        FormField(f"payee_account.{name}", FIELDS[name], TEXT, True) for name in PAYEE_FIELDS])
+
+
+def payee_body(form: dict[str, str]) -> dict[str, str]:
+    """The body of PUT /v1/claims/{id}/payee-account; an empty field is left out, so the API names it."""
+    return {name: value for name in PAYEE_FIELDS if (value := (form.get(f"payee_account.{name}") or "").strip())}
+
+
+def payee_messages(errors: list[dict[str, str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """The payee API names its fields bare (account_number); the form's are under payee_account."""
+    named = [{**e, "field": f"payee_account.{e['field']}"} if str(e.get("field", "")) in PAYEE_FIELDS else e
+             for e in errors]
+    return field_messages(named, None)
 
 
 def _group(path: str, legend: str, model: type[BaseModel]) -> FormGroup:
@@ -139,10 +157,10 @@ def _put(body: dict[str, Any], path: str, value: Any) -> None:
     node[leaf] = value
 
 
-def field_messages(errors: list[dict[str, str]], programme: str) -> tuple[dict[str, list[str]], list[str]]:
+def field_messages(errors: list[dict[str, str]], programme: str | None) -> tuple[dict[str, list[str]], list[str]]:
     """Problem-detail errors as (messages per form field, messages for the form as a whole): an error on
-    a group (facts.retention) or on the body goes above the form."""
-    paths = {item.path for item in leaves(claim_form(programme))}
+    a group (facts.retention) or on the body goes above the form. Without a programme: the payee form's."""
+    paths = {item.path for item in leaves(claim_form(programme) if programme else [payee_form()])}
     per_field: dict[str, list[str]] = {}
     general: list[str] = []
     for error in errors:

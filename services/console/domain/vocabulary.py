@@ -48,7 +48,7 @@ ROLES = {"applicant": N_("Applicant"), "officer": N_("Finance officer"), "audito
 CLAIM_STATUSES = {
     "submitted": N_("Submitted"), "eligible": N_("Eligible"), "rejected": N_("Rejected"),
     "in_batch": N_("In a payment batch"), "payment_issued": N_("Payment issued"), "paid": N_("Paid"),
-    "payment_failed": N_("Payment failed"),
+    "payment_failed": N_("Payment failed"), "withdrawn": N_("Withdrawn"),
 }
 
 BATCH_STATUSES = {"draft": N_("Draft"), "awaiting_second_approval": N_("Awaiting a second approval"),
@@ -56,7 +56,7 @@ BATCH_STATUSES = {"draft": N_("Draft"), "awaiting_second_approval": N_("Awaiting
 
 BATCH_ACTIONS = {"drafted": N_("Drafted"), "item_removed": N_("Item removed"),
                  "approval_recorded": N_("First approval recorded"), "approved": N_("Approved"),
-                 "rejected": N_("Rejected")}
+                 "rejected": N_("Rejected"), "approval_refused": N_("Approval refused")}
 
 PAYMENT_STATUSES = {"issued": N_("Issued"), "settled": N_("Settled"), "failed": N_("Failed")}
 
@@ -165,3 +165,10 @@ ACCESS_ROLES = {**ROLES, "service": N_("Service")}
 
 PROOF_STATUSES = {"verified": N_("Verified here against the signed checkpoint"),
                   "not_covered": N_("No signed checkpoint covers it yet"), "failed": N_("Does not verify")}
+
+
+# The officer's review and controls of issue 14 (batch review flags, claim review, re-evaluation runs).
+ITEM_FLAGS = {"payee_name_differs": N_("Account name is not the claimant's"),
+              "payee_changed_after_failure": N_("Account changed after a failed payment")}
+REVIEW_STATES = {"requested": N_("Review asked for"), "answered": N_("Review answered")}
+REEVALUATION_STATUSES = {"running": N_("Running"), "done": N_("Done"), "failed": N_("Failed")}

@@ -41,6 +41,16 @@ class HistoryItem(ApiModel):
     detail: str | None = None
 
 
+class Explanation(ApiModel):
+    """The claim's status in plain words, in the language the console asked for (docs/api.md §3)."""
+
+    status: str
+    language: str
+    reason_code: str | None = None
+    message: str
+    next_step: str | None = None
+
+
 class Claim(ApiModel):
     claim_id: str
     status: str
@@ -49,6 +59,8 @@ class Claim(ApiModel):
     submitted_at: str
     decision: Decision | None = None
     history: list[HistoryItem] = []
+    review: str | None = None  # None, "requested" or "answered"
+    explanation: Explanation | None = None
 
 
 class Entitlement(ApiModel):
@@ -68,6 +80,16 @@ class BatchItem(ApiModel):
     payment_id: str | None = None
     payment_status: str | None = None
     reason_code: str | None = None
+    # The officer's review (docs/api.md §4): names and the masked account the bank file pays, the decision's
+    # clause, reasons and computation, and what deserves a second look.
+    claimant_name: str | None = None
+    payee_name: str | None = None
+    payee_account_masked: str | None = None
+    payee_bank: str | None = None
+    clause: str | None = None
+    reasons: list[Reason] = []
+    computation: list[Step] = []
+    flags: list[str] = []
 
 
 class Approval(ApiModel):
@@ -83,7 +105,13 @@ class Transition(ApiModel):
     actor: str
     actor_role: str | None = None
     reason: str | None = None
+    detail: dict[str, Any] | None = None  # a refused approval's code and figures
     at: str
+
+
+class BatchReview(ApiModel):
+    available: bool
+    flagged_items: int = 0
 
 
 class Batch(ApiModel):
@@ -100,6 +128,7 @@ class Batch(ApiModel):
     items: list[BatchItem] = []
     approvals: list[Approval] = []
     history: list[Transition] = []
+    review: BatchReview | None = None  # officers only
 
 
 class ReturnLine(ApiModel):
@@ -172,6 +201,38 @@ class FindingRecord(Finding):
     history: list[StatusChange] = []
     recoveries: list[Recovery] = []
     recovered: str = "0.00"
+
+
+class PayeeConfirmed(ApiModel):
+    claim_id: str
+    status: str
+    confirmed_by: str
+
+
+class Reevaluation(ApiModel):
+    reevaluation_id: str
+    parameter_id: str
+    status: str  # running, done, failed
+    requested_by: str
+    requested_at: str
+    total: int
+    done: int
+    now_eligible: int
+    still_rejected: int
+    finished_at: str | None = None
+    error: str | None = None
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+
+class Parameter(ApiModel):
+    id: str
+    clause: str
+    unit: str
+    source: str
+    operator_value: str | None = None
 
 
 class Page(ApiModel):

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import httpx
 
 from services.console.service.api_models import (BankReturn, Batch, Claim, Entitlement, Finding, FindingRecord,
-                                                 Funds, FundYear, Page)
+                                                 Funds, FundYear, Page, Parameter, PayeeConfirmed, Reevaluation)
 
 MAX_PAGE = 500
 
@@ -84,8 +84,25 @@ class ApplicationsApi(_Api):
     def my_claims(self) -> list[Claim]:
         return [Claim(**item) for item in self._pages("/v1/claims", {})]
 
-    def claim(self, claim_id: str) -> Claim:
-        return Claim(**self._json("GET", f"/v1/claims/{claim_id}"))
+    def claim(self, claim_id: str, language: str | None = None) -> Claim:
+        """With `language` (a locale of the console), the claim's plain-words explanation comes in it."""
+        headers = {"Accept-Language": "en" if language == "en" else "zh-CN"} if language else {}
+        return Claim(**self._json("GET", f"/v1/claims/{claim_id}", headers=headers))
+
+    def search_claims(self, filters: dict[str, str], cursor: str | None = None, limit: int = 50) -> tuple[list[Claim], str | None]:
+        """One page of the staff's claim search (every filter the API takes, docs/api.md §3)."""
+        params = {k: v for k, v in {**filters, "cursor": cursor, "limit": limit}.items() if v not in (None, "")}
+        page = Page(**self._json("GET", "/v1/claims", params=params))
+        return [Claim(**item) for item in page.items], page.next_cursor
+
+    def withdraw(self, claim_id: str, reason: str | None) -> Claim:
+        return Claim(**self._json("POST", f"/v1/claims/{claim_id}/withdrawal", json={"reason": reason} if reason else None))
+
+    def request_review(self, claim_id: str, reason: str) -> Claim:
+        return Claim(**self._json("POST", f"/v1/claims/{claim_id}/review-requests", json={"reason": reason}))
+
+    def correct_payee(self, claim_id: str, account: dict[str, str]) -> Claim:
+        return Claim(**self._json("PUT", f"/v1/claims/{claim_id}/payee-account", json=account))
 
 
 class DisbursementApi(_Api):
@@ -119,6 +136,22 @@ class DisbursementApi(_Api):
 
     def bank_return_upload(self, upload_id: str) -> BankReturn:
         return BankReturn(**self._json("GET", f"/v1/bank-returns/{upload_id}"))
+
+    def confirm_payee(self, claim_id: str, note: str | None) -> PayeeConfirmed:
+        return PayeeConfirmed(**self._json("POST", f"/v1/claims/{claim_id}/payee-confirmations",
+                                           json={"note": note} if note else None))
+
+    def redecide(self, claim_id: str, note: str | None) -> dict[str, Any]:
+        return self._json("POST", f"/v1/claims/{claim_id}/redecisions", json={"note": note} if note else None)
+
+    def parameters(self) -> list[Parameter]:
+        return [Parameter(**item) for item in self._pages("/v1/parameters", {})]
+
+    def start_reevaluation(self, parameter_id: str) -> Reevaluation:
+        return Reevaluation(**self._json("POST", "/v1/reevaluations", json={"parameter_id": parameter_id}))
+
+    def reevaluation(self, reevaluation_id: str) -> Reevaluation:
+        return Reevaluation(**self._json("GET", f"/v1/reevaluations/{reevaluation_id}"))
 
     def funds(self, year: int | None = None) -> Funds:
         return Funds(**self._json("GET", "/v1/funds", params={"year": year} if year else {}))
