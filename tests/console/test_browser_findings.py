@@ -14,14 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 
 from shared.china_time import CHINA_TZ
 from shared.retrying import poll
-from tests.console.browser import console_in_chromium
+from tests.console.test_browser import FUND, page, state  # noqa: F401 - the fixtures: the system and the browser
 from tests.support import skill_upgrade_body, token
 
-FUND = "unemployment_insurance"
 RULE = "payee_name_not_claimant"
 AUDITOR = "陈审计"
 
@@ -59,17 +57,6 @@ def _pay_to_someone_elses_account(system) -> str:
     approved = checker.post(f"/v1/batches/{batch_id}/approve")
     assert approved.status_code == 200, approved.text
     return approved.json()["items"][0]["payment_id"]
-
-
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    with console_in_chromium(tmp_path_factory.mktemp("console-audit")) as session:
-        yield session
-
-
-@pytest.fixture(scope="module")
-def state() -> dict:
-    return {}
 
 
 def _rows(path: Path) -> list[dict]:
