@@ -12,7 +12,9 @@ import psycopg
 import pytest
 
 from cli.services import CONSOLE, PUBLISHES
-from shared.auth import issue_token
+from services.audit.config import Settings as AuditSettings
+from shared.auth import PAYMENTS_READ_EVIDENCE, issue_token
+from shared.service_identity import ClientCredentials, service_auth
 from tests.deploy import compose_model
 from tests.deploy.deployment import Deployment, api_names, operator_env, worker_names
 from tests.support import skill_upgrade_body
@@ -109,8 +111,17 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
                for e in entries)
     assert auditor.get("/v1/ledger/verify").json()["ok"] is True
     _wait(lambda: applicant.get(f"/v1/claims/{claim_id}").json()["status"] == "payment_issued", "payment_issued")
-    # the decider read the claim's body with disbursement's own client-credentials token, scope claims:read-body
-    assert {(r["client_id"], r["scope"]) for r in oidc.token_requests} == {("grants-disbursement", "claims:read-body")}
+    # the auditor's trail of the payment holds disbursement's evidence: the decision and each checker's time
+    trail = auditor.get(f"/v1/payments/{payment_id}/trail")
+    assert trail.status_code == 200, trail.text
+    trail = trail.json()
+    assert trail["missing"] == [], trail["missing"]
+    assert trail["decision"]["amount"] == "1500.00" and trail["approval"]["maker"] == "officer-li"
+    assert [c["checker"] for c in trail["approval"]["checkers"]] == ["officer-zhao"] and trail["approval"]["made_at"]
+    # the decider read the claim's body with disbursement's own client-credentials token, scope claims:read-body,
+    # and the audit that evidence with its own, scope payments:read-evidence
+    assert {(r["client_id"], r["scope"]) for r in oidc.token_requests} == {
+        ("grants-disbursement", "claims:read-body"), ("grants-audit", "payments:read-evidence")}
     forged = issue_token("any-secret-at-all-0123456789abcdef", sub="citizen-1", role="admin")
     assert httpx.get(deployment.url("applications", 8001) + "/v1/claims",
                      headers={"Authorization": f"Bearer {forged}"}).status_code == 401  # HS256: refused
@@ -143,9 +154,11 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
     assert codes == {name: 0 if name in worker_names(services) else -signal.SIGTERM for name in codes}, codes
 
 
-def test_every_grants_container_trusts_the_realms_issuer_and_disbursement_has_its_own_client():
+def test_every_grants_container_trusts_the_realms_issuer_and_disbursement_and_the_audit_api_have_their_own_clients():
     env = operator_env()
     services = compose_model.load(env)["services"]
+    token_url = "http://keycloak:8080/realms/grants/protocol/openid-connect/token"
+    callers = {"disbursement": "DISBURSEMENT", "disbursement-worker": "DISBURSEMENT", "audit": "AUDIT"}
     issuer = f"{services['keycloak']['environment']['KC_HOSTNAME']}/realms/grants"
     for name in api_names(services) + worker_names(services):
         mine = compose_model.environment(services[name])
@@ -154,9 +167,27 @@ def test_every_grants_container_trusts_the_realms_issuer_and_disbursement_has_it
             assert mine["CONSOLE_OIDC_METADATA_URL"] == "http://keycloak:8080/realms/grants/.well-known/openid-configuration"
             continue
         assert mine["GRANTS_OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/grants/"), name
-        assert ("GRANTS_OIDC_CLIENT_SECRET" in mine) == name.startswith("disbursement"), name
-        if name.startswith("disbursement"):
-            assert mine["GRANTS_OIDC_CLIENT_SECRET"] == env["DISBURSEMENT_CLIENT_SECRET"]
+        assert ("GRANTS_OIDC_CLIENT_SECRET" in mine) == (name in callers), name
+        if name in callers:  # its own client's secret, the one Keycloak's realm gives that client
+            assert mine["GRANTS_OIDC_CLIENT_SECRET"] == env[f"{callers[name]}_CLIENT_SECRET"], name
+            assert mine["GRANTS_OIDC_TOKEN_URL"] == token_url, name
+    keycloak = services["keycloak"]["environment"]
+    assert {f"{c}_CLIENT_SECRET" for c in callers.values()} <= set(keycloak)
+
+
+def test_the_audit_api_reads_disbursements_evidence_as_grants_audit_with_that_scope(monkeypatch):
+    services = compose_model.load(operator_env())["services"]
+    audit = compose_model.environment(services["audit"])
+    port = compose_model.environment(services["disbursement"])["DISBURSEMENT_PORT"]
+    assert audit["DISBURSEMENT_URL"] == f"http://disbursement:{port}"
+    for name, value in audit.items():
+        monkeypatch.setenv(name, value)
+    settings = AuditSettings()
+    assert settings.grants_env == "production"
+    auth = service_auth(settings, PAYMENTS_READ_EVIDENCE)  # what the audit's trail calls disbursement with
+    assert isinstance(auth, ClientCredentials)
+    assert (auth.client_id, auth.scope, auth.token_url) == \
+        ("grants-audit", PAYMENTS_READ_EVIDENCE, audit["GRANTS_OIDC_TOKEN_URL"])
 
 
 def test_the_console_holds_no_database_topic_or_pii_key_and_reaches_the_three_apis():

@@ -212,7 +212,8 @@ def test_network_policies_let_through_exactly_the_flows_of_the_architecture(obje
     targets["kafka:9093"] = ({"strimzi.io/cluster": kafka["metadata"]["name"], "strimzi.io/kind": "Kafka"}, 9093, {})
     flows = {(src, dst) for src, labels in sources.items() for dst, (dlabels, port, ports) in targets.items()
              if k8s.allowed(policies, labels, dlabels, port, ports)}
-    expected = {("disbursement-api", "applications-api:8080"), ("disbursement-worker", "applications-api:8080")}
+    expected = {("disbursement-api", "applications-api:8080"), ("disbursement-worker", "applications-api:8080"),
+                ("audit-api", "disbursement-api:8080")}  # claim bodies; a payment's evidence for the audit's trail
     for name in SERVICES:
         expected.add((CONSOLE, f"{name}-api:8080"))  # the console calls each API, and nothing else
         expected |= {(f"{name}-{c}", t) for c in ("api", "worker", "relay") for t in (f"{name}-db:5432", "kafka:9093")}
@@ -221,6 +222,31 @@ def test_network_policies_let_through_exactly_the_flows_of_the_architecture(obje
     peers = kafka["spec"]["kafka"]["listeners"][0]["networkPolicyPeers"]
     kafka_clients = {n for n, labels in sources.items() if any(k8s.matches(p["podSelector"], labels) for p in peers)}
     assert kafka_clients == {f"{n}-{c}" for n in SERVICES for c in ("api", "worker", "relay")}
+
+
+def test_the_services_that_call_another_hold_their_own_oidc_client_secret_and_reach_it(objects, configmaps):
+    """Disbursement fetches claim bodies, the audit API a payment's evidence, each with its own client's token.
+    Every disbursement pod holds its secret (its settings require it in production), the audit API alone the
+    audit's, and no other pod one."""
+    callers = {"disbursement-api": ("APPLICATIONS_URL", "applications-api"),
+               "disbursement-worker": ("APPLICATIONS_URL", "applications-api"),
+               "audit-api": ("DISBURSEMENT_URL", "disbursement-api")}
+    provided = _provided_secrets()
+    for workload, template in k8s.pod_templates(objects):
+        name, service = workload["metadata"]["name"], _service_of(workload)
+        env = k8s.env(template["spec"]["containers"][0], configmaps)
+        holds = workload["kind"] == "Deployment" and (service == "disbursement" or name in callers)
+        assert ("GRANTS_OIDC_CLIENT_SECRET" in env) == holds, name
+        if not holds:
+            continue
+        ref = env["GRANTS_OIDC_CLIENT_SECRET"]["secretKeyRef"]
+        assert (ref["name"], ref["key"]) == ("grants-oidc-clients", f"{service}-client-secret"), name
+        assert ref["key"] in provided["grants-oidc-clients"]
+        assert env["GRANTS_OIDC_ISSUER"].startswith("https://")  # its token endpoint from the discovery document
+        if name in callers:
+            url, callee = callers[name]
+            port = k8s.named(objects, "Service", callee)["spec"]["ports"][0]["port"]
+            assert env[url] == f"http://{callee}:{port}", name
 
 
 def test_the_console_runs_alone_without_database_topics_or_pii_key_and_reaches_every_api(objects, configmaps):

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from cli.services import SERVICES
+from shared.auth import CLAIMS_READ_BODY, PAYMENTS_READ_EVIDENCE
 
 REPO = Path(__file__).resolve().parents[2]
 OBSERVABILITY = REPO / "deploy" / "observability"
@@ -70,6 +71,10 @@ def test_every_dashboard_panel_queries_specified_metrics():
     assert shown == {m for m in spec if not m.endswith("_bucket")} - {"grants_outbox_published_total"}
 
 
+# the service scopes each service's client may ask for: disbursement reads claim bodies, the audit payments' evidence
+OPTIONAL_SCOPES = {"disbursement": [CLAIMS_READ_BODY], "audit": [PAYMENTS_READ_EVIDENCE]}
+
+
 def test_the_realm_has_our_roles_a_machine_client_per_service_and_a_pkce_console():
     realm = json.loads((REPO / "deploy" / "keycloak" / "grants-realm.json").read_text())
     assert {r["name"] for r in realm["roles"]["realm"]} == {"applicant", "officer", "auditor", "admin"}
@@ -80,14 +85,16 @@ def test_the_realm_has_our_roles_a_machine_client_per_service_and_a_pkce_console
         assert client["serviceAccountsEnabled"] and not client["publicClient"]
         assert not (client["standardFlowEnabled"] or client["implicitFlowEnabled"] or client["directAccessGrantsEnabled"])
         assert re.fullmatch(r"\$\{[A-Z_]+\}", client["secret"])  # from the environment, never in the file
-        assert client["optionalClientScopes"] == (["claims:read-body"] if name == "disbursement" else [])
+        assert client["optionalClientScopes"] == OPTIONAL_SCOPES.get(name, [])
     console = clients["grants-console"]
     assert console["publicClient"] and console["standardFlowEnabled"] and not console["serviceAccountsEnabled"]
     assert not (console["implicitFlowEnabled"] or console["directAccessGrantsEnabled"])
     assert console["attributes"]["pkce.code.challenge.method"] == "S256"
     scopes = {s["name"]: s for s in realm["clientScopes"]}
-    (body,) = scopes["claims:read-body"]["protocolMappers"]
-    assert body["config"]["included.client.audience"] == "grants-applications"
+    for scope, audience in ((CLAIMS_READ_BODY, "grants-applications"), (PAYMENTS_READ_EVIDENCE, "grants-disbursement")):
+        (mapper,) = scopes[scope]["protocolMappers"]  # the scope makes the token one the callee accepts
+        assert (mapper["protocolMapper"], mapper["config"]["included.client.audience"]) == ("oidc-audience-mapper", audience)
+        assert scopes[scope]["attributes"]["include.in.token.scope"] == "true"
     compose = (REPO / "docker-compose.yml").read_text()
     assert "./deploy/keycloak:/opt/keycloak/data/import:ro" in compose
     for placeholder in re.findall(r"\$\{([A-Z_]+)\}", json.dumps(realm)):
