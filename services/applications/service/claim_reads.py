@@ -33,7 +33,7 @@ def explained(row: ClaimRow, history: list[ClaimHistoryRow], accept_language: st
     failures = [h for before, h in zip([None, *history], history)
                 if h.status == PAYMENT_FAILED and (before is None or before.status != PAYMENT_FAILED)]
     reason = plain_words.bank_reason_of(failures[-1].detail) if failures else None
-    return plain_words.explain(row.status, row.claim_id, reason, plain_words.language_of(accept_language))
+    return plain_words.explain(row.status, reason, plain_words.language_of(accept_language))
 
 
 def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:
