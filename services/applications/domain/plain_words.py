@@ -72,6 +72,8 @@ STATUS_WORDS: dict[str, tuple[Words, Words | None]] = {
     st.PAYMENT_ISSUED: (Words("款项已发往银行，等待入账。", "The payment was sent to the bank and awaits crediting."), None),
     st.PAID: (Words("款项已到账。", "The money has been credited to your account."), None),
     st.PAYMENT_FAILED: (Words("款项未能到账。", "The payment did not reach your account."), UNKNOWN_NEXT),
+    st.WITHDRAWN: (Words("您已撤回申请，本申请办理终止。", "You withdrew your claim; it is closed."),
+                   Words("如需再次申请，请重新提交。", "If you change your mind, file a new claim.")),
 }
 _BANK_REASON_DETAIL = re.compile(r"^bank reason ([A-Za-z0-9]{1,35})$")
 
