@@ -119,6 +119,7 @@ class OidcProvider:
                 if self.path == f"{REALM_PATH}/.well-known/openid-configuration":
                     self._send(200, {"issuer": provider.issuer, "jwks_uri": provider.jwks_url,
                                      "token_endpoint": provider.token_url,
+                                     "authorization_endpoint": f"{provider.issuer}/protocol/openid-connect/auth",
                                      "id_token_signing_alg_values_supported": ["RS256", "ES256"]})
                 elif self.path == f"{REALM_PATH}/protocol/openid-connect/certs":
                     provider.jwks_fetches += 1

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # (deploy/keycloak/grants-realm.json: client grants-console, redirect URIs under GRANTS_CONSOLE_URL)
     grants_oidc_issuer: str | None = None
     grants_console_url: str | None = None  # the console's public base URL (the redirect URI's base)
+    # where the console itself reads the provider's discovery document, when that is not at the issuer the
+    # browser knows (compose: Keycloak is keycloak:8080 inside the network, localhost:8080 to the browser)
+    console_oidc_metadata_url: str | None = None
     console_oidc_client_id: str = "grants-console"
     console_oidc_scope: str = "openid"
     grants_oidc_roles_claim: str = "roles"

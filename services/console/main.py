@@ -12,18 +12,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from services.console.api import (audit_routes, auth_routes, bank_return_routes, batch_routes, claim_routes,
                                   fund_routes, job_routes, officer_claim_routes)
+from services.console.api import access_log_routes, finding_routes, trail_routes
 from services.console.api.errors import install_error_pages
 from services.console.api.oidc import oidc_client
 from services.console.api.security_headers import SecurityHeaders
 from services.console.config import Settings, get_settings
 from services.console.service.jobs import JobRunner
 from shared.logging import configure_logging
+from shared.web.telemetry import install_telemetry
 
 SERVICE = "console"
 STATIC = Path(__file__).resolve().parent / "api" / "static"
 SESSION_COOKIE = "grants_console"
 ROUTE_MODULES = (auth_routes, claim_routes, batch_routes, bank_return_routes, fund_routes, audit_routes, job_routes,
-                 officer_claim_routes)
+                 officer_claim_routes, finding_routes, trail_routes, access_log_routes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        max_age=settings.console_session_max_age_seconds, same_site="lax",
                        https_only=settings.cookie_secure)
     app.add_middleware(SecurityHeaders, issuer=settings.grants_oidc_issuer)
+    install_telemetry(app, SERVICE)  # /metrics, a log line per request (never its query), traces when configured
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTE_MODULES:

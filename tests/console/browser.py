@@ -3,9 +3,11 @@ machine; nothing is downloaded at run time), with what a page test needs: waits 
 screenshots, downloads into a folder of the test's."""
 
 import base64
+import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.console.system import System, grants_up
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+REPO = Path(__file__).resolve().parents[2]
 # Without the background-networking flags Chromium keeps reaching for Google's hosts, which this closed
 # network refuses (docs of the machine kind).
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -115,3 +120,20 @@ class Page:
         self.wait(lambda: path.exists() and path.stat().st_size > 0 and
                   not (self.downloads / f"{name}.crdownload").exists(), timeout, f"{name} was not downloaded")
         return path
+
+
+@contextmanager
+def console_in_chromium(work: Path) -> Iterator[tuple[Page, System]]:
+    """The whole system as `grants up` starts it under `work`, and one browser session on its console.
+    Screenshots go to var/console-screenshots (CONSOLE_SCREENSHOTS=docs: docs/console, the README's)."""
+    system = grants_up(work)
+    downloads = work / "downloads"
+    downloads.mkdir()
+    shots = REPO / ("docs/console" if os.environ.get("CONSOLE_SCREENSHOTS") == "docs" else "var/console-screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    driver = start_chromium(downloads)
+    try:
+        yield Page(driver, system.url("console"), shots, downloads), system
+    finally:
+        driver.quit()
+        system.stop()

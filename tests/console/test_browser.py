@@ -12,40 +12,25 @@ docs/console, the ones the README shows)."""
 
 import csv
 import io
-import os
-import shutil
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 from lxml import etree
 
 from shared.china_time import CHINA_TZ
-from tests.console.browser import Page, start_chromium
-from tests.console.system import grants_up
+from tests.console.browser import Page, console_in_chromium
 from tests.support import person_id, skill_upgrade_body, token
 
-REPO = Path(__file__).resolve().parents[2]
 PAIN001 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 FUND = "unemployment_insurance"
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    work = tmp_path_factory.mktemp("console")
-    system = grants_up(work)
-    downloads = work / "downloads"
-    downloads.mkdir()
-    shots = REPO / ("docs/console" if os.environ.get("CONSOLE_SCREENSHOTS") == "docs" else "var/console-screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
-    driver = start_chromium(downloads)
-    try:
-        yield Page(driver, system.url("console"), shots, downloads), system
-    finally:
-        driver.quit()
-        system.stop()
+    with console_in_chromium(tmp_path_factory.mktemp("console")) as session:
+        yield session
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import httpx
 import psycopg
 import pytest
 
-from cli.services import PUBLISHES
+from cli.services import CONSOLE, PUBLISHES
 from shared.auth import issue_token
 from tests.deploy import compose_model
 from tests.deploy.deployment import Deployment, api_names, operator_env, worker_names
@@ -130,6 +130,14 @@ def test_compose_starts_healthy_and_pays_a_claim_into_the_ledger(deployment):
             used = {row[0] for row in conn.execute("SELECT DISTINCT topic_suffix FROM outbox")}
         assert used <= set(published), service
 
+    # the console is up behind the three APIs and sends a person to the realm to sign in (PKCE), having read
+    # the provider's discovery document at keycloak:8080
+    console = httpx.get(deployment.url(CONSOLE, 8000) + "/signin/oidc", follow_redirects=False)
+    assert console.status_code == 302, console.text
+    location = console.headers["location"]
+    assert location.startswith(f"{oidc.issuer}/protocol/openid-connect/auth?"), location
+    assert "code_challenge_method=S256" in location and "client_id=grants-console" in location
+
     codes = deployment.stop()  # SIGTERM stops each one within the 10 s compose gives (no SIGKILL needed);
     # uvicorn re-raises the SIGTERM once it has shut down, so an API's status is the signal's
     assert codes == {name: 0 if name in worker_names(services) else -signal.SIGTERM for name in codes}, codes
@@ -142,10 +150,29 @@ def test_every_grants_container_trusts_the_realms_issuer_and_disbursement_has_it
     for name in api_names(services) + worker_names(services):
         mine = compose_model.environment(services[name])
         assert mine["GRANTS_OIDC_ISSUER"] == issuer and "GRANTS_JWT_SECRET" not in mine, name
+        if name == CONSOLE:  # signs people in; reads the discovery document over the compose network
+            assert mine["CONSOLE_OIDC_METADATA_URL"] == "http://keycloak:8080/realms/grants/.well-known/openid-configuration"
+            continue
         assert mine["GRANTS_OIDC_JWKS_URL"].startswith("http://keycloak:8080/realms/grants/"), name
         assert ("GRANTS_OIDC_CLIENT_SECRET" in mine) == name.startswith("disbursement"), name
         if name.startswith("disbursement"):
             assert mine["GRANTS_OIDC_CLIENT_SECRET"] == env["DISBURSEMENT_CLIENT_SECRET"]
+
+
+def test_the_console_holds_no_database_topic_or_pii_key_and_reaches_the_three_apis():
+    env = operator_env()
+    services = compose_model.load(env)["services"]
+    console = compose_model.environment(services[CONSOLE])
+    assert services[CONSOLE]["command"] == ["serve", "console"] and console["CONSOLE_PORT"] == "8000"
+    assert console["CONSOLE_SESSION_SECRET"] == env["CONSOLE_SESSION_SECRET"]
+    assert not {k for k in console if k.endswith("_DATABASE_URL") or k.startswith("GRANTS_KAFKA")} | \
+        ({"GRANTS_PII_KEY", "GRANTS_OIDC_CLIENT_SECRET"} & set(console))
+    for name, port in (("applications", 8001), ("disbursement", 8002), ("audit", 8003)):
+        assert console[f"{name.upper()}_URL"] == f"http://{name}:{port}"
+        assert services[CONSOLE]["depends_on"][name] == {"condition": "service_healthy"}
+    del env["CONSOLE_SESSION_SECRET"]
+    with pytest.raises(compose_model.MissingVariable, match="CONSOLE_SESSION_SECRET"):
+        compose_model.load(env)
 
 
 def test_the_env_example_lists_every_variable_compose_requires():

@@ -4,6 +4,7 @@ selectors, ports, ConfigMaps and Secrets refer to what exists; the NetworkPolici
 flows of the architecture; the topics are the contract's and each service's Kafka ACLs are what its code
 reads and writes."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import kubernetes_validate
 import pytest
 from sqlalchemy.engine import make_url
 
-from cli.services import DEAD_LETTER, PUBLISHES, SERVICES, handle
+from cli.services import CONSOLE, DEAD_LETTER, PUBLISHES, SERVICES, handle
 from shared.events import all_topics, topic
 from shared.settings import KafkaSecurity
 from tests.deploy import k8s_model as k8s
@@ -99,7 +100,8 @@ def test_selectors_ports_and_disruption_budgets_point_at_real_pods(objects):
 
 
 def _settings_fields(name: str) -> set[str]:
-    return {f.upper() for f in handle(name)._config().Settings.model_fields}
+    config = importlib.import_module("services.console.config") if name == CONSOLE else handle(name)._config()
+    return {f.upper() for f in config.Settings.model_fields}
 
 
 def test_every_variable_is_a_setting_and_every_config_map_and_secret_exists(objects, configmaps):
@@ -212,12 +214,29 @@ def test_network_policies_let_through_exactly_the_flows_of_the_architecture(obje
              if k8s.allowed(policies, labels, dlabels, port, ports)}
     expected = {("disbursement-api", "applications-api:8080"), ("disbursement-worker", "applications-api:8080")}
     for name in SERVICES:
+        expected.add((CONSOLE, f"{name}-api:8080"))  # the console calls each API, and nothing else
         expected |= {(f"{name}-{c}", t) for c in ("api", "worker", "relay") for t in (f"{name}-db:5432", "kafka:9093")}
         expected.add((f"{name}-migrate", f"{name}-db:5432"))
     assert flows == expected
     peers = kafka["spec"]["kafka"]["listeners"][0]["networkPolicyPeers"]
     kafka_clients = {n for n, labels in sources.items() if any(k8s.matches(p["podSelector"], labels) for p in peers)}
     assert kafka_clients == {f"{n}-{c}" for n in SERVICES for c in ("api", "worker", "relay")}
+
+
+def test_the_console_runs_alone_without_database_topics_or_pii_key_and_reaches_every_api(objects, configmaps):
+    console = k8s.named(objects, "Deployment", CONSOLE)
+    assert console["spec"]["replicas"] == 1  # its jobs live in its process
+    template = console["spec"]["template"]
+    (container,) = template["spec"]["containers"]
+    assert container["args"] == ["serve", "console"] and "initContainers" not in template["spec"]
+    env = k8s.env(container, configmaps)
+    assert env["CONSOLE_PORT"] == str(k8s.container_ports(template)["http"])
+    assert env["CONSOLE_SESSION_SECRET"] == {"secretKeyRef": {"name": "grants-console", "key": "session-secret"}}
+    for name in SERVICES:
+        service = k8s.named(objects, "Service", f"{name}-api")
+        assert env[f"{name.upper()}_URL"] == f"http://{name}-api:{service['spec']['ports'][0]['port']}"
+    assert not {k for k in env if k.endswith("_DATABASE_URL") or k in ("GRANTS_PII_KEY", "GRANTS_KAFKA_PASSWORD")}
+    assert env["GRANTS_ENV"] == "production" and env["GRANTS_OIDC_ISSUER"].startswith("https://")
 
 
 def test_prometheus_scrapes_metrics_from_every_api_worker_and_relay_pod(objects):

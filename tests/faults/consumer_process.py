@@ -1,6 +1,7 @@
 """The consumer as its own process, for the test that SIGKILLs it: the real IdempotentConsumer over the tiny
 service of tests.shared.messaging_support, polls spanning the partitions."""
 
+import logging
 import sys
 
 from kafka import KafkaConsumer
@@ -8,6 +9,7 @@ from kafka import KafkaConsumer
 from shared import kafka_clients
 from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.events import CLAIM_SUBMITTED
+from shared.logging import configure_logging
 from tests.shared.messaging_support import inbox, make_db, record
 
 if __name__ == "__main__":
@@ -20,5 +22,6 @@ if __name__ == "__main__":
         return KafkaConsumer(*args, **{**kwargs, "session_timeout_ms": 1500, "heartbeat_interval_ms": 300})
 
     kafka_clients.KafkaConsumer = short_session
+    configure_logging("development", logging.INFO)  # to the log file the test keeps for a failure's report
     print("consuming", flush=True)
     IdempotentConsumer(make_db(db_url), inbox, spec, bootstrap, prefix).run()

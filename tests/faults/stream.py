@@ -73,18 +73,3 @@ def running(worker) -> Iterator[threading.Thread]:  # type: ignore[no-untyped-de
 
 def consumer(engine, spec, broker: str, prefix: str, cls=IdempotentConsumer):  # type: ignore[no-untyped-def]
     return cls(engine, inbox, spec, broker, prefix)
-
-
-def caught_up(broker: str, group: str, topic_name: str) -> bool:
-    """The group's committed offsets reached the end of every partition of the topic: it has nothing left."""
-    from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-
-    admin = KafkaAdminClient(bootstrap_servers=broker)
-    reader = KafkaConsumer(bootstrap_servers=broker)
-    try:
-        committed = {tp: meta.offset for tp, meta in admin.list_group_offsets(group)[group].items()}
-        ends = reader.end_offsets([TopicPartition(topic_name, p) for p in reader.partitions_for_topic(topic_name)])
-        return all(committed.get(tp, 0) >= end for tp, end in ends.items())
-    finally:
-        admin.close()
-        reader.close()

@@ -14,21 +14,23 @@ from shared.events import topic
 from shared.kafka_clients import ensure_topics
 from tests.faults.conditions import wait_for
 from tests.faults.sizes import sized
-from tests.faults.stream import applied_rows, assert_each_applied_once, caught_up, publish_all, stage
+from tests.faults.stream import applied_rows, assert_each_applied_once, publish_all, stage
+from tests.shared.kafka_offsets import caught_up, group_offsets
 from tests.shared.messaging_support import make_db
 
 EVENTS, KILLS = sized(5_000, 50_000), sized(10, 40)
 SCRIPT = Path(__file__).with_name("consumer_process.py")
 
 
-def _start(pg_url: str, broker: str, prefix: str, group: str) -> subprocess.Popen:
+def _start(pg_url: str, broker: str, prefix: str, group: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
-    return subprocess.Popen([sys.executable, str(SCRIPT), pg_url, broker, prefix, group], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("w") as out:  # kept under the test's tmp_path (printed) to read after a failure
+        return subprocess.Popen([sys.executable, str(SCRIPT), pg_url, broker, prefix, group], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
 
 
 def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exactly_once(
-        pg_url, broker, topic_prefix, fault_seed):
+        pg_url, broker, topic_prefix, fault_seed, tmp_path):
     engine = make_db(pg_url)
     ensure_topics(broker, topic_prefix, partitions=3)
     ids = stage(engine, EVENTS)
@@ -37,8 +39,10 @@ def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exact
     # kill k comes once the stream passed its mark (spread over the run), after a random moment more
     marks = sorted(fault_seed.sample(range(EVENTS // 20, EVENTS * 9 // 10), KILLS))
     kills = []
-    for mark in marks:
-        proc = _start(pg_url, broker, topic_prefix, group)
+    logs = [tmp_path / f"consumer-{n:02d}.log" for n in range(len(marks) + 1)]
+    print("consumer logs:", tmp_path)
+    for mark, log in zip(marks, logs):
+        proc = _start(pg_url, broker, topic_prefix, group, log)
         began = time.monotonic()
         try:
             start = applied_rows(engine)
@@ -51,7 +55,7 @@ def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exact
             proc.wait()
         kills.append((applied_rows(engine), round(time.monotonic() - began, 1)))
     assert len(kills) >= 10
-    proc = _start(pg_url, broker, topic_prefix, group)
+    proc = _start(pg_url, broker, topic_prefix, group, logs[-1])
     try:
         wait_for(lambda: caught_up(broker, group, topic(topic_prefix, "claims.v1")), every=0.5, timeout=120,
                  what="the group's offsets at the end of every partition after the last restart")
@@ -59,4 +63,5 @@ def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exact
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     print("(applied rows, seconds since its start) when each kill struck:", kills)
+    print("(committed, end) offset of each partition:", group_offsets(broker, group, topic(topic_prefix, "claims.v1")))
     assert_each_applied_once(engine, ids)

@@ -10,8 +10,15 @@ from shared.kafka_clients import ensure_topics
 from shared.relay import OutboxRelay
 from tests.faults.conditions import wait_for
 from tests.faults.sizes import sized
-from tests.faults.stream import applied_rows, assert_each_applied_once, caught_up, consumer, running, stage
+from tests.faults.stream import (
+    applied_rows,
+    assert_each_applied_once,
+    consumer,
+    running,
+    stage,
+)
 from tests.faults.tcp_proxy import TcpProxy
+from tests.shared.kafka_offsets import caught_up
 from tests.shared.messaging_support import make_db, outbox, record
 from tests.support import read_topic
 

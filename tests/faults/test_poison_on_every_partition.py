@@ -8,7 +8,15 @@ from shared.events import CLAIM_SUBMITTED, topic
 from shared.kafka_clients import ensure_topics
 from tests.faults.conditions import wait_for
 from tests.faults.sizes import sized
-from tests.faults.stream import caught_up, consumer, outcomes, partition_of, publish_all, running, stage
+from tests.faults.stream import (
+    consumer,
+    outcomes,
+    partition_of,
+    publish_all,
+    running,
+    stage,
+)
+from tests.shared.kafka_offsets import caught_up
 from tests.shared.messaging_support import applied_counts, make_db, record
 from tests.support import read_topic
 

@@ -13,7 +13,14 @@ from shared.events import CLAIM_SUBMITTED, topic
 from shared.kafka_clients import ensure_topics
 from tests.faults.conditions import wait_for
 from tests.faults.sizes import sized
-from tests.faults.stream import caught_up, assert_each_applied_once, consumer, publish_all, running, stage
+from tests.faults.stream import (
+    assert_each_applied_once,
+    consumer,
+    publish_all,
+    running,
+    stage,
+)
+from tests.shared.kafka_offsets import caught_up
 from tests.shared.messaging_support import applied, make_db
 
 EVENTS = sized(5_000, 50_000)

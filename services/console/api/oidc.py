@@ -14,6 +14,7 @@ def oidc_client(settings: Settings) -> StarletteOAuth2App | None:
     oauth = OAuth()
     return oauth.register(
         "provider", client_id=settings.console_oidc_client_id,
-        server_metadata_url=settings.grants_oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
+        server_metadata_url=settings.console_oidc_metadata_url
+        or settings.grants_oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
         client_kwargs={"scope": settings.console_oidc_scope, "code_challenge_method": "S256",
                        "token_endpoint_auth_method": "none"})

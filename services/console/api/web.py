@@ -4,7 +4,6 @@ user, the page's language, and render() that gives each template its words and f
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -124,7 +123,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         _=_, ngettext=words.ngettext, lang=locale, languages=LANGUAGE_NAMES,
         html_lang="zh-Hans" if locale == "zh_CN" else "en", csrf_token=csrf_token(request), csrf_field=CSRF_FIELD,
         user=user_data if role else None, navigation=NAVIGATION.get(role or "", []), path=request.url.path,
-        here=quote(request.url.path + (f"?{request.url.query}" if request.url.query else "")),
+        # where the language switch comes back to, query included (RedirectResponse quotes it for the header)
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         money=formatting.money, moment=lambda v: formatting.moment(v, locale), day=lambda v: formatting.day(v, locale),
         v=vocabulary, label=vocabulary.label,
     )

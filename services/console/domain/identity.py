@@ -15,9 +15,11 @@ NAVIGATION = {
                 ("/officer/funds", N_("Fund budgets")), ("/officer/claims", N_("Search claims")),
                 ("/officer/payee-changes", N_("Payee changes")), ("/officer/reevaluations", N_("Re-evaluation"))],
     "auditor": [("/audit/dashboard", N_("Dashboard")), ("/audit/ledger", N_("Ledger")), ("/audit/findings", N_("Findings")),
-                ("/audit/reconciliation", N_("Reconciliation"))],
+                ("/audit/reconciliation", N_("Reconciliation")), ("/audit/payments", N_("Payment trails")),
+                ("/audit/access-log", N_("Access log"))],
     "admin": [("/officer/funds", N_("Fund budgets")), ("/audit/dashboard", N_("Dashboard")), ("/audit/ledger", N_("Ledger")),
-              ("/audit/findings", N_("Findings")), ("/audit/reconciliation", N_("Reconciliation"))],
+              ("/audit/findings", N_("Findings")), ("/audit/reconciliation", N_("Reconciliation")),
+              ("/audit/payments", N_("Payment trails")), ("/audit/access-log", N_("Access log"))],
 }
 HOME = {role: items[0][0] for role, items in NAVIGATION.items()}
 

@@ -100,6 +100,9 @@ FINDING_RULES = {
     "batch_control_totals_mismatch": N_("Batch control totals do not match"),
     "event_payload_conflict": N_("Conflicting event payloads"),
     "unpostable_event": N_("Event that could not be posted"),
+    "payee_name_not_claimant": N_("Payee name is not the claimant's"),
+    "payee_changed_repeatedly": N_("Payee changed repeatedly"),
+    "account_receives_for_many": N_("One account receives for many beneficiaries"),
 }
 
 SEVERITIES = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
@@ -112,7 +115,11 @@ BREAK_KINDS = {
     "settlement_failed": N_("Settlement failed"), "settled_and_failed": N_("Both settled and failed"),
     "unsettled": N_("No bank outcome yet"), "settled_not_issued": N_("Settled, never issued"),
     "control_totals_mismatch": N_("Control totals differ"),
+    "approved_not_received": N_("Approved upstream, never received"),
+    "statement_entry_unmatched": N_("Statement debit matching no payment"),
+    "payment_not_on_statement": N_("Payment missing from the bank statement"),
 }
+STATEMENT_BREAK_KINDS = ("statement_entry_unmatched", "payment_not_on_statement")
 
 ACCOUNT_KINDS = {"expense": N_("Expense"), "payable": N_("Payable"), "bank": N_("Bank")}
 
@@ -138,10 +145,26 @@ def label(table: dict[str, str], code: str | None) -> str:
 
 
 JOB_TITLES = {"draft_batch": N_("Drafting the batch"), "bank_return": N_("Applying the bank return"),
-              "ledger_export": N_("Exporting the ledger")}
+              "ledger_export": N_("Exporting the ledger"), "access_log_export": N_("Exporting the access log")}
 JOB_STAGES = {"queued": N_("Waiting to start"), "running": N_("Starting"), "counting": N_("Counting the claims"),
               "drafting": N_("Drafting the batch"), "uploading": N_("Sending the file's lines"),
-              "exporting": N_("Writing the entries"), "done": N_("Done")}
+              "exporting": N_("Writing the entries"), "writing_records": N_("Writing the records"),
+              "done": N_("Done")}
+
+# The auditor's work on findings (issue 14): what a finding's status is called, and the moves the page offers.
+FINDING_STATUSES = {"open": N_("Open"), "acknowledged": N_("Acknowledged"), "resolved": N_("Resolved"),
+                    "false_positive": N_("Dismissed (false positive)")}
+FINDING_MOVES = {"acknowledged": N_("Acknowledge"), "resolved": N_("Resolve"), "false_positive": N_("Dismiss"),
+                 "open": N_("Reopen")}
+
+ACCESS_ACTIONS = {"claim.read": N_("Read a claim's personal data"), "claims.search": N_("Searched claims"),
+                  "batch.review": N_("Reviewed a batch"), "payment_file.download": N_("Downloaded a payment file"),
+                  "refused": N_("Refused")}
+ACCESS_OUTCOMES = {"allowed": N_("Allowed"), "refused": N_("Refused")}
+ACCESS_ROLES = {**ROLES, "service": N_("Service")}
+
+PROOF_STATUSES = {"verified": N_("Verified here against the signed checkpoint"),
+                  "not_covered": N_("No signed checkpoint covers it yet"), "failed": N_("Does not verify")}
 
 
 # The officer's review and controls of issue 14 (batch review flags, claim review, re-evaluation runs).

@@ -173,6 +173,34 @@ class Finding(ApiModel):
     batch_ids: list[str] = []
     detail: str
     found_at: str
+    status: str = "open"
+    status_by: str | None = None
+    status_at: str | None = None
+    status_note: str | None = None
+
+
+class StatusChange(ApiModel):
+    from_status: str
+    status: str
+    actor: str
+    role: str
+    note: str
+    at: str
+
+
+class Recovery(ApiModel):
+    amount: str
+    currency: str = "CNY"
+    entry_id: str
+    note: str = ""
+    recorded_by: str
+    recorded_at: str
+
+
+class FindingRecord(Finding):
+    history: list[StatusChange] = []
+    recoveries: list[Recovery] = []
+    recovered: str = "0.00"
 
 
 class PayeeConfirmed(ApiModel):

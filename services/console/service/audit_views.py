@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from services.console.domain.csv_tables import table_csv
 from services.console.domain.formatting import yuan
 from services.console.domain.ledger_figures import FundBooks, MonthFlow, books_per_fund, monthly_flows
-from services.console.service.api_models import Finding
 from services.console.service.backends import Backends
 from services.console.service.jobs import Job
 
@@ -54,24 +54,50 @@ def dashboard(backends: Backends, fund: str, year: int) -> Dashboard:
 
 @dataclass
 class LedgerView:
-    verify: dict[str, Any]
+    verify: dict[str, Any]  # with "funds": each fund's head, count and the seq its verification went on from
     books: dict[str, FundBooks]
     checkpoints: dict[str, dict[str, Any]]  # the latest signed checkpoint per fund
+    recent_checkpoints: list[dict[str, Any]]  # newest first, every fund
     entries: list[dict[str, Any]]
     next_cursor: str | None
 
 
-def ledger(backends: Backends, fund: str | None, cursor: str | None) -> LedgerView:
+def ledger(backends: Backends, fund: str | None, cursor: str | None, full: bool = False) -> LedgerView:
+    recent = backends.audit.checkpoints()  # newest first
     latest: dict[str, dict[str, Any]] = {}
-    for checkpoint in backends.audit.checkpoints():  # newest first
+    for checkpoint in recent:
         latest.setdefault(checkpoint["fund"], checkpoint)
     page = backends.audit.entries_page(fund=fund, cursor=cursor)
-    return LedgerView(verify=backends.audit.verify(), books=books_per_fund(backends.audit.balances()),
-                      checkpoints=latest, entries=page.items, next_cursor=page.next_cursor)
+    return LedgerView(verify=backends.audit.verify(full), books=books_per_fund(backends.audit.balances()),
+                      checkpoints=latest, recent_checkpoints=recent, entries=page.items, next_cursor=page.next_cursor)
 
 
-def findings(backends: Backends, rule: str | None, severity: str | None) -> list[Finding]:
-    return backends.audit.findings(rule=rule, severity=severity)
+LEDGER_TABLES = {
+    "heads": ("fund", "head", "count", "verified_from"),
+    "books": ("fund", "expense", "payable", "bank"),
+    "accounts": ("fund", "account", "debit", "credit", "balance"),
+    "checkpoints": ("id", "fund", "size", "root", "issued_at", "key_id", "signature", "cosignatures"),
+}
+
+
+def ledger_table_csv(view: LedgerView, table: str) -> bytes:
+    """One of the ledger page's tables (not the journal: that is an export job) as CSV."""
+    rows: list[dict[str, Any]]
+    if table == "heads":
+        rows = list(view.verify.get("funds") or [])
+    elif table == "books":
+        rows = [{"fund": b.fund, "expense": b.expense, "payable": b.payable, "bank": b.bank}
+                for b in view.books.values()]
+    elif table == "accounts":
+        rows = [a for b in view.books.values() for a in b.accounts]
+    else:
+        rows = [{**c, "cosignatures": len(c.get("cosignatures") or [])} for c in view.recent_checkpoints]
+    return table_csv(LEDGER_TABLES[table], rows)
+
+
+def findings_by_rule_csv(backends: Backends) -> bytes:
+    counts = Counter(f.rule for f in backends.audit.findings())
+    return table_csv(("rule", "findings"), ({"rule": r, "findings": n} for r, n in sorted(counts.items())))
 
 
 def reconciliation(backends: Backends, fund: str | None, from_: str | None, to: str | None) -> dict[str, Any]:

@@ -5,11 +5,12 @@ bearer token, so each service decides what this user may see and do; a refusal c
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
-from services.console.service.api_models import (BankReturn, Batch, Claim, Entitlement, Finding, Funds, FundYear,
-                                                 Page, Parameter, PayeeConfirmed, Reevaluation)
+from services.console.service.api_models import (BankReturn, Batch, Claim, Entitlement, Finding, FindingRecord,
+                                                 Funds, FundYear, Page, Parameter, PayeeConfirmed, Reevaluation)
 
 MAX_PAGE = 500
 
@@ -163,8 +164,8 @@ class AuditApi(_Api):
     def balances(self, fund: str | None = None) -> list[dict[str, Any]]:
         return list(self._pages("/v1/ledger/balances", {"fund": fund}))
 
-    def verify(self) -> dict[str, Any]:
-        return self._json("GET", "/v1/ledger/verify")
+    def verify(self, full: bool = False) -> dict[str, Any]:
+        return self._json("GET", "/v1/ledger/verify", params={"full": "true"} if full else {})
 
     def entries(self, *, fund: str | None = None, from_: str | None = None, to: str | None = None) -> Iterator[dict[str, Any]]:
         return self._pages("/v1/ledger/entries", {"fund": fund, "from": from_, "to": to})
@@ -176,8 +177,10 @@ class AuditApi(_Api):
     def checkpoints(self, fund: str | None = None) -> list[dict[str, Any]]:
         return Page(**self._json("GET", "/v1/ledger/checkpoints", params={"fund": fund} if fund else {})).items
 
-    def findings(self, rule: str | None = None, severity: str | None = None) -> list[Finding]:
-        return [Finding(**item) for item in self._pages("/v1/anomalies", {"rule": rule, "severity": severity})]
+    def findings(self, rule: str | None = None, severity: str | None = None,
+                 status: str | None = None) -> list[Finding]:
+        return [Finding(**item) for item in
+                self._pages("/v1/anomalies", {"rule": rule, "severity": severity, "status": status})]
 
     def reconciliation(self, fund: str | None = None, from_: str | None = None, to: str | None = None) -> dict[str, Any]:
         return self._json("GET", "/v1/reports/reconciliation", params=_window(fund, from_, to))
@@ -195,6 +198,50 @@ class AuditApi(_Api):
             items += page["items"]
             cursor = page.get("next_cursor")
         return {**first, "items": items}
+
+    def fund_usage_csv(self, year: int) -> bytes:
+        return self._send("GET", "/v1/reports/fund-usage", params={"year": year, "format": "csv"}).content
+
+    def findings_page(self, *, rule: str | None = None, severity: str | None = None, status: str | None = None,
+                      cursor: str | None = None, limit: int = 50) -> Page:
+        params = {"rule": rule, "severity": severity, "status": status, "cursor": cursor, "limit": limit}
+        return Page(**self._json("GET", "/v1/anomalies", params={k: v for k, v in params.items() if v}))
+
+    def finding(self, finding_id: str) -> FindingRecord:
+        return FindingRecord(**self._json("GET", f"/v1/anomalies/{quote(finding_id, safe='')}"))
+
+    def set_finding_status(self, finding_id: str, status: str, note: str) -> FindingRecord:
+        return FindingRecord(**self._json("POST", f"/v1/anomalies/{quote(finding_id, safe='')}/status",
+                                          json={"status": status, "note": note}))
+
+    def add_recovery(self, finding_id: str, amount: str, entry_id: str, note: str) -> FindingRecord:
+        return FindingRecord(**self._json("POST", f"/v1/anomalies/{quote(finding_id, safe='')}/recoveries",
+                                          json={"amount": amount, "entry_id": entry_id, "note": note}))
+
+    def payment_trail(self, payment_id: str) -> dict[str, Any]:
+        return self._json("GET", f"/v1/payments/{quote(payment_id, safe='')}/trail")
+
+    def payment_trail_document(self, payment_id: str) -> bytes:
+        return self._send("GET", f"/v1/payments/{quote(payment_id, safe='')}/trail.json").content
+
+    def sign_checkpoints(self) -> list[dict[str, Any]]:
+        return Page(**self._json("POST", "/v1/ledger/checkpoints", json={})).items
+
+    def checkpoint(self, checkpoint_id: int) -> dict[str, Any]:
+        return self._json("GET", f"/v1/ledger/checkpoints/{int(checkpoint_id)}")
+
+    def public_key(self) -> dict[str, Any]:
+        return self._json("GET", "/v1/ledger/public-key")
+
+    def access_log_page(self, filters: dict[str, str | None], cursor: str | None = None, limit: int = 50) -> Page:
+        params = {**filters, "cursor": cursor, "limit": limit}
+        return Page(**self._json("GET", "/v1/access-log", params={k: v for k, v in params.items() if v}))
+
+    def access_log_csv(self, filters: dict[str, str | None], cursor: str | None = None) -> tuple[bytes, str | None]:
+        """One page of the access log as the audit writes it in CSV, and the next page's cursor."""
+        params = {**filters, "cursor": cursor, "limit": MAX_PAGE, "format": "csv"}
+        response = self._send("GET", "/v1/access-log", params={k: v for k, v in params.items() if v})
+        return response.content, response.headers.get("x-next-cursor")
 
 
 def _window(fund: str | None, from_: str | None, to: str | None) -> dict[str, str]:
