@@ -15,19 +15,18 @@ carries the same figure at the smaller as its reference: the ratio is the growth
 BENCH_QUICK=1 loads 10,000 and 50,000 events instead.
 """
 
-import atexit
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import psycopg
 
 from bench.harness import Figure, Reference, sized
 from bench.procs import pg_dsn
 from bench.seed import copy_rows
+from bench.services import copy_of, template_database
 from services.audit.db.anomaly_repo import FACT_FIELDS
 from services.audit.db.received_repo import FACT_COLUMNS, columns_of_fact
 from services.audit.domain.anomalies.engine import RuleParameters
@@ -44,13 +43,11 @@ from shared.china_time import business_year
 from shared.db import make_engine, unit_of_work
 from shared.events import CloudEvent
 from shared.migrations import upgrade_service
-from tests.support import PG_ADMIN, create_pg_database, drop_pg_database
 
 SMALL, LARGE = sized(100_000, 10_000), sized(1_000_000, 50_000)
 NEW, CHUNK, TARGET_RATIO = 1_000, 20_000, 1.5
 FUND, PROGRAMME, POLICY, CLAUSE = "unemployment_insurance", "skill_upgrade", "qingyang-2023", "qingyang-2023 §18"
 START = datetime(2024, 1, 8, 2, 0, tzinfo=UTC)
-_templates: dict[int, str] = {}
 
 
 def _issued(n: int, batch_id: str, at: datetime) -> dict:
@@ -83,8 +80,9 @@ def _batch(first: int, count: int, day: int) -> list[dict]:
 
 
 def seed(url: str, events: int) -> None:
-    """About `events` received events (batches of CHUNK issued payments and their approvals), with every row
-    ingest and the anomaly worker leave, judged and verified: COPY, a batch at a time."""
+    """The audit schema, then about `events` received events (batches of CHUNK issued payments and their
+    approvals), with every row ingest and the anomaly worker leave, judged and verified: COPY, a batch at a time."""
+    upgrade_service("audit", url)
     journal, frontier, total, received_at = InMemoryJournal(), [], 0, datetime.now(UTC) - timedelta(days=1)
     with psycopg.connect(pg_dsn(url)) as conn:
         first = day = 0
@@ -129,37 +127,12 @@ def seed(url: str, events: int) -> None:
         conn.execute("VACUUM (ANALYZE)")
 
 
-def _template(events: int) -> str:
-    if events not in _templates:
-        name, url = create_pg_database()
-        try:
-            upgrade_service("audit", url)
-            seed(url, events)
-        except BaseException:
-            drop_pg_database(name)
-            raise
-        atexit.register(drop_pg_database, name)
-        _templates[events] = name
-    return _templates[events]
-
-
-@contextmanager
-def _copy_of(template: str) -> Iterator[str]:
-    name = f"{template}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        drop_pg_database(name)
-
-
 def measure(events: int) -> tuple[float, float, int]:
     """(sweep ms, verify ms, groups judged) after NEW new payments on a database of `events` received events.
 
     The same is done once untimed first (a service's caches are warm; a fresh copy's are not)."""
     standards = catalog_standards()
-    with _copy_of(_template(events)) as url:
+    with copy_of(template_database(("anomalies", events), partial(seed, events=events))) as url:
         engine = make_engine(url)
         try:
             for day in (900, 901):
@@ -174,7 +147,8 @@ def measure(events: int) -> tuple[float, float, int]:
                     report = verify_ledger(session)
                 verify_ms = (time.perf_counter() - started) * 1000
                 assert report.result.ok and report.checked == NEW, report
-                assert result.batches == 1 and result.scopes == 3 * NEW + 2, result
+                # each payment's own groups (qualifying record, person, payee, payee account), its fund-year, the maker
+                assert result.batches == 1 and result.scopes == 4 * NEW + 2, result
             return sweep_ms, verify_ms, result.scopes
         finally:
             engine.dispose()

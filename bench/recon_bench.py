@@ -21,12 +21,8 @@ projected: time linearly, memory as the start-up footprint plus ten times what t
 (an upper bound if the report streams, exact if what it holds grows with the payments).
 """
 
-import atexit
 import statistics
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import psycopg
@@ -35,8 +31,9 @@ from bench import seed
 from bench.harness import Figure, Reference, sized
 from bench.payment_events import lifecycle
 from bench.procs import peak_rss_mib, pg_dsn, profiled, rss_mib, running
+from bench.services import copy_of, template_database
 from shared.migrations import upgrade_service
-from tests.support import PG_ADMIN, auth, create_pg_database, drop_pg_database
+from tests.support import auth
 
 PAYMENTS, FULL = sized(100_000, 20_000), 1_000_000
 TARGET_RATIO, TARGET_MIB, SCANS = 3.0, 500.0, 3
@@ -48,33 +45,11 @@ SELECT count(*), sum(n), sum(fen) FROM (
         UNION ALL SELECT payment_id, NULL FROM ledger_entries WHERE payment_id IS NOT NULL
     ) trail_rows GROUP BY payment_id
 ) per_payment"""
-_templates: dict[int, str] = {}
 
 
-def _template() -> str:
-    """The loaded, migrated database every run copies (made on first use, dropped when the process exits)."""
-    if PAYMENTS not in _templates:
-        name, url = create_pg_database()
-        try:
-            upgrade_service("audit", url)
-            seed.audit_ledger(url, lifecycle(PAYMENTS))
-        except BaseException:
-            drop_pg_database(name)
-            raise
-        atexit.register(drop_pg_database, name)
-        _templates[PAYMENTS] = name
-    return _templates[PAYMENTS]
-
-
-@contextmanager
-def _copy_of(template: str) -> Iterator[str]:
-    name = f"{template}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        drop_pg_database(name)
+def _loaded(url: str) -> None:
+    upgrade_service("audit", url)
+    seed.audit_ledger(url, lifecycle(PAYMENTS))
 
 
 def _scan_seconds(conn: psycopg.Connection) -> float:
@@ -87,7 +62,8 @@ def _scan_seconds(conn: psycopg.Connection) -> float:
 
 
 def run() -> list[Figure]:
-    with _copy_of(_template()) as url, psycopg.connect(pg_dsn(url), autocommit=True) as conn:
+    with (copy_of(template_database(("recon", PAYMENTS), _loaded)) as url,
+          psycopg.connect(pg_dsn(url), autocommit=True) as conn):
         conn.execute("SET jit = off")  # as the report sets it for its statement
         conn.execute("SET max_parallel_workers_per_gather = 0")  # one backend, as the report's cursor gets
         _scan_seconds(conn)

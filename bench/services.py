@@ -1,11 +1,15 @@
 """Infrastructure for benchmarks: a broker and PostgreSQL databases, migrated or empty (processes: bench.procs)."""
 
-from collections.abc import Iterator
+import atexit
+import uuid
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+
+import psycopg
 
 from shared.broker import free_port, start_broker, stop_process
 from shared.migrations import upgrade_service
-from tests.support import create_pg_database, drop_pg_database
+from tests.support import PG_ADMIN, create_pg_database, drop_pg_database
 
 
 @contextmanager
@@ -36,5 +40,35 @@ def scratch_database() -> Iterator[str]:
     name, url = create_pg_database()
     try:
         yield url
+    finally:
+        drop_pg_database(name)
+
+
+_templates: dict[Hashable, str] = {}
+
+
+def template_database(key: Hashable, build: Callable[[str], None]) -> str:
+    """The name of a database `build(url)` migrated and loaded, made once per key in this bench process (dropped
+    when it exits): loading once and copying per run (copy_of) keeps the runs apart and the load out of them."""
+    if key not in _templates:
+        name, url = create_pg_database()
+        try:
+            build(url)
+        except BaseException:
+            drop_pg_database(name)
+            raise
+        atexit.register(drop_pg_database, name)
+        _templates[key] = name
+    return _templates[key]
+
+
+@contextmanager
+def copy_of(template: str) -> Iterator[str]:
+    """A fresh copy of a template database (CREATE DATABASE … TEMPLATE), its URL; dropped on exit."""
+    name = f"{template}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         drop_pg_database(name)

@@ -1,6 +1,10 @@
 """Issue 14, point 1: the second officer reviews a batch before approving it, with names and masked
 accounts; a refused approval is in the batch's history with who and why."""
 
+from sqlalchemy import select
+
+from services.disbursement.db.tables import access_log
+from shared.db import make_engine
 from tests.e2e.officer_stack import CHECKER, MAKER, officer_stack
 from tests.support import skill_upgrade_body
 
@@ -25,6 +29,12 @@ def test_the_second_officer_sees_names_masked_accounts_reasons_and_flags_before_
         assert items[odd]["payee_name"] == "王五" and items[odd]["flags"] == ["payee_name_differs"]
         assert review["review"] == {"available": True, "flagged_items": 1}
         assert "62220202000" not in str(review)  # never the whole account
+        engine = make_engine(stack.disbursement_db)
+        with engine.connect() as conn:
+            reads = conn.execute(select(access_log).where(access_log.c.batch_id == batch_id)).mappings().all()
+        engine.dispose()
+        assert {(r["claim_id"], r["action"], r["actor"]) for r in reads} == {(plain, "batch.review", "checker-1"),
+                                                                            (odd, "batch.review", "checker-1")}
 
 
 def test_a_refused_approval_is_in_the_batch_history_with_who_and_why(broker, topic_prefix):

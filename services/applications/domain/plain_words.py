@@ -23,9 +23,9 @@ class Words:
         return self.en if language == "en" else self.zh
 
 
-CORRECT_ACCOUNT = Words("请在本系统中更正收款账户（PUT /v1/claims/{id}/payee-account），经办人员确认后将重新发放。",
-                        "Correct your payee account here (PUT /v1/claims/{id}/payee-account); once an officer "
-                        "confirms it, the payment is made again.")
+CORRECT_ACCOUNT = Words("请在本系统中更正收款账户（在申请详情页点击“更正收款账户”），经办人员确认后将重新发放。",
+                        "Correct your payee account here (on your claim's page, choose “Correct the payee "
+                        "account”); once an officer confirms it, the payment is made again.")
 NOTHING_TO_DO = Words("您无需操作，经办机构将重新发放。", "Nothing for you to do: the bureau will pay again.")
 CONTACT_BANK = Words("请联系您的开户银行解除限制，或更正为其他本人账户。",
                      "Contact your bank to lift the restriction, or change to another account in your own name.")
@@ -72,6 +72,8 @@ STATUS_WORDS: dict[str, tuple[Words, Words | None]] = {
     st.PAYMENT_ISSUED: (Words("款项已发往银行，等待入账。", "The payment was sent to the bank and awaits crediting."), None),
     st.PAID: (Words("款项已到账。", "The money has been credited to your account."), None),
     st.PAYMENT_FAILED: (Words("款项未能到账。", "The payment did not reach your account."), UNKNOWN_NEXT),
+    st.WITHDRAWN: (Words("您已撤回申请，本申请办理终止。", "You withdrew your claim; it is closed."),
+                   Words("如需再次申请，请重新提交。", "If you change your mind, file a new claim.")),
 }
 _BANK_REASON_DETAIL = re.compile(r"^bank reason ([A-Za-z0-9]{1,35})$")
 
@@ -100,7 +102,7 @@ def bank_reason_of(detail: str | None) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def explain(status: str, claim_id: str, reason_code: str | None, language: str) -> dict[str, str | None]:
+def explain(status: str, reason_code: str | None, language: str) -> dict[str, str | None]:
     """{"status", "message", "next_step", "reason_code"} in the language asked for."""
     message, next_step = STATUS_WORDS.get(status, (Words(status, status), None))
     text = message.in_(language)
@@ -108,4 +110,4 @@ def explain(status: str, claim_id: str, reason_code: str | None, language: str) 
         said, next_step = BANK_REASONS.get(reason_code, (UNKNOWN_REASON, UNKNOWN_NEXT))
         text = f"{text}{'' if language == 'zh' else ' '}{said.in_(language).format(code=reason_code)}"
     return {"status": status, "language": language, "message": text, "reason_code": reason_code,
-            "next_step": next_step.in_(language).replace("{id}", claim_id) if next_step else None}
+            "next_step": next_step.in_(language) if next_step else None}

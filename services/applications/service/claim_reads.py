@@ -28,9 +28,12 @@ def visible_claim(session: Session, claim_id: str, caller: Principal) -> ClaimWi
 
 def explained(row: ClaimRow, history: list[ClaimHistoryRow], accept_language: str | None) -> dict:
     """The claim's status in plain words (domain.plain_words), with the bank's reason of its last failure."""
-    failures = [h for h in history if h.status == PAYMENT_FAILED]
+    # the row that moved the claim into payment_failed carries the bank's reason; rows added while it stays
+    # there (a payee correction) do not
+    failures = [h for before, h in zip([None, *history], history)
+                if h.status == PAYMENT_FAILED and (before is None or before.status != PAYMENT_FAILED)]
     reason = plain_words.bank_reason_of(failures[-1].detail) if failures else None
-    return plain_words.explain(row.status, row.claim_id, reason, plain_words.language_of(accept_language))
+    return plain_words.explain(row.status, reason, plain_words.language_of(accept_language))
 
 
 def history_of(session: Session, claim_id: str) -> list[ClaimHistoryRow]:

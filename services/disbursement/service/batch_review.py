@@ -7,8 +7,9 @@ Disbursement holds no names or accounts (events carry refs only): they are read 
 service in one bulk call per batch (POST /internal/v1/claims/lookup, 500 claims a request, disbursement's
 own service token with scope claims:read-body), the same claim check the payment file uses. One call per
 batch, rather than a copy of the names here, keeps the applications service the only store of personal
-data, and the review shows the account the bank file will pay. Every such read is recorded
-(service.personal_data_reads).
+data, and the review shows the account the bank file will pay. Every such read is recorded on the service's
+access trail (shared.access_trail): a record per claim, in the request's transaction, copied to the audit by
+event; field names only, never the data read.
 """
 
 from typing import Any
@@ -16,9 +17,10 @@ from typing import Any
 from sqlmodel import Session
 
 from services.disbursement.db import batch_repo, payments_repo
+from services.disbursement.db.access_log import trail
 from services.disbursement.db.claim_source import ClaimSource
 from services.disbursement.domain.payee_review import masked_account, payee_flags
-from services.disbursement.service.personal_data_reads import record_personal_data_read
+from shared.access_trail import BATCH_REVIEW
 from shared.auth import Principal
 from shared.consumer import RetryLater
 from shared.logging import get_logger
@@ -58,7 +60,7 @@ def with_review(session: Session, detail: dict[str, Any], *, source: ClaimSource
                     flags=payee_flags(claimant_name, payee.get("account_name"), changed))
         flagged += bool(item["flags"])
     if bodies is not None and claim_ids:
-        record_personal_data_read(session, actor=viewer, purpose="batch_review", claim_ids=claim_ids,
-                                  fields=REVIEW_FIELDS, batch_id=detail["batch_id"])
+        trail.record_many(session, viewer, action=BATCH_REVIEW, purpose="batch_review", claim_ids=claim_ids,
+                          batch_id=detail["batch_id"], fields=REVIEW_FIELDS)
     detail["review"] = {"available": bodies is not None, "flagged_items": flagged}
     return detail

@@ -68,3 +68,11 @@ def test_a_malformed_account_is_a_422_naming_the_field(client):
     claim_id = _failed(client)
     r = client.put(f"/v1/claims/{claim_id}/payee-account", json={**NEW_ACCOUNT, "account_number": "12"}, headers=auth())
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "account_number"
+
+
+def test_after_the_correction_the_applicant_still_reads_the_banks_reason(client):
+    claim_id = _failed(client)
+    client.put(f"/v1/claims/{claim_id}/payee-account", json=NEW_ACCOUNT, headers=auth())
+    explanation = client.get(f"/v1/claims/{claim_id}", headers=auth()).json()["explanation"]
+    assert explanation["reason_code"] == "AC04"
+    assert explanation["message"] == "款项未能到账。收款账户已销户。"

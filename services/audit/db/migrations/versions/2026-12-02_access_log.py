@@ -5,10 +5,8 @@ Revises: sequence_streams
 Create Date: 2026-12-02 06:00:00.000000
 """
 from alembic import op
-import sqlalchemy as sa
 
-from shared.access_trail import access_log_table
-from shared.db import NAMING_CONVENTION
+from shared.access_log_migration import create_access_log, drop_access_log
 
 revision = 'banktrail_audit_access_log'
 down_revision = 'sequence_streams'
@@ -17,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    access_log_table(sa.MetaData(naming_convention=NAMING_CONVENTION)).create(op.get_bind())
+    create_access_log(op)
     # the trail is evidence, as the ledger is: append-only even for the app role (revision 0002's function)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE TRIGGER trg_access_log_append_only BEFORE UPDATE OR DELETE ON access_log "
@@ -27,4 +25,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('access_log')
+    drop_access_log(op)

@@ -5,10 +5,8 @@ Revises: officer_controls
 Create Date: 2026-12-02 06:00:00.000000
 """
 from alembic import op
-import sqlalchemy as sa
 
-from shared.access_trail import access_log_table
-from shared.db import NAMING_CONVENTION
+from shared.access_log_migration import create_access_log, drop_access_log
 
 revision = 'banktrail_disb_access_log'
 down_revision = 'officer_controls'
@@ -17,8 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    access_log_table(sa.MetaData(naming_convention=NAMING_CONVENTION)).create(op.get_bind())
+    create_access_log(op)
 
 
 def downgrade() -> None:
-    op.drop_table('access_log')
+    drop_access_log(op)
