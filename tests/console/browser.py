@@ -52,6 +52,13 @@ class Page:
         self.d.get(self.base + path)
 
     def text(self, css: str) -> str:
+        # A page that reloads itself (a job's, a log's) can replace the element between finding and reading
+        # it: read the new one.
+        for _ in range(4):
+            try:
+                return self.d.find_element(By.CSS_SELECTOR, css).text
+            except StaleElementReferenceException:
+                continue
         return self.d.find_element(By.CSS_SELECTOR, css).text
 
     def texts(self, css: str) -> list[str]:
