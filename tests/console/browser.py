@@ -53,13 +53,8 @@ class Page:
 
     def text(self, css: str) -> str:
         # A page that reloads itself (a job's, a log's) can replace the element between finding and reading
-        # it: read the new one.
-        for _ in range(4):
-            try:
-                return self.d.find_element(By.CSS_SELECTOR, css).text
-            except StaleElementReferenceException:
-                continue
-        return self.d.find_element(By.CSS_SELECTOR, css).text
+        # it: `wait` looks again (a 1-tuple, since an element's text may be empty).
+        return self.wait(lambda: (self.d.find_element(By.CSS_SELECTOR, css).text,), 10, f"no {css}")[0]
 
     def texts(self, css: str) -> list[str]:
         return [e.text for e in self.d.find_elements(By.CSS_SELECTOR, css)]
