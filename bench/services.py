@@ -1,15 +1,12 @@
 """Infrastructure for benchmarks: a broker and PostgreSQL databases, migrated or empty (processes: bench.procs)."""
 
 import atexit
-import uuid
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 
-import psycopg
-
 from shared.broker import free_port, start_broker, stop_process
 from shared.migrations import upgrade_service
-from tests.support import PG_ADMIN, create_pg_database, drop_pg_database
+from tests.support import create_pg_database, drop_pg_database
 
 
 @contextmanager
@@ -65,10 +62,8 @@ def template_database(key: Hashable, build: Callable[[str], None]) -> str:
 @contextmanager
 def copy_of(template: str) -> Iterator[str]:
     """A fresh copy of a template database (CREATE DATABASE … TEMPLATE), its URL; dropped on exit."""
-    name = f"{template}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    name, url = create_pg_database(template)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield url
     finally:
         drop_pg_database(name)

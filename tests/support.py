@@ -14,11 +14,11 @@ from shared.settings import DEV_JWT_SECRET
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def create_pg_database() -> tuple[str, str]:
-    """Create a fresh database; returns (name, SQLAlchemy URL)."""
+def create_pg_database(template: str | None = None) -> tuple[str, str]:
+    """Create a fresh database (a copy of `template`, if named); returns (name, SQLAlchemy URL)."""
     name = f"grants_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return name, f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
