@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from services.console.api import (audit_routes, auth_routes, bank_return_routes, batch_routes, claim_routes,
-                                  fund_routes, job_routes, officer_claim_routes)
+from services.console.api import (audit_routes, auth_routes, bank_return_routes, bank_statement_routes, batch_routes,
+                                  claim_routes, fund_routes, job_routes, officer_claim_routes)
 from services.console.api import access_log_routes, finding_routes, trail_routes
 from services.console.api.errors import install_error_pages
 from services.console.api.oidc import oidc_client
@@ -24,8 +24,8 @@ from shared.web.telemetry import install_telemetry
 SERVICE = "console"
 STATIC = Path(__file__).resolve().parent / "api" / "static"
 SESSION_COOKIE = "grants_console"
-ROUTE_MODULES = (auth_routes, claim_routes, batch_routes, bank_return_routes, fund_routes, audit_routes, job_routes,
-                 officer_claim_routes, finding_routes, trail_routes, access_log_routes)
+ROUTE_MODULES = (auth_routes, claim_routes, batch_routes, bank_return_routes, bank_statement_routes, fund_routes,
+                 audit_routes, job_routes, officer_claim_routes, finding_routes, trail_routes, access_log_routes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -4,8 +4,9 @@ across its steps, each step asserting what is on the screen. The whole system ru
 An applicant files two claims (a wrong identity number first, its message beside the field) and sees one
 eligible and one rejected with its clause, in Chinese and then in English; an administrator sets the fund's
 budget; officer A drafts a batch of the queue and is refused its approval; officer B approves it, downloads the
-payment file and uploads a bank return with one failure; an auditor sees the dashboard's totals equal the
-ledger's balances and downloads the reconciliation CSV.
+payment file, uploads a bank return with one failure and reconciles the day's bank statement (another
+account's first, refused); an auditor sees the dashboard's totals equal the ledger's balances and the
+statement's unexplained debit among the breaks, and downloads the reconciliation CSV.
 
 Screenshots of the main pages are written to var/console-screenshots (CONSOLE_SCREENSHOTS=docs writes them to
 docs/console, the ones the README shows)."""
@@ -19,8 +20,10 @@ import httpx
 import pytest
 from lxml import etree
 
+from services.disbursement.config import Settings
 from shared.china_time import CHINA_TZ
 from tests.console.browser import Page, console_in_chromium
+from tests.disbursement.statement_files import camt053
 from tests.support import person_id, skill_upgrade_body, token
 
 PAIN001 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
@@ -183,6 +186,37 @@ def test_officer_b_approves_downloads_the_payment_file_and_uploads_a_bank_return
     state["payments"] = payments
 
 
+def test_officer_b_reconciles_the_days_bank_statement_and_sees_the_unexplained_debit(page, state):
+    p, _ = page
+    today = datetime.now(UTC).astimezone(CHINA_TZ).date().isoformat()
+    account = Settings(grants_env="development").grants_fund_accounts[FUND].account_number  # `grants up`'s own
+    settled = state["payments"][:2]
+    statement = p.downloads / "statement.xml"
+    statement.write_bytes(camt053(account, today, [(pid, "1500.00") for pid in settled] + [("PUNKNOWN-9", "88.00")],
+                                  "STMT-CONSOLE-1"))
+    elsewhere = p.downloads / "statement-elsewhere.xml"
+    elsewhere.write_bytes(camt053("6222000011112222", today, [(settled[0], "1500.00")], "STMT-CONSOLE-0"))
+
+    p.open("/officer/bank-statements")  # another account's statement first: refused in words
+    p.d.find_element("id", "file").send_keys(str(elsewhere))
+    p.click("#upload-statement")
+    p.wait_for("#statement-refused")
+    assert p.text("#statement-refused p") == "银行对账单未被接受。"
+    assert "GRANTS_FUND_ACCOUNTS" in p.text("#statement-refused-detail")
+
+    p.d.find_element("id", "file").send_keys(str(statement))
+    p.click("#upload-statement")
+    p.wait_for("#statement-summary", 30)
+    assert p.text("h1") == "银行对账单 STMT-CONSOLE-1" and p.text("#statement-fund") == "失业保险基金"
+    assert p.text("#statement-debits strong") == "3" and p.text("#statement-matched strong") == "2"
+    assert p.text("#statement-unmatched-entries strong") == "1"
+    assert p.text("#statement-unmatched-payments strong") == "0"  # the failed payment is rightly not booked
+    assert p.texts("#unmatched-entries tbody tr") == ["3 PUNKNOWN-9 ¥88.00 该账户没有此 EndToEndId 的付款"]
+    assert sorted(p.texts("#matched-entries tbody td code")) == sorted(settled)
+    p.screenshot("bank-statement")
+    state["unexplained"] = "PUNKNOWN-9"
+
+
 def _money_of(p: Page, css: str) -> str:
     return p.text(css)
 
@@ -215,6 +249,8 @@ def test_an_auditor_sees_dashboard_totals_equal_to_the_ledger_and_downloads_the_
 
     p.open("/audit/reconciliation")
     assert "3 · ¥4,500.00" in p.text("#recon-funds")
+    p.reload_until(lambda: p.has("#statement-breaks") and state["unexplained"] in p.text("#statement-breaks"), 60,
+                   "the statement's unexplained debit is not a break")
     p.screenshot("audit-reconciliation")
     p.click("#reconciliation-csv")
     rows = list(csv.DictReader(io.StringIO(p.downloaded("reconciliation.csv").read_text())))

@@ -1,10 +1,11 @@
 """Issue 14, point 2: officers, auditors and admins search every claim; an applicant still sees only their
 own; rejected decisions can be listed among the entitlements."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from shared.china_time import business_day
 from tests.e2e.officer_stack import ADMIN, AUDITOR, CHECKER, CLAIMANT, officer_stack
 from tests.support import auth, hiring_body, person_id, skill_upgrade_body
 
@@ -25,7 +26,8 @@ def test_staff_find_claims_by_status_fund_reason_identity_number_and_filing_day(
         stack.wait_status(eligible, "eligible")
         stack.wait_status(short, "rejected")
         stack.wait_status(hiring, "eligible", OTHER)
-        apps, today = stack.apps, date.today().isoformat()
+        china_today = business_day(datetime.now(UTC))  # the API's days are China's, whatever the machine's zone
+        apps, today = stack.apps, china_today.isoformat()
 
         assert _ids(apps, CHECKER) == {eligible, short, hiring}  # no longer an empty list
         assert _ids(apps, CHECKER, status="rejected") == {short}
@@ -35,7 +37,7 @@ def test_staff_find_claims_by_status_fund_reason_identity_number_and_filing_day(
                     policy_id="qingyang-2023", status="eligible") == {eligible}
         assert _ids(apps, CHECKER, claimant_id_number=person_id(401)) == {eligible}
         assert _ids(apps, CHECKER, filed_from=today, filed_to=today) == {eligible, short, hiring}
-        yesterday = (date.today() - timedelta(days=2)).isoformat()
+        yesterday = (china_today - timedelta(days=1)).isoformat()
         assert _ids(apps, CHECKER, filed_to=yesterday) == set()
         first = httpx.get(f"{apps}/v1/claims", params={"limit": 2}, headers=CHECKER).json()
         rest = httpx.get(f"{apps}/v1/claims", params={"limit": 2, "cursor": first["next_cursor"]}, headers=CHECKER).json()

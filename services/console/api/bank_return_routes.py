@@ -1,5 +1,5 @@
 """Bank returns: upload a CSV or pain.002 file (applied by a job, with progress), see each line's outcome.
-(The list of uploads and bank statements come with issue 14.)"""
+(A bank statement, which changes no payment, is bank_statement_routes.)"""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse

@@ -12,6 +12,7 @@ ROLES = ("applicant", "officer", "auditor", "admin")
 NAVIGATION = {
     "applicant": [("/claims", N_("My claims")), ("/claims/new", N_("File a claim"))],
     "officer": [("/officer/queue", N_("Queue")), ("/officer/batches", N_("Batches")), ("/officer/bank-returns", N_("Bank returns")),
+                ("/officer/bank-statements", N_("Bank statements")),
                 ("/officer/funds", N_("Fund budgets")), ("/officer/claims", N_("Search claims")),
                 ("/officer/payee-changes", N_("Payee changes")), ("/officer/reevaluations", N_("Re-evaluation"))],
     "auditor": [("/audit/dashboard", N_("Dashboard")), ("/audit/ledger", N_("Ledger")), ("/audit/findings", N_("Findings")),

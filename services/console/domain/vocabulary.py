@@ -121,6 +121,18 @@ BREAK_KINDS = {
 }
 STATEMENT_BREAK_KINDS = ("statement_entry_unmatched", "payment_not_on_statement")
 
+# Why a statement's booked debit matched no payment: disbursement's reasons (domain.bank_statements.matching),
+# word for word, so each can be translated; a reason the console does not know yet is shown as the API gave it.
+STATEMENT_REASONS = {
+    "no payment of this account has this EndToEndId": N_("No payment of this account has this EndToEndId"),
+    "the payment is booked by an earlier entry too": N_("The payment is booked by an earlier entry too"),
+    "the amount booked differs from the payment's": N_("The amount booked differs from the payment's"),
+    "the bank returned this payment as failed, yet the statement books it":
+        N_("The bank returned this payment as failed, yet the statement books it"),
+    "the entry names neither a payment (EndToEndId) nor one of our batches (MsgId)":
+        N_("The entry names neither a payment (EndToEndId) nor one of our batches (MsgId)"),
+    "the amount booked differs from the batch's total": N_("The amount booked differs from the batch's total"),
+}
 ACCOUNT_KINDS = {"expense": N_("Expense"), "payable": N_("Payable"), "bank": N_("Bank")}
 
 # Refusals of an approval, by the problem type's slug: what the officer reads, and the figures shown beside it.

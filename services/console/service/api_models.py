@@ -148,6 +148,38 @@ class BankReturn(ApiModel):
     lines: list[ReturnLine] = []
 
 
+class StatementMatch(ApiModel):
+    entry_no: int
+    payment_id: str
+
+
+class StatementEntryUnmatched(ApiModel):
+    entry_no: int
+    reference: str | None = None
+    amount: str
+    reason: str
+
+
+class StatementPaymentUnmatched(ApiModel):
+    payment_id: str
+    batch_id: str
+    amount: str
+    status: str
+
+
+class StatementReconciled(ApiModel):
+    """POST /v1/bank-statements: a camt.053/054 statement matched against its fund's payments."""
+    form: str
+    statement_id: str
+    fund: str
+    period: list[str] | None = None
+    debits: int
+    matched: list[StatementMatch] = []
+    unmatched_entries: list[StatementEntryUnmatched] = []
+    unmatched_payments: list[StatementPaymentUnmatched] = []
+    currency: str = "CNY"
+
+
 class FundYear(ApiModel):
     fund: str
     name: str | None = None

@@ -10,7 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from services.console.service.api_models import (BankReturn, Batch, Claim, Entitlement, Finding, FindingRecord,
-                                                 Funds, FundYear, Page, Parameter, PayeeConfirmed, Reevaluation)
+                                                 Funds, FundYear, Page, Parameter, PayeeConfirmed, Reevaluation,
+                                                 StatementReconciled)
 
 MAX_PAGE = 500
 
@@ -136,6 +137,10 @@ class DisbursementApi(_Api):
 
     def bank_return_upload(self, upload_id: str) -> BankReturn:
         return BankReturn(**self._json("GET", f"/v1/bank-returns/{upload_id}"))
+
+    def bank_statement(self, data: bytes) -> StatementReconciled:
+        return StatementReconciled(**self._json("POST", "/v1/bank-statements", content=data,
+                                                headers={"Content-Type": "application/xml"}))
 
     def confirm_payee(self, claim_id: str, note: str | None) -> PayeeConfirmed:
         return PayeeConfirmed(**self._json("POST", f"/v1/claims/{claim_id}/payee-confirmations",
