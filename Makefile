@@ -49,7 +49,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --dist loadfile
 
-# The fault suite at soak sizes (tests/faults/sizes.py): 50,000-event streams, 40 kills, 3,000 claims through
+# The fault suite at soak sizes (tests/faults/sizes.py): 50,000-event streams, 40 kills, 10,000 claims through
 # two workers per service. GRANTS_FAULT_SEED=N replays the faults of a failed run (each failure prints its seed).
 soak: $(STAMP)
 	GRANTS_SOAK=1 GRANTS_FAULT_SEED=$${GRANTS_FAULT_SEED:-random} $(BIN)/python -m pytest -q -p no:cacheprovider tests/faults

@@ -114,6 +114,10 @@ class OutboxRelay:
         self.stop_event.set()
         self.wake_event.set()
 
+    def close(self) -> None:
+        """Close the producer (a relay used without run(), which closes it on the way out)."""
+        self._drop_producer()
+
     def _ensure_producer(self):  # type: ignore[no-untyped-def]
         if self._producer is None:
             if self.create_topics:

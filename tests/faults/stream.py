@@ -37,6 +37,7 @@ def publish_all(engine, broker: str, prefix: str) -> None:  # type: ignore[no-un
     while relay.relay_once():
         pass
     relay.lease.release()
+    relay.close()  # its sender thread would otherwise outlive the test's broker, logging to a closed stream
 
 
 def applied_rows(engine) -> int:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from tests.faults.replicas import SERVICES, Deployment, overlapping, rows, scala
 from tests.faults.sizes import sized
 from tests.support import auth
 
-CLAIMS, TWICE = sized(300, 3_000), sized(10, 50)
+CLAIMS, TWICE = sized(3_000, 10_000), sized(50, 150)  # point 3: at least 3,000 claims, in make test too
 FUND = "unemployment_insurance"
 
 
@@ -87,13 +87,13 @@ def _run(deployment: Deployment, intake: str, urls: dict[str, str], rng) -> None
     claim_ids: list[str] = []
     filing.start()
     kill_at = rng.randrange(CLAIMS // 4, CLAIMS * 3 // 4)
-    wait_for(lambda: decided() >= kill_at, timeout=sized(300, 1800), every=0.2, what=f"{kill_at} claims decided")
+    wait_for(lambda: decided() >= kill_at, timeout=sized(900, 3600), every=0.2, what=f"{kill_at} claims decided")
     holders = [w for w in deployment.of("disbursement") if w.lease_intervals(time.time())]
     victim = holders[0] if len(holders) == 1 else deployment.of("disbursement")[0]
     victim.kill()
     filing.join()
     total = CLAIMS + TWICE
-    wait_for(lambda: decided() >= total, timeout=sized(300, 1800), every=0.5, what=f"all {total} claims decided")
+    wait_for(lambda: decided() >= total, timeout=sized(900, 3600), every=0.5, what=f"all {total} claims decided")
 
     # every claim decided once: one decision row each, and one grants.claim.decided in the outbox
     assert scalar(disbursement, "SELECT count(*) FROM decisions") == total
@@ -110,7 +110,7 @@ def _run(deployment: Deployment, intake: str, urls: dict[str, str], rng) -> None
     with TestClient(create_disbursement(api_settings, run_workers=False)) as api:
         _pay_everything_eligible(api)
     wait_for(lambda: scalar(urls["audit"], "SELECT count(*) FROM ledger_entries WHERE payment_id IS NOT NULL") >= CLAIMS,
-             timeout=sized(180, 1200), every=0.5, what=f"{CLAIMS} payments posted in the ledger")
+             timeout=sized(600, 2400), every=0.5, what=f"{CLAIMS} payments posted in the ledger")
     assert scalar(urls["audit"], "SELECT count(DISTINCT payment_id) FROM ledger_entries "
                                  "WHERE payment_id IS NOT NULL") == CLAIMS
     assert scalar(disbursement, "SELECT count(*) FROM payments") == CLAIMS
