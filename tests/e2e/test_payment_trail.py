@@ -73,6 +73,9 @@ def test_every_audit_report_comes_as_csv_and_fund_usage_per_month(stack: Stack):
     usage = stack.audit.get("/v1/reports/fund-usage", headers=AUDITOR).json()
     [month] = usage["months"]
     assert month["month"] == china_month() and (month["issued"], month["issued_count"]) == (item["amount"], 1)
+    # the checker's review of the batch reaches the audit's access log as an event: wait for it, not a moment
+    wait_for(lambda: stack.audit.get("/v1/access-log", headers=AUDITOR).json()["items"], timeout=60,
+             what="the batch's access records in the audit's log")
     for params, headers in (({"format": "csv"}, AUDITOR), ({}, {**AUDITOR, "Accept": "text/csv"})):
         for path in ("/v1/reports/fund-usage", "/v1/reports/reconciliation", "/v1/access-log"):
             r = stack.audit.get(path, params=params, headers=headers)
