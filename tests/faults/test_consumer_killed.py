@@ -27,7 +27,8 @@ SCRIPT = Path(__file__).with_name("consumer_process.py")
 
 
 def _start(pg_url: str, broker: str, prefix: str, group: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    # unbuffered: a SIGKILL would otherwise take the last lines of its log with it
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd()), "PYTHONUNBUFFERED": "1"}
     with log.open("w") as out:  # kept under the test's tmp_path (printed) to read after a failure
         return subprocess.Popen([sys.executable, str(SCRIPT), pg_url, broker, prefix, group], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
