@@ -3,6 +3,7 @@ service of tests.shared.messaging_support, polls spanning the partitions."""
 
 import logging
 import sys
+import time
 
 from kafka import KafkaConsumer
 
@@ -11,6 +12,24 @@ from shared.consumer import ConsumerSpec, IdempotentConsumer
 from shared.events import CLAIM_SUBMITTED
 from shared.logging import configure_logging
 from tests.shared.messaging_support import inbox, make_db, record
+
+class ReportingConsumer(IdempotentConsumer):
+    """Once a second, a line of what the consumer holds and where it stands: after a kill, the kept log shows
+    whether a restarted consumer got its partitions and whether its polls returned anything."""
+
+    _reported, _handled = 0.0, 0
+
+    def poll_once(self, timeout_ms: int = 200) -> int:
+        handled = super().poll_once(timeout_ms)
+        self._handled += handled
+        if time.monotonic() - self._reported >= 1 and self._consumer is not None:
+            self._reported = time.monotonic()
+            held = sorted(self._consumer.assignment(), key=lambda tp: tp.partition)
+            # highwater() only reads the last fetch's answer; position() could block, changing what is observed
+            where = {tp.partition: self._consumer.highwater(tp) for tp in held}
+            print(f"{time.strftime('%H:%M:%S')} handled {self._handled}; high watermark by partition held {where}")
+        return handled
+
 
 if __name__ == "__main__":
     db_url, bootstrap, prefix, group = sys.argv[1:5]
@@ -24,4 +43,4 @@ if __name__ == "__main__":
     kafka_clients.KafkaConsumer = short_session
     configure_logging("development", logging.INFO)  # to the log file the test keeps for a failure's report
     print("consuming", flush=True)
-    IdempotentConsumer(make_db(db_url), inbox, spec, bootstrap, prefix).run()
+    ReportingConsumer(make_db(db_url), inbox, spec, bootstrap, prefix).run()
