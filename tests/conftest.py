@@ -42,7 +42,8 @@ def db_url(request, tmp_path) -> Iterator[str]:
 # --- make test spreads the files over pytest-xdist workers in collection order: the long ones go first, so
 # that the short ones fill the gaps around them instead of three long files ending the run one after another.
 LONG_FIRST = ("tests/faults/test_replicas.py", "tests/faults/", "tests/streams/",
-              "tests/audit/messaging/test_crash_ingest.py", "tests/deploy/test_compose.py", "tests/audit/test_log_proofs_api.py", "tests/console/test_browser",
+              "tests/audit/messaging/test_crash_ingest.py", "tests/deploy/test_compose.py",
+              "tests/audit/test_log_proofs_api.py", "tests/console/test_browser",
               "tests/shared/test_openapi_fuzz.py", "tests/shared/test_loop_metrics.py", "tests/e2e/test_grants_up.py",
               "tests/disbursement/api/test_large_batch.py", "tests/shared/test_messaging.py", "tests/e2e/")
 

@@ -8,12 +8,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from shared.broker import free_port, start_broker, stop_process
 from shared.events import topic
 from shared.kafka_clients import ensure_topics
 from tests.faults.conditions import wait_for
@@ -34,19 +30,8 @@ def _start(pg_url: str, broker: str, prefix: str, group: str, log: Path) -> subp
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
-@pytest.fixture
-def own_broker() -> Iterator[str]:
-    """A broker of this test's alone: forty restarts of a consumer group are not slowed by the thousands of
-    topics and groups the rest of the suite leaves on the session's broker (Tansu keeps them all in memory)."""
-    port = free_port()
-    proc = start_broker(port)
-    yield f"127.0.0.1:{port}"
-    stop_process(proc)
-
-
 def test_a_consumer_killed_ten_times_at_random_moments_applies_every_event_exactly_once(
-        pg_url, own_broker, topic_prefix, fault_seed, tmp_path):
-    broker = own_broker
+        pg_url, broker, topic_prefix, fault_seed, tmp_path):
     engine = make_db(pg_url)
     ensure_topics(broker, topic_prefix, partitions=3)
     ids = stage(engine, EVENTS)

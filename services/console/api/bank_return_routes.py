@@ -4,12 +4,11 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from services.console.api.web import Form, Officer, Staff, backends, render, upload
+from services.console.api.web import Form, Officer, Staff, backends, render, upload, uploaded_bytes
 from services.console.domain.vocabulary import N_
 from services.console.service import bank_returns as use
 
 router = APIRouter(prefix="/officer/bank-returns")
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 @router.get("")
@@ -19,9 +18,8 @@ def upload_page(request: Request, user: Officer):  # type: ignore[no-untyped-def
 
 @router.post("")
 def apply(request: Request, form: Form, user: Officer):  # type: ignore[no-untyped-def]
-    file = upload(form, "file")
-    data = file.file.read(MAX_FILE_BYTES + 1) if file is not None else b""
-    if not data.strip() or len(data) > MAX_FILE_BYTES:
+    data, file = uploaded_bytes(form, "file"), upload(form, "file")
+    if data is None or file is None:
         return render(request, "officer/bank_return_upload.html", status_code=422,
                       error=N_("Choose a bank return file (CSV or pain.002 XML) of at most 50 MB."))
     job = request.app.state.jobs.start(user.sub, "bank_return", use.apply_work(backends(request, user), data,

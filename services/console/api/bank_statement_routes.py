@@ -3,13 +3,12 @@ booked debit matched to its payment, the entries no payment explains and the pay
 
 from fastapi import APIRouter, Request
 
-from services.console.api.web import Form, Staff, backends, render, upload
+from services.console.api.web import Form, Staff, backends, render, uploaded_bytes
 from services.console.domain.vocabulary import N_
 from services.console.service import bank_statements as use
 from services.console.service.backends import ApiProblem
 
 router = APIRouter(prefix="/officer/bank-statements")
-MAX_FILE_BYTES = 50 * 1024 * 1024
 _FORM = "officer/bank_statement_upload.html"
 
 
@@ -20,9 +19,8 @@ def upload_page(request: Request, user: Staff):  # type: ignore[no-untyped-def]
 
 @router.post("")
 def reconcile(request: Request, form: Form, user: Staff):  # type: ignore[no-untyped-def]
-    file = upload(form, "file")
-    data = file.file.read(MAX_FILE_BYTES + 1) if file is not None else b""
-    if not data.strip() or len(data) > MAX_FILE_BYTES:
+    data = uploaded_bytes(form, "file")
+    if data is None:
         return render(request, _FORM, status_code=422, detail=None,
                       error=N_("Choose a bank statement file (camt.053 or camt.054 XML) of at most 50 MB."))
     try:

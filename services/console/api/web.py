@@ -67,6 +67,16 @@ def upload(form: FormData, name: str) -> UploadFile | None:
     return value if isinstance(value, UploadFile) else None
 
 
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the pages that take a bank file say "at most 50 MB"
+
+
+def uploaded_bytes(form: FormData, name: str) -> bytes | None:
+    """The uploaded file's bytes; None when none was chosen, it is blank or it is over MAX_FILE_BYTES."""
+    file = upload(form, name)
+    data = file.file.read(MAX_FILE_BYTES + 1) if file is not None else b""
+    return data if data.strip() and len(data) <= MAX_FILE_BYTES else None
+
+
 def signed_in(request: Request) -> SessionUser:
     data = request.session.get("user")
     user = None
