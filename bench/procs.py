@@ -43,8 +43,10 @@ class Proc:
 
 @contextmanager
 def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True,
-            processes: int = 1) -> Iterator[Proc]:
-    """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit."""
+            processes: int = 1, source: Path | None = None) -> Iterator[Proc]:
+    """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit.
+
+    `source`: another checkout of the project to run it from (an earlier commit's code, same virtualenv)."""
     port = free_port()
     # A worker's health endpoint gets a port of its own too: the default (8090) is whatever else on this machine
     # took it first, and a worker that cannot bind it exits at start.
@@ -57,7 +59,10 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
     if command == "serve" and processes > 1:
         args += ["--processes", str(processes)]
     live = f"http://127.0.0.1:{port if command == 'serve' else health_port}"
-    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None, live) as proc:
+    if source is not None:
+        env["PYTHONPATH"] = str(source)  # ahead of the editable install's finder: that checkout's modules
+    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None, live,
+                  cwd=source) as proc:
         yield proc
 
 
@@ -74,11 +79,12 @@ def floor(database_url: str, *, processes: int) -> Iterator[Proc]:
 
 
 @contextmanager
-def _spawned(name: str, args: list[str], env: dict[str, str], base: str | None, live: str) -> Iterator[Proc]:
+def _spawned(name: str, args: list[str], env: dict[str, str], base: str | None, live: str,
+             cwd: Path | None = None) -> Iterator[Proc]:
     LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / f"{name}.log", "w") as log:
         process = subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                                   stderr=log)
+                                   stderr=log, cwd=cwd)
     proc = Proc(name, process, base)
     try:
         wait_for(lambda: _live(proc, live), 60, f"{name} to answer /healthz/live")

@@ -7,6 +7,9 @@ and re-parses a statement of thousands of placeholders per batch (a multi-row VA
 parsing cost more than the database's own work), and the driver escapes no array elements one by one
 (its text arrays do). The rows keep their order, so serial ids follow it.
 On SQLite, an executemany (SQLAlchemy pages it into multi-row VALUES when RETURNING is asked for).
+Rows that cannot collide with any already there (a ledger's new entries under its fund's lock) may instead
+go through copy_rows: PostgreSQL's COPY, the fastest way in, with no conflict handling (a collision fails the
+statement); on SQLite it is insert_many.
 Likewise a lookup by many keys is `= ANY(:keys)` with one array parameter on PostgreSQL, not an IN list
 of as many placeholders. A single row that may already be there (an idempotency key, a lock row) goes
 through insert_or_ignore: one statement built once per table, the values as parameters.
@@ -14,7 +17,7 @@ through insert_or_ignore: one statement built once per table, the values as para
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 
@@ -56,6 +60,45 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         session.execute(statement, params)
         return []
     return list(session.execute(statement.returning(table.c[returning]), params).scalars())
+
+
+class JsonText(str):
+    """A JSON column's value already encoded (e.g. pydantic's model_dump_json): copy_rows sends it as it is."""
+
+
+def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys) with COPY on PostgreSQL, in the session's transaction; on
+    SQLite, insert_many. Nothing is skipped: a row colliding with a unique key fails the whole statement."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        insert_many(session, table, [{k: json.loads(v) if isinstance(v, JsonText) else v for k, v in row.items()}
+                                     for row in rows])
+        return
+    _copy(session.connection().connection.driver_connection, dialect, table, rows)
+
+
+def _copy(driver: Any, dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    import psycopg  # PostgreSQL's driver: present wherever the dialect is
+
+    columns = list(rows[0])
+    convert = [_copy_value(table.c[name].type, dialect) for name in columns]
+    quoted = ", ".join('"' + name + '"' for name in columns)
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    try:
+        with driver.cursor().copy(statement) as copy:
+            for row in rows:
+                copy.write_row([c(row[name]) if c is not None else row[name] for c, name in zip(convert, columns)])
+    except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it: a lost server is an OperationalError
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _copy_value(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How a column's value is sent in COPY: JSON encoded (unless it is JsonText), else its type's bind processing."""
+    if isinstance(column_type, JSON):
+        return lambda v: v if v is None or isinstance(v, JsonText) else json.dumps(v, separators=(",", ":"))
+    return column_type._cached_bind_processor(dialect)
 
 
 def insert_or_ignore(session: Session, table: Table, values: dict[str, Any], conflict_on: Sequence[str]) -> bool:

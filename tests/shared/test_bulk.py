@@ -2,10 +2,12 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared.bulk import among, insert_many, insert_or_ignore
+from shared.bulk import JsonText, among, copy_rows, insert_many, insert_or_ignore
 from shared.db import make_engine
 
 metadata = MetaData()
@@ -49,3 +51,30 @@ def test_rows_sent_in_chunks_keep_their_order_and_a_single_row_is_inserted_only_
     engine.dispose()
     assert keys == [f"k{i:02d}" for i in range(7)]
     assert (first, again, stored) == (True, False, 2**40)
+
+
+def test_copied_rows_go_in_in_order_with_their_values_and_an_encoded_document_as_it_was_sent(db_url):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        copy_rows(session, things, [thing("y"), thing("x", amount=None, doc=JsonText('{"sent":"as is","n":[1,2]}'))])
+        rows = session.execute(select(things).order_by(things.c.id)).all()
+    engine.dispose()
+    assert [r.key for r in rows] == ["y", "x"]
+    assert rows[0].doc == {"key": "y", "text": 'quote " and 中文', "none": None}
+    assert (rows[1].doc, rows[1].amount, rows[0].amount, rows[0].day) == (
+        {"sent": "as is", "n": [1, 2]}, None, 2**40, date(2024, 1, 1))
+
+
+def test_a_copy_colliding_with_a_row_there_fails_whole_as_the_database_error_it_is(db_url):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        insert_many(session, things, [thing("b")])
+        session.commit()
+        with pytest.raises(IntegrityError):
+            copy_rows(session, things, [thing("a"), thing("b")])
+        session.rollback()
+        keys = session.execute(select(things.c.key)).scalars().all()
+    engine.dispose()
+    assert keys == ["b"]  # nothing of the failed copy went in

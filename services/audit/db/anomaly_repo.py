@@ -18,7 +18,7 @@ from services.audit.db.review_tables import ApprovedPaymentRow, FundBudgetRow
 from services.audit.db.tables import ReceivedEvent
 from services.audit.domain.anomalies.scopes import Scope
 from services.audit.domain.events import BatchApproved, IssuedPayment
-from shared.bulk import among, insert_many
+from shared.bulk import among, copy_rows, insert_many
 from shared.china_time import business_year
 
 FACTS, TOTALS, BATCHES, DUE = (PaymentFactRow.__table__, FundYearTotalRow.__table__, AnomalyBatchRow.__table__,
@@ -91,7 +91,7 @@ def try_round_lock(session: Session) -> bool:
 
 
 def queue(session: Session, scopes: Iterable[Scope]) -> None:
-    insert_many(session, DUE, [{"scope": scope, "key": key} for scope, key in sorted(set(scopes))])
+    copy_rows(session, DUE, [{"scope": scope, "key": key} for scope, key in sorted(set(scopes))])  # a queue: no key
 
 
 def due_scopes(session: Session, limit: int) -> list[tuple[int, str, str]]:

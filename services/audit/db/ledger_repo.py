@@ -9,7 +9,7 @@ from services.audit.db import merkle_repo
 from services.audit.db.ledger_tables import FundHeadRow, LedgerEntryRow, LedgerPostingRow
 from services.audit.domain.chain import GENESIS_HASH, ChainEntry, FundHead
 from services.audit.domain.postings import Posting
-from shared.bulk import among, insert_many, insert_or_ignore
+from shared.bulk import among, copy_rows, insert_or_ignore
 
 ENTRIES, POSTINGS, HEADS = LedgerEntryRow.__table__, LedgerPostingRow.__table__, FundHeadRow.__table__
 
@@ -32,16 +32,16 @@ def lock_head(session: Session, fund: str) -> FundHead:
 def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str, FundHead]) -> None:
     """Insert linked entries (each fund's in seq order) and their postings, and move each fund's head.
 
-    The caller holds the heads' locks, taken when they were `locked`; entries, postings and heads are one
-    statement each per batch (the heads one per fund). Each fund's Merkle log takes the entries as its next
-    leaves in the same transaction.
+    The caller holds the heads' locks, taken when they were `locked`. Entries and postings go in by COPY
+    (under the heads' locks nothing else can write them, so there is no conflict to handle), the heads one
+    statement per fund. Each fund's Merkle log takes the entries as its next leaves in the same transaction.
     """
     if not entries:
         return
-    insert_many(session, ENTRIES, [
+    copy_rows(session, ENTRIES, [
         {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id, "payment_id": e.payment_id,
          "prev_hash": e.prev_hash, "hash": e.hash, "posted_at": e.posted_at} for e in entries])
-    insert_many(session, POSTINGS, [
+    copy_rows(session, POSTINGS, [
         {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
          "credit_fen": p.credit_fen} for e in entries for p in e.postings])
     merkle_repo.append_leaves(session, entries)

@@ -16,7 +16,7 @@ from services.audit.db.merkle_tables import MerkleNodeRow
 from services.audit.domain import merkle
 from services.audit.domain.chain import ChainEntry
 from services.audit.domain.entry_leaves import entry_leaf
-from shared.bulk import insert_many
+from shared.bulk import copy_rows
 
 NODES, ENTRIES = MerkleNodeRow.__table__, LedgerEntryRow.__table__
 
@@ -37,7 +37,7 @@ def append_leaves(session: Session, entries: Sequence[ChainEntry]) -> None:
                                           [entry_leaf(e) for e in appended])
         rows += [{"fund": fund, "level": level, "idx": idx, "hash": digest.hex()}
                  for (level, idx), digest in created]
-    insert_many(session, NODES, rows)
+    copy_rows(session, NODES, rows)  # new nodes only, under the funds' head locks
 
 
 def read_nodes(session: Session, fund: str, nodes: Iterable[merkle.NodeId]) -> dict[merkle.NodeId, bytes]:

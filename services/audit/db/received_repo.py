@@ -1,5 +1,6 @@
 """The events as received: recorded once each, and read back as facts for rules and reconciliation."""
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from services.audit.db.review_tables import ApprovedPaymentRow
 from services.audit.db.tables import ReceivedEvent
 from services.audit.domain.errors import UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
-from shared.bulk import insert_many
+from shared.bulk import JsonText, copy_rows, insert_many
 from shared.china_time import business_day
 from shared.events import BATCH_APPROVED
 
@@ -23,8 +24,16 @@ FACT_COLUMNS = ("fact", "fund", "amount_fen", "occurred_at", "business_day")
 def record(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """Keep events as received (rows from received_row, one statement); returns the ids of those kept now.
 
-    An id missing from the answer was kept already: a twin consumer got there first.
+    One event: an insert that skips an id kept already (a twin consumer got there first), missing from the
+    answer. Several (a consumed batch, whose ids the inbox found new): one COPY, the fastest way in, which
+    fails as a whole on an id a twin kept meanwhile; the consumer then applies the batch event by event,
+    each through the skipping insert.
     """
+    if len(rows) > 1:
+        copy_rows(session, RECEIVED, rows)
+        return {row["event_id"] for row in rows}
+    rows = [{**row, "payload": json.loads(row["payload"])} if isinstance(row["payload"], JsonText) else row
+            for row in rows]
     return set(insert_many(session, RECEIVED, rows, conflict_on=["event_id"], returning="event_id"))
 
 
@@ -32,13 +41,15 @@ _UNREAD: Any = object()
 
 
 def received_row(event_id: str, event_type: str, subject: str | None, payload: dict[str, Any],
-                 fact: EventFact | None = _UNREAD) -> dict[str, Any]:
+                 fact: EventFact | None = _UNREAD, payload_json: str | None = None) -> dict[str, Any]:
     """The received_events row of one event: the payload as received plus the columns indexed from it.
 
-    `fact`: the payload as the caller already read it (None: it does not read as a fact), to save reading it twice."""
+    `fact`: the payload as the caller already read it (None: it does not read as a fact), to save reading it twice;
+    `payload_json`: the payload already encoded (the same document), stored as it is."""
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    stored = payload if payload_json is None else JsonText(payload_json)
     return {"event_id": event_id, "type": event_type, "subject": subject, "payment_id": _short_id(data.get("payment_id")),
-            "batch_id": _short_id(data.get("batch_id")), "payload": payload, "received_at": datetime.now(UTC),
+            "batch_id": _short_id(data.get("batch_id")), "payload": stored, "received_at": datetime.now(UTC),
             **columns_of_fact(read_fact(payload) if fact is _UNREAD else fact)}
 
 

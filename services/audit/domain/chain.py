@@ -38,6 +38,8 @@ class ChainEntry:
     posted_at: datetime
     prev_hash: str
     hash: str
+    # the canonical bytes, kept by link() so the Merkle leaf is not encoded a second time; None when read back
+    canonical: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +86,20 @@ def canonical_bytes(fund: str, seq: int, entry_id: str, event_id: str, payment_i
 
 def entry_hash(prev_hash: str, fund: str, seq: int, entry_id: str, event_id: str, payment_id: str | None,
                postings: Sequence[Posting], posted_at: datetime) -> str:
-    canonical = canonical_bytes(fund, seq, entry_id, event_id, payment_id, postings, posted_at)
+    return chained_hash(prev_hash, canonical_bytes(fund, seq, entry_id, event_id, payment_id, postings, posted_at))
+
+
+def chained_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
 
 
 def link(draft: EntryDraft, head: FundHead | None) -> ChainEntry:
     """Chain a draft after its fund's head (None for the fund's first entry)."""
     seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    digest = entry_hash(prev, draft.fund, seq, draft.entry_id, draft.event_id, draft.payment_id,
-                        draft.postings, draft.posted_at)
+    canonical = canonical_bytes(draft.fund, seq, draft.entry_id, draft.event_id, draft.payment_id, draft.postings,
+                                draft.posted_at)
     return ChainEntry(draft.fund, seq, draft.entry_id, draft.event_id, draft.payment_id, draft.postings,
-                      draft.posted_at, prev, digest)
+                      draft.posted_at, prev, chained_hash(prev, canonical), canonical)
 
 
 def ledger_head(heads: Mapping[str, FundHead | str]) -> str:

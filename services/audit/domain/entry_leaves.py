@@ -11,6 +11,8 @@ from services.audit.domain.merkle import leaf_hash
 
 
 def entry_bytes(entry: ChainEntry) -> bytes:
+    if entry.canonical is not None:  # encoded when it was linked
+        return entry.canonical
     return canonical_bytes(entry.fund, entry.seq, entry.entry_id, entry.event_id, entry.payment_id, entry.postings,
                            entry.posted_at)
 

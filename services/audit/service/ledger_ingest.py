@@ -73,7 +73,8 @@ class _Intake:
         payloads = [event.model_dump(mode="json") for event in events]
         facts = [_read(p) for p in payloads]
         kept = received_repo.record(self.session, [
-            received_repo.received_row(e.id, e.type, e.subject, p, None if isinstance(f, UnpostableEvent) else f)
+            received_repo.received_row(e.id, e.type, e.subject, p, None if isinstance(f, UnpostableEvent) else f,
+                                       payload_json=e.model_dump_json())
             for e, p, f in zip(events, payloads, facts)])
         # An event not kept now was kept by a twin consumer first; the consumer's inbox claim rolls this back.
         read = [(e.type, f) for e, f in zip(events, facts) if e.id in kept]
