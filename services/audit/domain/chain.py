@@ -39,6 +39,7 @@ class ChainEntry:
     prev_hash: str
     hash: str
     # the canonical bytes, kept by link() so the Merkle leaf is not encoded a second time; None when read back
+    # (dataclasses.replace would carry them over: an entry with other contents is made by link(), or with None)
     canonical: bytes | None = field(default=None, compare=False, repr=False)
 
 
