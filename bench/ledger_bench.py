@@ -4,8 +4,9 @@ messages, in the same run.
 
 The events are the life of PAYMENTS payments as disbursement publishes them (bench.payment_events:
 issued in batches with their approvals, then settled or failed). Both readers see the same topics;
-the raw read uses the audit consumer's settings and only counts, so it is kafka-python's ceiling (median
-of RAW_READS reads, as one read lasts a fraction of a second).
+the raw read uses the audit consumer's settings and only counts, so it is kafka-python's ceiling (the
+fastest of RAW_READS reads: one read lasts a fraction of a second, and their rates spread threefold within
+one run, from 21,600 to 61,000 msgs/s on 2026-12-03, which a median of five carried into the ratio).
 Ingest rate: the events committed after the audit's first commit, over the time from that commit to
 the last (processed_at of its inbox rows), so the worker's start-up and group join are not counted.
 A batch's events share one commit, so the first batch's events are not counted either (counting them
@@ -32,7 +33,6 @@ version of the audit in reasonable time).
 
 import functools
 import os
-import statistics
 import time
 import uuid
 from pathlib import Path
@@ -141,8 +141,8 @@ def run() -> list[Figure]:
     with broker() as bootstrap:
         prefix, markers = _published(bootstrap)
         # A read of ~20,000 messages lasts a fraction of a second, so one broker fetch that waits out
-        # fetch_max_wait_ms skews it several-fold: the raw rate is the median of RAW_READS reads, each with
-        # the audit consumer's own poll and fetch sizes.
+        # fetch_max_wait_ms skews it several-fold: the raw rate is the fastest of RAW_READS reads (a ceiling,
+        # as timeit takes the best of its repeats), each with the audit consumer's own poll and fetch sizes.
         raws = [read_to_markers(bootstrap, [topic(prefix, "payments.v1"), topic(prefix, "batches.v1")], keep=False,
                                 is_marker=_is_marker, max_poll_records=MAX_POLL_RECORDS,
                                 max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES) for _ in range(RAW_READS)]
@@ -151,7 +151,7 @@ def run() -> list[Figure]:
         count, ingest = _ingest(bootstrap, prefix, markers)
         before = _ingest(bootstrap, *_published(bootstrap), source=baseline)[1] if baseline is not None else None
     copy_after = _copy_rate()
-    raw_rate = statistics.median(raw.count / raw.seconds for raw in raws)
+    raw_rate = max(raw.count / raw.seconds for raw in raws)
     rows = sum(text_rows.count(b"\n") for _, text_rows in _copy_data().values())
     references = [Reference(f"plain COPY of the rows it writes ({rows / count:.1f} an event)", "events/s",
                             bracketed(copy_before, copy_after), TARGET_COPY_RATIO),
