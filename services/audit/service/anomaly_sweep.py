@@ -85,7 +85,7 @@ def judge_scopes(session: Session, keys: Mapping[str, set[str]], standards: Stan
     if keys.get(QUALIFYING):
         wanted = {split_qualifying(key): key for key in keys[QUALIFYING]}
         members = _grouped(anomaly_repo.payments_where(session, *anomaly_repo.by_qualifying_keys(
-            session, sorted(wanted)), granted_only=True),
+            session, list(wanted)), granted_only=True),
             lambda p: (p.policy_id, p.programme, p.qualifying_key))
         for triple, key in wanted.items():
             put(QUALIFYING, key, duplicate_qualifying_key(members.get(triple, [])))
