@@ -25,6 +25,12 @@ The third reference is the code before issue 18's point 6 (BENCH_LEDGER_BASELINE
 checks it out beside the project): its worker ingests the same stream, published again under a prefix of its
 own, into a database of its own, right after this code's, in the same run. Target: twice its rate.
 
+Where the time goes: while the worker ingests, the bench reads the CPU time (/proc) of the worker process (all
+its threads) and of every PostgreSQL process every half second, and reports each over the ingest as cores
+busy (CPU seconds over wall seconds, from the first poll that saw events applied to the one that saw them
+all), for this code and the code before. A worker near one core is bound by its one consumer thread and the
+GIL; PostgreSQL's cores are the database work that thread waits for.
+
 Scaled: 100,000 events at the original ~300 events/s took minutes a run, so a run ingests the life
 of PAYMENTS payments (~20,000 events, one disbursement batch) and the time for 100,000 is
 projected from the measured rate. BENCH_LEDGER_PAYMENTS sets another size (e.g. 2000 to time a slow
@@ -95,13 +101,64 @@ def _copy_rate() -> float:
         return len(_stream().events) / (time.perf_counter() - started)
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _postgres_cpu_seconds() -> float:
+    """Of every PostgreSQL process alive now (the server's and the backends', whichever user runs them)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            line = stat.read_text()
+        except OSError:  # exited meanwhile
+            continue
+        if "(postgres)" in line:
+            total += _cpu_seconds(int(stat.parent.name))
+    return total
+
+
+class _CpuOverIngest:
+    """The wait for the ingest, noting the worker's and PostgreSQL's CPU time at each look: their cores busy
+    from the first look that saw events applied to the first that saw every marker."""
+
+    def __init__(self, engine, pid: int, markers: list[str]):  # type: ignore[no-untyped-def]
+        self.engine, self.pid, self.markers = engine, pid, set(markers)
+        self.first: tuple[float, float, float] | None = None
+        self.last: tuple[float, float, float] | None = None
+
+    def __call__(self) -> bool:
+        with self.engine.connect() as conn:
+            applied = conn.execute(text("SELECT count(*) FROM processed_events")).scalar_one()
+        done = applied > 0 and all_processed(self.engine, self.markers)
+        if applied:
+            sample = (time.monotonic(), _cpu_seconds(self.pid), _postgres_cpu_seconds())
+            self.first = self.first or sample
+            self.last = sample
+        return done
+
+    def cores(self) -> tuple[float, float]:
+        """(worker, PostgreSQL) cores busy over the ingest."""
+        if self.first is None or self.last is None or self.last[0] <= self.first[0]:
+            raise RuntimeError("the ingest ended before a second look: no CPU reading")
+        wall = self.last[0] - self.first[0]
+        return (self.last[1] - self.first[1]) / wall, (self.last[2] - self.first[2]) / wall
+
+
 def _is_marker(value: bytes) -> bool:
     return b'"id":"marker-' in value  # tests.audit.support.send_markers: no-op approvals the audit processes too
 
 
-def _ingest(bootstrap: str, prefix: str, markers: list[str], source: Path | None = None) -> tuple[int, float]:
+def _ingest(bootstrap: str, prefix: str, markers: list[str],
+            source: Path | None = None) -> tuple[int, float, tuple[float, float]]:
     """The stream, published under `prefix`, ingested by `grants worker audit` (run from `source`, another
-    checkout, when given) into a fresh audit database: (events counted, events/s), the chain verified."""
+    checkout, when given) into a fresh audit database: (events counted, events/s, (worker, PostgreSQL) cores
+    busy meanwhile), the chain verified."""
     stream = _stream()
     with databases("audit") as urls:
         engine = make_engine(urls["audit"])
@@ -110,7 +167,8 @@ def _ingest(bootstrap: str, prefix: str, markers: list[str], source: Path | None
                    "GRANTS_TOPIC_PREFIX": prefix}
             label = "ledger" if source is None else "ledger-baseline"
             with running("audit", env, command="worker", source=source) as worker, profiled(worker, label):
-                wait_for(lambda: all_processed(engine, markers), 900, "the audit to process every event", poll=0.5)
+                cpu = _CpuOverIngest(engine, worker.pid, markers)
+                wait_for(cpu, 900, "the audit to process every event", poll=0.5)
             with engine.connect() as conn:
                 count, timed, seconds = conn.execute(text(
                     "WITH e AS (SELECT processed_at FROM processed_events WHERE event_id NOT LIKE 'marker-%') "
@@ -124,7 +182,7 @@ def _ingest(bootstrap: str, prefix: str, markers: list[str], source: Path | None
     if count != len(stream.events) or entries != stream.payment_events or not verified.ok:
         raise RuntimeError(f"{count} events processed, {entries} entries, chain ok={verified.ok}; expected "
                            f"{len(stream.events)} events and {stream.payment_events} entries")
-    return count, timed / float(seconds)
+    return count, timed / float(seconds), cpu.cores()
 
 
 def _published(bootstrap: str) -> tuple[str, list[str]]:
@@ -148,8 +206,9 @@ def run() -> list[Figure]:
                                 max_partition_fetch_bytes=MAX_PARTITION_FETCH_BYTES) for _ in range(RAW_READS)]
         if any(raw.count != len(stream.events) for raw in raws):
             raise RuntimeError(f"raw reads found {[r.count for r in raws]} messages, {len(stream.events)} were published")
-        count, ingest = _ingest(bootstrap, prefix, markers)
-        before = _ingest(bootstrap, *_published(bootstrap), source=baseline)[1] if baseline is not None else None
+        count, ingest, cores = _ingest(bootstrap, prefix, markers)
+        _, before, cores_before = _ingest(bootstrap, *_published(bootstrap), source=baseline) \
+            if baseline is not None else (None, None, None)
     copy_after = _copy_rate()
     raw_rate = max(raw.count / raw.seconds for raw in raws)
     rows = sum(text_rows.count(b"\n") for _, text_rows in _copy_data().values())
@@ -159,6 +218,11 @@ def run() -> list[Figure]:
     if before is not None:
         references.append(Reference(f"the same ingest by {BASELINE}, the code before issue 18's point 6", "events/s",
                                     before, TARGET_BASELINE_RATIO))
-    return [Figure(f"ingest of {count:,} events into the ledger", "events/s", ingest, references=tuple(references)),
-            Figure(f"projected: {FULL_EVENTS:,} events at that rate", "s", FULL_EVENTS / ingest,
-                   higher_is_better=False)]
+    figures = [Figure(f"ingest of {count:,} events into the ledger", "events/s", ingest, references=tuple(references)),
+               Figure(f"projected: {FULL_EVENTS:,} events at that rate", "s", FULL_EVENTS / ingest,
+                      higher_is_better=False)]
+    for i, what in enumerate(("the worker process", "PostgreSQL")):
+        beside = (Reference(f"the same with {BASELINE}'s worker", "cores", cores_before[i]),) if cores_before else ()
+        figures.append(Figure(f"CPU of {what} over the ingest", "cores", cores[i], higher_is_better=False,
+                              references=beside))
+    return figures
