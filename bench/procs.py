@@ -43,10 +43,11 @@ class Proc:
 
 @contextmanager
 def running(name: str, env: dict[str, str], *, command: str = "serve", workers: bool = True,
-            processes: int = 1, source: Path | None = None) -> Iterator[Proc]:
+            processes: int = 1, source: Path | None = None, log_name: str | None = None) -> Iterator[Proc]:
     """`grants serve NAME` (ready once /healthz/live answers) or `grants worker NAME`; stopped on exit.
 
-    `source`: another checkout of the project to run it from (an earlier commit's code, same virtualenv)."""
+    `source`: another checkout of the project to run it from (an earlier commit's code, same virtualenv);
+    `log_name`: its log's name in var/bench when it is not NAME (a second replica)."""
     port = free_port()
     # A worker's health endpoint gets a port of its own too: the default (8090) is whatever else on this machine
     # took it first, and a worker that cannot bind it exits at start.
@@ -61,7 +62,7 @@ def running(name: str, env: dict[str, str], *, command: str = "serve", workers: 
     live = f"http://127.0.0.1:{port if command == 'serve' else health_port}"
     if source is not None:
         env["PYTHONPATH"] = str(source)  # ahead of the editable install's finder: that checkout's modules
-    with _spawned(name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None, live,
+    with _spawned(log_name or name, args, env, f"http://127.0.0.1:{port}" if command == "serve" else None, live,
                   cwd=source) as proc:
         yield proc
 
