@@ -33,7 +33,7 @@ class Worker(Protocol):
 
 def worker_name(worker: Worker) -> str:
     spec = getattr(worker, "spec", None)
-    return spec.name if spec is not None else type(worker).__name__
+    return spec.name if spec is not None else getattr(worker, "worker_name", type(worker).__name__)
 
 
 class WorkerSet:

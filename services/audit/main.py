@@ -7,7 +7,9 @@ service/, which calls db/ and domain/; nothing runs back up (the package docstri
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
+from services.audit.service.anomaly_process import AnomalySweepProcess
 from services.audit.service.anomaly_worker import AnomalySweep
 from services.audit.api.routes import routers
 from services.audit.config import Settings, get_settings
@@ -42,7 +44,7 @@ class AuditRuntime(Runtime):
     """The shared runtime, with the audit consumer in place of the plain idempotent one, and the checkpoint signer."""
 
     checkpoint_schedule: CheckpointSchedule | None = None
-    anomaly_sweep: AnomalySweep | None = None
+    anomaly_sweep: AnomalySweep | AnomalySweepProcess | None = None
 
     def build_workers(self) -> WorkerSet:
         workers = super().build_workers()
@@ -62,9 +64,9 @@ def rule_parameters(settings: Settings) -> RuleParameters:
 @dataclass
 class AfterBatch:
     """What the consumer does after each committed batch: wake the anomaly and checkpoint workers (both judge in
-    their own threads, so the consumer goes back to polling at once)."""
+    their own thread or process, so the consumer goes back to polling at once)."""
 
-    sweep: AnomalySweep
+    sweep: AnomalySweep | AnomalySweepProcess
     schedule: CheckpointSchedule
 
     def __call__(self) -> None:
@@ -72,7 +74,15 @@ class AfterBatch:
         self.schedule.wake()
 
 
-def consumer_specs(settings: Settings, standards: Standards, sweep: AnomalySweep,
+def anomaly_sweep(settings: Settings, engine: Engine, standards: Standards) -> AnomalySweep | AnomalySweepProcess:
+    """The anomaly worker: a process of its own on PostgreSQL (service.anomaly_process), a thread on SQLite."""
+    params, every = rule_parameters(settings), settings.audit_anomaly_sweep_seconds
+    if engine.dialect.name == "postgresql":
+        return AnomalySweepProcess(settings.audit_database_url, standards, params, every, env=settings.grants_env)
+    return AnomalySweep(engine, standards, params, every)
+
+
+def consumer_specs(settings: Settings, standards: Standards, sweep: AnomalySweep | AnomalySweepProcess,
                    schedule: CheckpointSchedule) -> list[ConsumerSpec]:
     intake = AnomalyIntake(standards, rule_parameters(settings))
     return [ledger_consumer_spec(settings, AfterBatch(sweep, schedule), intake)]
@@ -100,7 +110,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool | None = N
     signer = load_signer(settings)
     schedule = CheckpointSchedule(engine, signer, settings.audit_checkpoint_every_entries,
                                   settings.audit_checkpoint_every_seconds)
-    sweep = AnomalySweep(engine, standards, rule_parameters(settings), settings.audit_anomaly_sweep_seconds)
+    sweep = anomaly_sweep(settings, engine, standards)
     runtime = AuditRuntime(service=SERVICE, settings=settings, engine=engine, outbox=outbox, inbox=inbox,
                            consumer_specs=consumer_specs(settings, standards, sweep, schedule),
                            checkpoint_schedule=schedule, anomaly_sweep=sweep, access_trail=trail)

@@ -30,11 +30,15 @@ class AnomalySweep:
     heartbeat: Heartbeat = field(default_factory=Heartbeat)
 
     def run(self) -> None:
-        wait = min(self.interval_s, IDLE_SECONDS) if self.interval_s > 0 else IDLE_SECONDS
         while not self.stop_event.is_set():
             self.round()
-            self.wake_event.wait(wait)
+            self.wake_event.wait(self.longest_wait)
             self.wake_event.clear()
+
+    @property
+    def longest_wait(self) -> float:
+        """Between rounds when nothing wakes the worker."""
+        return min(self.interval_s, IDLE_SECONDS) if self.interval_s > 0 else IDLE_SECONDS
 
     def round(self) -> RoundResult:
         self.heartbeat.tried()
