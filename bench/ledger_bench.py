@@ -130,14 +130,17 @@ def _cpu(fields: list[str]) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def _worker_cpu_seconds(pid: int) -> float:
-    """Of the worker process and its children (the anomaly sweep runs in one of its own on PostgreSQL)."""
-    return sum(_cpu(fields) for p, _, fields in _processes() if p == pid or int(fields[1]) == pid)
-
-
-def _postgres_cpu_seconds() -> float:
-    """Of every PostgreSQL process alive now (the server's and the backends', whichever user runs them)."""
-    return sum(_cpu(fields) for _, name, fields in _processes() if name == "postgres")
+def _cpu_seconds(workers: list[int]) -> tuple[float, float]:
+    """(of these worker processes and their children (the anomaly sweep runs in one of its own on PostgreSQL),
+    of every PostgreSQL process alive now (the server's and the backends', whichever user runs them)), from one
+    pass over /proc."""
+    worker = postgres = 0.0
+    for pid, name, fields in _processes():
+        if pid in workers or int(fields[1]) in workers:
+            worker += _cpu(fields)
+        elif name == "postgres":
+            postgres += _cpu(fields)
+    return worker, postgres
 
 
 class _CpuOverIngest:
@@ -154,7 +157,7 @@ class _CpuOverIngest:
             applied = conn.execute(text("SELECT count(*) FROM processed_events")).scalar_one()
         done = applied > 0 and all_processed(self.engine, self.markers)
         if applied:
-            sample = (time.monotonic(), sum(_worker_cpu_seconds(pid) for pid in self.pids), _postgres_cpu_seconds())
+            sample = (time.monotonic(), *_cpu_seconds(self.pids))
             self.first = self.first or sample
             self.last = sample
         return done

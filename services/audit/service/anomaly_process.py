@@ -21,6 +21,7 @@ from typing import Any
 from services.audit.domain.anomalies.engine import RuleParameters
 from services.audit.domain.anomalies.standards import Standards
 from services.audit.service.anomaly_worker import AnomalySweep
+from shared.db import make_engine
 from shared.logging import configure_logging, get_logger
 from shared.workers import Heartbeat
 
@@ -64,8 +65,7 @@ class AnomalySweepProcess:
     worker_name = "AnomalySweep"  # in the health report, as the thread is named
     stop_event: threading.Event = field(default_factory=threading.Event)
     child: Any = None  # the process running now (multiprocessing's)
-    _wake_fd: int | None = None  # the write end of the running child's pipe (_writer's), None when there is none
-    _writer: Any = None
+    _writer: Connection | None = None  # the write end of the running child's pipe, None when there is none
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self) -> None:
@@ -81,7 +81,7 @@ class AnomalySweepProcess:
                 if self.stop_event.is_set():
                     writer.close()
                 else:
-                    self._wake_fd, self._writer = writer.fileno(), writer
+                    self._writer = writer
             self.child.join()
             self._close()
             if not self.stop_event.is_set():
@@ -90,10 +90,10 @@ class AnomalySweepProcess:
 
     def wake(self) -> None:
         with self._lock:
-            if self._wake_fd is None:
+            if self._writer is None:
                 return
             try:
-                os.write(self._wake_fd, b"w")
+                os.write(self._writer.fileno(), b"w")
             except (BlockingIOError, BrokenPipeError):  # a wake is pending already; the child is gone (restarted)
                 pass
 
@@ -106,15 +106,13 @@ class AnomalySweepProcess:
 
     def _close(self) -> None:
         with self._lock:
-            if self._wake_fd is not None:
+            if self._writer is not None:
                 self._writer.close()
-                self._wake_fd = None
+                self._writer = None
 
 
 def _child(database_url: str, standards: Standards, params: RuleParameters, interval_s: float, env: str,
            wakes: Connection, heartbeat: SharedHeartbeat) -> None:
-    from shared.db import make_engine
-
     configure_logging(env)
     sweep = AnomalySweep(make_engine(database_url, pool_size=2), standards, params, interval_s, heartbeat=heartbeat)
     while True:

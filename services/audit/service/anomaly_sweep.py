@@ -1,7 +1,7 @@
 """An anomaly round: judges the groups ingest queued, and the batches whose grace period has passed.
 
-Run by the anomaly worker (service.anomaly_worker) in a thread or a process of its own, never the consumer's. Each round takes the queue a
-chunk at a time, one transaction a chunk, under an advisory lock so that one replica judges at a time; a round's
+Run by the anomaly worker (service.anomaly_worker) in a thread or a process of its own, never the consumer's.
+Each round takes the queue a chunk at a time, one transaction a chunk, under an advisory lock so that one replica judges at a time; a round's
 cost follows what arrived since the last, never the history. Findings are stored by finding_key (a group
 judged twice adds nothing) and a group that no longer yields a finding closes it (finding_work_repo).
 """
