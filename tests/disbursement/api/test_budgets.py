@@ -71,7 +71,7 @@ def test_two_approvals_that_only_one_budget_fits_let_exactly_one_through(app_wit
         for n in range(2):
             add_eligible(engine, 2, start=n * 10)  # 3000.00 each
             batches.append(httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
-                                      headers=MAKER).json()["batch_id"])
+                                      headers=MAKER, timeout=30).json()["batch_id"])
         barrier = Barrier(2)
 
         def approve(args):  # type: ignore[no-untyped-def]

@@ -36,7 +36,7 @@ def test_two_officers_approving_one_batch_at_the_same_moment_issue_each_payment_
     add_eligible(engine, 200)
     with serve(app) as base:
         batch_id = httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
-                              headers=auth("officer", "maker")).json()["batch_id"]
+                              headers=auth("officer", "maker"), timeout=30).json()["batch_id"]
         responses = _race(base, batch_id, ["checker-a", "checker-b"])
     assert [r.status_code for r in responses] == [200, 200]
     assert {r.json()["status"] for r in responses} == {"approved"}
@@ -49,7 +49,7 @@ def test_racing_checkers_on_a_dual_approval_batch_each_sign_once_and_issue_once(
     add_eligible(engine, 50)
     with serve(app) as base:
         batch_id = httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
-                              headers=auth("officer", "maker")).json()["batch_id"]
+                              headers=auth("officer", "maker"), timeout=30).json()["batch_id"]
         responses = _race(base, batch_id, ["checker-a", "checker-b", "checker-c"])
     assert sorted(r.status_code for r in responses) == [200, 200, 200]
     assert sorted(r.json()["status"] for r in responses) == ["approved", "approved", "awaiting_second_approval"]
