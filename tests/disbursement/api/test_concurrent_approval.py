@@ -9,13 +9,21 @@ from tests.disbursement.factories import add_eligible, staged
 from tests.live_server import serve
 from tests.support import auth
 
+# A client timeout well above a request's time under the suite's load: these tests judge outcomes, not latency.
+CLIENT_TIMEOUT = 30
+
+
+def _draft(base: str) -> str:
+    return httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
+                      headers=auth("officer", "maker"), timeout=CLIENT_TIMEOUT).json()["batch_id"]
+
 
 def _race(base: str, batch_id: str, officers: list[str]) -> list[httpx.Response]:
     barrier = Barrier(len(officers))
 
     def approve(who):  # type: ignore[no-untyped-def]
         barrier.wait()
-        return httpx.post(f"{base}/v1/batches/{batch_id}/approve", headers=auth("officer", who), timeout=30)
+        return httpx.post(f"{base}/v1/batches/{batch_id}/approve", headers=auth("officer", who), timeout=CLIENT_TIMEOUT)
 
     with ThreadPoolExecutor(len(officers)) as pool:
         return list(pool.map(approve, officers))
@@ -35,8 +43,7 @@ def test_two_officers_approving_one_batch_at_the_same_moment_issue_each_payment_
     engine = app.state.runtime.engine
     add_eligible(engine, 200)
     with serve(app) as base:
-        batch_id = httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
-                              headers=auth("officer", "maker"), timeout=30).json()["batch_id"]
+        batch_id = _draft(base)
         responses = _race(base, batch_id, ["checker-a", "checker-b"])
     assert [r.status_code for r in responses] == [200, 200]
     assert {r.json()["status"] for r in responses} == {"approved"}
@@ -48,8 +55,7 @@ def test_racing_checkers_on_a_dual_approval_batch_each_sign_once_and_issue_once(
     engine = app.state.runtime.engine
     add_eligible(engine, 50)
     with serve(app) as base:
-        batch_id = httpx.post(f"{base}/v1/batches", json={"fund": "unemployment_insurance"},
-                              headers=auth("officer", "maker"), timeout=30).json()["batch_id"]
+        batch_id = _draft(base)
         responses = _race(base, batch_id, ["checker-a", "checker-b", "checker-c"])
     assert sorted(r.status_code for r in responses) == [200, 200, 200]
     assert sorted(r.json()["status"] for r in responses) == ["approved", "approved", "awaiting_second_approval"]
