@@ -66,9 +66,12 @@ class JsonText(str):
     """A JSON column's value already encoded (e.g. pydantic's model_dump_json): copy_rows sends it as it is."""
 
 
-def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, settle_later: bool = False) -> None:
     """Insert rows (all with the same keys) with COPY on PostgreSQL, in the session's transaction; on
-    SQLite, insert_many. Nothing is skipped: a row colliding with a unique key fails the whole statement."""
+    SQLite, insert_many. Nothing is skipped: a row colliding with a unique key fails the whole statement.
+
+    settle_later: return once the rows are sent, before PostgreSQL has taken them (shared.deferred_copy); a
+    failure is then raised by the session's next statement, or its commit."""
     if not rows:
         return
     dialect = session.get_bind().dialect
@@ -76,20 +79,25 @@ def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) ->
         insert_many(session, table, [{k: json.loads(v) if isinstance(v, JsonText) else v for k, v in row.items()}
                                      for row in rows])
         return
-    _copy(session.connection().connection.driver_connection, dialect, table, rows)
+    _copy(session.connection().connection.driver_connection, dialect, table, rows, settle_later)
 
 
-def _copy(driver: Any, dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def _copy(driver: Any, dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]], settle_later: bool) -> None:
     import psycopg  # PostgreSQL's driver: present wherever the dialect is
+
+    from shared import deferred_copy
 
     columns = list(rows[0])
     convert = [_copy_value(table.c[name].type, dialect) for name in columns]
     quoted = ", ".join('"' + name + '"' for name in columns)
     statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    values = [[c(row[name]) if c is not None else row[name] for c, name in zip(convert, columns)] for row in rows]
     try:
-        with driver.cursor().copy(statement) as copy:
-            for row in rows:
-                copy.write_row([c(row[name]) if c is not None else row[name] for c, name in zip(convert, columns)])
+        deferred_copy.settle(driver)  # converted while an earlier COPY left unsettled was still being taken
+        cursor = driver.cursor()
+        with cursor.copy(statement, writer=deferred_copy.writer(cursor, statement) if settle_later else None) as copy:
+            for row_values in values:
+                copy.write_row(row_values)
     except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it: a lost server is an OperationalError
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 

@@ -149,9 +149,9 @@ class IdempotentConsumer:
         try:
             while pending:
                 tp, messages = pending[0]
-                self.apply_batch(messages)
+                parsed = self.apply_batch(messages)
                 if self.watch is not None:
-                    self.watch.record(messages)
+                    self.watch.record(messages, parsed)
                 for message in messages:
                     self.after_apply(message)
                 self._consumer.commit({tp: OffsetAndMetadata(messages[-1].offset + 1, "", -1)})
@@ -184,16 +184,14 @@ class IdempotentConsumer:
                 self.spec.prefetch([event])
             self.apply_one(message, event)
 
-    def apply_batch(self, messages: list) -> None:
-        events = []
-        for message in messages:
-            event = self._parse(message)
-            if event is not None and event.type in self.spec.handlers:
-                events.append((message, event))
-        if not events:
-            return
-        with observe.consuming(self, [e for _, e in events]):  # one span: the prefetch and the transaction
-            self._prefetch_and_apply(messages, events)
+    def apply_batch(self, messages: list) -> list[CloudEvent | None]:
+        """Apply a partition's polled messages; returns each one's event as read (None: poison, dead-lettered)."""
+        parsed = [self._parse(message) for message in messages]
+        events = [(m, e) for m, e in zip(messages, parsed) if e is not None and e.type in self.spec.handlers]
+        if events:
+            with observe.consuming(self, [e for _, e in events]):  # one span: the prefetch and the transaction
+                self._prefetch_and_apply(messages, events)
+        return parsed
 
     def _prefetch_and_apply(self, messages: list, events: list) -> None:  # type: ignore[type-arg]
         if self.spec.prefetch:

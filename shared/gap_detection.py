@@ -19,6 +19,7 @@ whatever had them already: consumers dedup on the event id.
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from prometheus_client import Counter
@@ -29,7 +30,7 @@ from sqlalchemy.engine import Engine
 from shared import metrics
 from shared import stream_repo as repo
 from shared.db import unit_of_work
-from shared.events import CONTROL_TOPIC, STREAM_REPLAY_REQUESTED, new_event
+from shared.events import CONTROL_TOPIC, STREAM_REPLAY_REQUESTED, CloudEvent, new_event
 from shared.logging import get_logger
 from shared.outbox import enqueue
 from shared.stream_tables import StreamTables, tables_of
@@ -57,7 +58,15 @@ def sequence_of(raw: bytes) -> tuple[str, int] | None:
         return None
     if not isinstance(doc, dict):
         return None
-    sequence, source = doc.get("sequence"), doc.get("source")
+    return _numbered(doc.get("source"), doc.get("sequence"))
+
+
+def sequence_in(event: CloudEvent) -> tuple[str, int] | None:
+    """sequence_of an event the consumer has read already (its `sequence` is an extension attribute)."""
+    return _numbered(event.source, (event.model_extra or {}).get("sequence"))
+
+
+def _numbered(source: object, sequence: object) -> tuple[str, int] | None:
     if not (isinstance(sequence, str) and sequence.isdigit() and isinstance(source, str)):
         return None
     return source, int(sequence)
@@ -75,12 +84,17 @@ class StreamWatch:
     def suffix(self, topic: str) -> str:
         return topic.removeprefix(f"{self.prefix}.")
 
-    def record(self, messages: list) -> None:  # type: ignore[type-arg]
-        """Note what one partition's applied batch carried, and where the partition now stands."""
+    def record(self, messages: list, parsed: Sequence[CloudEvent | None] | None = None) -> None:  # type: ignore[type-arg]
+        """Note what one partition's applied batch carried, and where the partition now stands.
+
+        parsed: the messages' events as the consumer read them, if it did (None where one did not read: its
+        number, if it has one, is read from the message itself); each message is parsed once."""
         if not messages:
             return
         topic, partition = messages[0].topic, messages[0].partition
-        seen = sorted({found for found in map(sequence_of, (m.value for m in messages)) if found is not None})
+        read = parsed if parsed is not None else [None] * len(messages)
+        seen = sorted({found for found in (sequence_in(e) if e is not None else sequence_of(m.value)
+                                           for m, e in zip(messages, read)) if found is not None})
         with unit_of_work(self.engine) as session:
             repo.note_received(session, self.tables, self.consumer, self.suffix(topic), seen)
             repo.set_offset(session, self.tables, self.consumer, topic, partition, messages[-1].offset + 1)

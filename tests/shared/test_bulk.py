@@ -78,3 +78,52 @@ def test_a_copy_colliding_with_a_row_there_fails_whole_as_the_database_error_it_
         keys = session.execute(select(things.c.key)).scalars().all()
     engine.dispose()
     assert keys == ["b"]  # nothing of the failed copy went in
+
+
+def test_a_copy_left_unsettled_is_there_for_the_next_statement_and_lands_with_the_commit(db_url):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        copy_rows(session, things, [thing(f"k{i}") for i in range(500)], settle_later=True)
+        seen = session.execute(select(things.c.key).order_by(things.c.id)).scalars().all()
+        copy_rows(session, things, [thing("last")], settle_later=True)
+        session.commit()
+    with Session(engine) as session:
+        stored = session.execute(select(things.c.key).order_by(things.c.id)).scalars().all()
+    engine.dispose()
+    assert seen == [f"k{i}" for i in range(500)]
+    assert stored == [*seen, "last"]
+
+
+@pytest.mark.parametrize("settled_by", ["a statement", "the next copy", "the commit"])
+def test_an_unsettled_copy_that_fails_is_raised_before_its_transaction_commits_and_nothing_of_it_lands(
+        db_url, settled_by):
+    engine = make_engine(db_url)
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        insert_many(session, things, [thing("b")])
+        session.commit()
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        insert_many(session, things, [thing("before")])
+        copy_rows(session, things, [thing("a"), thing("b")], settle_later=True)
+        if settled_by == "a statement":
+            session.execute(select(things.c.key)).all()
+        elif settled_by == "the next copy":
+            copy_rows(session, things, [thing("c")])
+        session.commit()
+    with Session(engine) as session:  # the connection went back to the pool fit for use
+        keys = session.execute(select(things.c.key)).scalars().all()
+    engine.dispose()
+    assert keys == ["b"]
+
+
+def test_a_session_closed_on_an_unsettled_copy_rolls_it_back_and_its_connection_serves_the_next(pg_url):
+    engine = make_engine(pg_url, pool_size=1)
+    metadata.create_all(engine)
+    session = Session(engine)
+    copy_rows(session, things, [thing("dropped")], settle_later=True)
+    session.close()
+    with Session(engine) as session:
+        keys = session.execute(select(things.c.key)).scalars().all()
+    engine.dispose()
+    assert keys == []

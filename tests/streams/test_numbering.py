@@ -71,3 +71,13 @@ def test_a_replay_resends_a_topics_rows_from_a_number_with_the_same_numbers_and_
     sent = json.loads(stamp(again[0].payload, again[0].sequence))
     assert sent["sequence"] == str(again[0].sequence).zfill(20) and sent["id"] == json.loads(again[0].payload)["id"]
     engine.dispose()
+
+
+def test_a_consumer_reads_an_events_number_from_the_event_it_parsed_as_from_the_message_itself():
+    from shared.events import parse_event
+    from shared.gap_detection import sequence_in, sequence_of
+
+    stamped = stamp(new_event(PAYMENT_ISSUED, "grants/disbursement", "s", {"i": 1}).to_bytes().decode(), 41).encode()
+    unstamped = new_event(PAYMENT_ISSUED, "grants/disbursement", "s", {"i": 2}).to_bytes()
+    assert sequence_in(parse_event(stamped)) == sequence_of(stamped) == ("grants/disbursement", 41)
+    assert sequence_in(parse_event(unstamped)) is None and sequence_of(unstamped) is None

@@ -91,7 +91,8 @@ def try_round_lock(session: Session) -> bool:
 
 
 def queue(session: Session, scopes: Iterable[Scope]) -> None:
-    copy_rows(session, DUE, [{"scope": scope, "key": key} for scope, key in sorted(set(scopes))])  # a queue: no key
+    """Queue the scopes to be judged (a queue: no key); left unsettled, the caller's next statement settles it."""
+    copy_rows(session, DUE, [{"scope": scope, "key": key} for scope, key in sorted(set(scopes))], settle_later=True)
 
 
 def due_scopes(session: Session, limit: int) -> list[tuple[int, str, str]]:

@@ -35,22 +35,27 @@ def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str,
     The caller holds the heads' locks, taken when they were `locked`. Entries and postings go in by COPY
     (under the heads' locks nothing else can write them, so there is no conflict to handle), the heads one
     statement per fund. Each fund's Merkle log takes the entries as its next leaves in the same transaction.
+    The heads move and the logs' frontiers are read first, then the COPYs are left unsettled
+    (shared.deferred_copy): PostgreSQL takes each one's rows while the next one's are made, and the caller's
+    next statement or commit settles the last.
     """
     if not entries:
         return
-    copy_rows(session, ENTRIES, [
-        {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id, "payment_id": e.payment_id,
-         "prev_hash": e.prev_hash, "hash": e.hash, "posted_at": e.posted_at} for e in entries])
-    copy_rows(session, POSTINGS, [
-        {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
-         "credit_fen": p.credit_fen} for e in entries for p in e.postings])
-    merkle_repo.append_leaves(session, entries)
     last = {e.fund: e for e in entries}
     for fund, entry in sorted(last.items()):
         moved = session.execute(update(HEADS).where(HEADS.c.fund == fund, HEADS.c.seq == locked[fund].seq)
                                 .values(seq=entry.seq, hash=entry.hash)).rowcount
         if moved != 1:  # the lock makes this unreachable; refuse to fork the chain if it ever is not
             raise RuntimeError(f"fund {fund}: head moved while appending up to seq {entry.seq}")
+    frontiers = merkle_repo.frontiers(session, entries)
+    copy_rows(session, ENTRIES, [
+        {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id, "payment_id": e.payment_id,
+         "prev_hash": e.prev_hash, "hash": e.hash, "posted_at": e.posted_at} for e in entries], settle_later=True)
+    nodes = merkle_repo.nodes_completed(frontiers, entries)  # hashed while the entries go in
+    copy_rows(session, POSTINGS, [
+        {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
+         "credit_fen": p.credit_fen} for e in entries for p in e.postings], settle_later=True)
+    merkle_repo.write_nodes(session, nodes, settle_later=True)
 
 
 def entries_for_payments(session: Session, payment_ids: Iterable[str]) -> list[ChainEntry]:

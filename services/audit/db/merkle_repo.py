@@ -21,23 +21,41 @@ from shared.bulk import copy_rows
 NODES, ENTRIES = MerkleNodeRow.__table__, LedgerEntryRow.__table__
 
 
+Frontiers = dict[str, list[tuple[merkle.NodeId, bytes]]]  # by fund: its log's rightmost complete subtrees
+
+
 def append_leaves(session: Session, entries: Sequence[ChainEntry]) -> None:
     """Append the entries (each fund's in seq order, following its log's last leaf) to their funds' logs."""
-    by_fund: dict[str, list[ChainEntry]] = {}
+    write_nodes(session, nodes_completed(frontiers(session, entries), entries))
+
+
+def frontiers(session: Session, entries: Sequence[ChainEntry]) -> Frontiers:
+    """The frontier each fund's log has before these entries (each fund's first follows its log's last leaf)."""
+    found_of: Frontiers = {}
     for entry in entries:
-        by_fund.setdefault(entry.fund, []).append(entry)
-    rows = []
-    for fund, appended in sorted(by_fund.items()):
-        size = appended[0].seq - 1
+        if entry.fund in found_of:
+            continue
+        size = entry.seq - 1
         wanted = merkle.subtrees(0, size)
-        found = read_nodes(session, fund, wanted)
+        found = read_nodes(session, entry.fund, wanted)
         if len(found) != len(wanted):  # the chain and the log disagree: refuse to build on a gap
-            raise RuntimeError(f"fund {fund}: the log does not hold the {size} leaves before seq {size + 1}")
-        created, _ = merkle.append_leaves([(node, found[node]) for node in wanted],
-                                          [entry_leaf(e) for e in appended])
+            raise RuntimeError(f"fund {entry.fund}: the log does not hold the {size} leaves before seq {size + 1}")
+        found_of[entry.fund] = [(node, found[node]) for node in wanted]
+    return found_of
+
+
+def nodes_completed(found: Frontiers, entries: Sequence[ChainEntry]) -> list[dict[str, object]]:
+    """The rows of every node the entries complete, each fund's log growing from its frontier."""
+    rows = []
+    for fund, frontier in sorted(found.items()):
+        created, _ = merkle.append_leaves(frontier, [entry_leaf(e) for e in entries if e.fund == fund])
         rows += [{"fund": fund, "level": level, "idx": idx, "hash": digest.hex()}
                  for (level, idx), digest in created]
-    copy_rows(session, NODES, rows)  # new nodes only, under the funds' head locks
+    return rows
+
+
+def write_nodes(session: Session, rows: list[dict[str, object]], *, settle_later: bool = False) -> None:
+    copy_rows(session, NODES, rows, settle_later=settle_later)  # new nodes only, under the funds' head locks
 
 
 def read_nodes(session: Session, fund: str, nodes: Iterable[merkle.NodeId]) -> dict[merkle.NodeId, bytes]:

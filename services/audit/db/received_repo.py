@@ -27,10 +27,11 @@ def record(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     One event: an insert that skips an id kept already (a twin consumer got there first), missing from the
     answer. Several (a consumed batch, whose ids the inbox found new): one COPY, the fastest way in, which
     fails as a whole on an id a twin kept meanwhile; the consumer then applies the batch event by event,
-    each through the skipping insert.
+    each through the skipping insert. The COPY is left unsettled (shared.deferred_copy): such a failure is raised
+    by the transaction's next statement.
     """
     if len(rows) > 1:
-        copy_rows(session, RECEIVED, rows)
+        copy_rows(session, RECEIVED, rows, settle_later=True)
         return {row["event_id"] for row in rows}
     rows = [{**row, "payload": json.loads(row["payload"])} if isinstance(row["payload"], JsonText) else row
             for row in rows]

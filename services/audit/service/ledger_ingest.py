@@ -72,15 +72,18 @@ class _Intake:
     def ingest(self, events: list[CloudEvent]) -> None:
         payloads = [event.model_dump(mode="json") for event in events]
         facts = [_read(p) for p in payloads]
-        kept = received_repo.record(self.session, [
-            received_repo.received_row(e.id, e.type, e.subject, p, None if isinstance(f, UnpostableEvent) else f,
-                                       payload_json=e.model_dump_json())
-            for e, p, f in zip(events, payloads, facts)])
+        rows = [received_repo.received_row(e.id, e.type, e.subject, p, None if isinstance(f, UnpostableEvent) else f,
+                                           payload_json=e.model_dump_json())
+                for e, p, f in zip(events, payloads, facts)]
+        # The ledger is locked and read before the events are kept, so that PostgreSQL takes the events while
+        # their facts are posted in memory (received_repo.record leaves a batch's COPY unsettled).
+        payments = [f for f in facts if isinstance(f, (IssuedPayment, PaymentOutcome))]
+        self.ledger = LedgerBatch(self.session, {f.fund for f in payments}, {f.payment_id for f in payments})
+        self._load_waiting([f.payment_id for f in payments if isinstance(f, IssuedPayment)])
+        kept = received_repo.record(self.session, rows)
         # An event not kept now was kept by a twin consumer first; the consumer's inbox claim rolls this back.
         read = [(e.type, f) for e, f in zip(events, facts) if e.id in kept]
         payments = [f for _, f in read if isinstance(f, (IssuedPayment, PaymentOutcome))]
-        self.ledger = LedgerBatch(self.session, {f.fund for f in payments}, {f.payment_id for f in payments})
-        self._load_waiting([f.payment_id for f in payments if isinstance(f, IssuedPayment)])
         self.issued = [f for f in payments if isinstance(f, IssuedPayment)]
         self.outcomes = [f for f in payments if isinstance(f, PaymentOutcome)]
         for event_type, fact in read:

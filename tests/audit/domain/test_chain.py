@@ -3,9 +3,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from services.audit.domain.chain import (GENESIS_HASH, ChainEntry, FundHead, canonical_bytes, entry_hash, ledger_head,
-                                         link, verify)
+from services.audit.domain.chain import (GENESIS_HASH, ChainEntry, FundHead, _canonical_document, canonical_bytes,
+                                         entry_hash, format_utc, ledger_head, link, verify)
 from services.audit.domain.postings import EntryDraft, Posting, entry_id_for
 from tests.audit.domain.ledger_builders import sample_entries
 
@@ -42,6 +44,23 @@ def test_canonical_encoding_is_pinned():
         b'{"account":"ui:payable","credit_fen":150000,"debit_fen":0}],"seq":1}')
     assert entry_hash(GENESIS_HASH, "ui", 1, "e-1", "ev-1", "p1", postings, at) == hashlib.sha256(
         GENESIS_HASH.encode() + canonical_bytes("ui", 1, "e-1", "ev-1", "p1", postings, at)).hexdigest()
+
+
+_texts = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(['"', "\\", "\n\x00\x1f", "中文", "😀"])
+_postings = st.lists(st.builds(Posting, _texts, st.integers(0, 2**63), st.integers(0, 2**63)), max_size=4)
+
+
+@given(_texts, st.integers(1, 2**62), _texts, _texts, st.none() | _texts, _postings,
+       st.datetimes(timezones=st.just(UTC)))
+def test_the_written_out_encoding_is_byte_for_byte_the_documented_json_document(fund, seq, entry_id, event_id,
+                                                                                 payment_id, postings, at):
+    assert canonical_bytes(fund, seq, entry_id, event_id, payment_id, postings, at) == _canonical_document(
+        fund, seq, entry_id, event_id, payment_id, postings, at)
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()))
+def test_a_moment_is_written_as_strftime_writes_it(moment):
+    assert format_utc(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def test_hash_ignores_posting_order_and_time_zone_notation():
