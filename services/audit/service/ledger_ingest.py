@@ -154,6 +154,9 @@ class _Intake:
             payment_ids=(payment_id,) if payment_id else (), key_ids=(f"event:{event_id}",)))
 
     def _write(self) -> None:
+        # Read before the ledger's rows are sent: the last of them (the postings) is still being taken while the
+        # anomaly side works out its findings and rows.
+        failed = self.anomalies.failed_before(self.session, self.issued)
         self.ledger.write()
         for waiting in self.settled:
             if waiting.row is not None:  # quarantined by this batch: stored as it ends up
@@ -161,7 +164,7 @@ class _Intake:
             else:
                 review_repo.update_quarantined(self.session, waiting.row_id, waiting.changes)  # type: ignore[arg-type]
         review_repo.quarantine(self.session, self.quarantined)
-        self.findings += self.anomalies.take(self.session, self.issued, self.outcomes, self.approvals)
+        self.findings += self.anomalies.take(self.session, self.issued, self.outcomes, self.approvals, failed=failed)
         review_repo.store_findings(self.session, self.findings)
         received_repo.record_approvals(self.session, self.approvals)
         metrics.ledger_ingested(self.session, Counter(entry.fund for entry in self.ledger.posted),
