@@ -29,6 +29,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from shared import deferred_copy  # its listeners settle an unsettled COPY before anything else uses the connection
+
 
 def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
                 conflict_on: Sequence[str] | None = None, returning: str | None = None,
@@ -84,8 +86,6 @@ def copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
 
 def _copy(driver: Any, dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]], settle_later: bool) -> None:
     import psycopg  # PostgreSQL's driver: present wherever the dialect is
-
-    from shared import deferred_copy
 
     columns = list(rows[0])
     convert = [_copy_value(table.c[name].type, dialect) for name in columns]

@@ -75,14 +75,22 @@ def _driver(dbapi_connection: Any) -> Any:
     return getattr(dbapi_connection, "driver_connection", dbapi_connection)
 
 
+def _driver_of(conn: Any) -> Any:
+    """The driver connection behind a SQLAlchemy Connection; None for one invalidated (a lost session), whose
+    `.connection` would try to reconnect inside a transaction that can only be rolled back."""
+    return None if conn.invalidated or conn.closed else _driver(conn.connection)
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _before_statement(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-    settle(_driver(conn.connection))
+    settle(_driver(conn.connection))  # a statement runs on a live connection
 
 
 @event.listens_for(Engine, "commit")
 def _before_commit(conn) -> None:  # type: ignore[no-untyped-def]
-    driver = _driver(conn.connection)
+    driver = _driver_of(conn)
+    if driver is None:
+        return
     try:
         settle(driver)
     except DBAPIError:
@@ -97,7 +105,9 @@ def _before_commit(conn) -> None:  # type: ignore[no-untyped-def]
 
 @event.listens_for(Engine, "rollback")
 def _before_rollback(conn) -> None:  # type: ignore[no-untyped-def]
-    settle(_driver(conn.connection), raising=False)  # rolled back anyway: its outcome no longer matters
+    driver = _driver_of(conn)
+    if driver is not None:
+        settle(driver, raising=False)  # rolled back anyway: its outcome no longer matters
 
 
 @event.listens_for(Pool, "reset")
