@@ -84,17 +84,16 @@ class StreamWatch:
     def suffix(self, topic: str) -> str:
         return topic.removeprefix(f"{self.prefix}.")
 
-    def record(self, messages: list, parsed: Sequence[CloudEvent | None] | None = None) -> None:  # type: ignore[type-arg]
+    def record(self, messages: list, parsed: Sequence[CloudEvent | None]) -> None:  # type: ignore[type-arg]
         """Note what one partition's applied batch carried, and where the partition now stands.
 
-        parsed: the messages' events as the consumer read them, if it did (None where one did not read: its
-        number, if it has one, is read from the message itself); each message is parsed once."""
+        parsed: the messages' events as the consumer read them (None where one did not read: its number, if it
+        has one, is read from the message itself), so that each message is parsed once."""
         if not messages:
             return
         topic, partition = messages[0].topic, messages[0].partition
-        read = parsed if parsed is not None else [None] * len(messages)
         seen = sorted({found for found in (sequence_in(e) if e is not None else sequence_of(m.value)
-                                           for m, e in zip(messages, read)) if found is not None})
+                                           for m, e in zip(messages, parsed)) if found is not None})
         with unit_of_work(self.engine) as session:
             repo.note_received(session, self.tables, self.consumer, self.suffix(topic), seen)
             repo.set_offset(session, self.tables, self.consumer, topic, partition, messages[-1].offset + 1)

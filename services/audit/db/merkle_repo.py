@@ -46,9 +46,12 @@ def frontiers(session: Session, entries: Sequence[ChainEntry]) -> Frontiers:
 
 def nodes_completed(found: Frontiers, entries: Sequence[ChainEntry]) -> list[dict[str, object]]:
     """The rows of every node the entries complete, each fund's log growing from its frontier."""
+    leaves: dict[str, list[bytes]] = {}
+    for entry in entries:
+        leaves.setdefault(entry.fund, []).append(entry_leaf(entry))
     rows = []
     for fund, frontier in sorted(found.items()):
-        created, _ = merkle.append_leaves(frontier, [entry_leaf(e) for e in entries if e.fund == fund])
+        created, _ = merkle.append_leaves(frontier, leaves[fund])
         rows += [{"fund": fund, "level": level, "idx": idx, "hash": digest.hex()}
                  for (level, idx), digest in created]
     return rows

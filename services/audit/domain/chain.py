@@ -84,7 +84,8 @@ def canonical_bytes(fund: str, seq: int, entry_id: str, event_id: str, payment_i
     json.dumps(ensure_ascii=True) applies (json.encoder's C function): the same bytes in a third of the time,
     on the consumer's path once an entry. Anything but plain str, int and None goes through json.dumps itself."""
     ordered = sorted(postings, key=lambda p: (p.account, p.debit_fen, p.credit_fen))
-    if not (type(seq) is int and _plain(fund, entry_id, event_id) and (payment_id is None or type(payment_id) is str)
+    if not (type(seq) is int and all(type(v) is str for v in (fund, entry_id, event_id))
+            and (payment_id is None or type(payment_id) is str)
             and all(type(p.account) is str and type(p.debit_fen) is int and type(p.credit_fen) is int for p in ordered)):
         return _canonical_document(fund, seq, entry_id, event_id, payment_id, postings, posted_at)
     lines = ",".join('{"account":%s,"credit_fen":%d,"debit_fen":%d}' % (_quote(p.account), p.credit_fen, p.debit_fen)
@@ -92,10 +93,6 @@ def canonical_bytes(fund: str, seq: int, entry_id: str, event_id: str, payment_i
     return ('{"entry_id":%s,"event_id":%s,"fund":%s,"payment_id":%s,"posted_at":%s,"postings":[%s],"seq":%d}' % (
         _quote(entry_id), _quote(event_id), _quote(fund), "null" if payment_id is None else _quote(payment_id),
         _quote(format_utc(posted_at)), lines, seq)).encode("ascii")
-
-
-def _plain(*values: object) -> bool:
-    return all(type(v) is str for v in values)
 
 
 def _canonical_document(fund: str, seq: int, entry_id: str, event_id: str, payment_id: str | None,

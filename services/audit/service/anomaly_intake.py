@@ -31,10 +31,6 @@ class AnomalyIntake:
     standards: Standards
     params: RuleParameters = RuleParameters()
 
-    def failed_before(self, session: Session, issued: Sequence[IssuedPayment]) -> set[str]:
-        """Which of these payments the bank had returned already (read before the ledger's rows are sent)."""
-        return anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
-
     def take(self, session: Session, issued: Sequence[IssuedPayment], outcomes: Sequence[PaymentOutcome],
              approvals: Sequence[BatchApproved], now: datetime | None = None,
              failed: set[str] | None = None) -> list[Finding]:
@@ -55,10 +51,15 @@ def default_intake() -> AnomalyIntake:
     return AnomalyIntake(catalog_standards())
 
 
+def failed_before(session: Session, issued: Sequence[IssuedPayment]) -> set[str]:
+    """Which of these payments the bank has returned as failed already (an outcome may arrive before its issue)."""
+    return anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
+
+
 def keep_aggregates(session: Session, issued: Sequence[IssuedPayment], outcomes: Sequence[PaymentOutcome],
                     approvals: Sequence[BatchApproved], now: datetime, failed: set[str] | None = None) -> None:
     if failed is None:
-        failed = anomaly_repo.failed_among(session, sorted({p.payment_id for p in issued}))
+        failed = failed_before(session, issued)
     kept = {row["payment_id"] for row in anomaly_repo.record_payments(session, _first_of_each(issued), failed)}
     new = [p for p in _first_of_each(issued) if p.payment_id in kept]
     newly_failed = anomaly_repo.mark_failed(session, sorted({o.payment_id for o in outcomes if not o.settled}))

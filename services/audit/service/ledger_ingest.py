@@ -23,7 +23,7 @@ from services.audit.domain.anomalies.findings import FUND_SUPERVISION_CLAUSE, Fi
 from services.audit.domain.errors import AuditDomainError, InvalidEvent, PaymentNotIssued, UnpostableEvent
 from services.audit.domain.events import BatchApproved, EventFact, IssuedPayment, PaymentOutcome, parse_event
 from services.audit.domain.postings import entry_kind
-from services.audit.service.anomaly_intake import AnomalyIntake, default_intake
+from services.audit.service.anomaly_intake import AnomalyIntake, default_intake, failed_before
 from services.audit.service.ledger_batch import LedgerBatch
 from shared import metrics
 from shared.events import BATCH_APPROVED, PAYMENT_FAILED, PAYMENT_ISSUED, PAYMENT_SETTLED, CloudEvent
@@ -156,7 +156,7 @@ class _Intake:
     def _write(self) -> None:
         # Read before the ledger's rows are sent: the last of them (the postings) is still being taken while the
         # anomaly side works out its findings and rows.
-        failed = self.anomalies.failed_before(self.session, self.issued)
+        failed = failed_before(self.session, self.issued)
         self.ledger.write()
         for waiting in self.settled:
             if waiting.row is not None:  # quarantined by this batch: stored as it ends up
